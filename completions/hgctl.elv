@@ -1,0 +1,496 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[hgctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'hgctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'hgctl'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand install 'Install the CRDs, RBAC and the in-cluster operator'
+            cand uninstall 'Remove what `hgctl install` created (refuses to delete data unless asked)'
+            cand performer 'Create, inspect and delete Performers'
+            cand executor 'Create, inspect and delete HourglassExecutors'
+            cand get 'List Performers or HourglassExecutors like `kubectl get`'
+            cand status 'One screen for the whole fleet: executors, performers by phase, a summary'
+            cand run-local 'Run the reconcilers on this machine against the current kubeconfig context'
+            cand operator 'Run the reconcilers in-cluster (the entry point of the operator Deployment)'
+            cand doctor 'Check the cluster, the installation, the hardware and the workloads'
+            cand crds 'Print both CRDs as a multi-document YAML stream'
+            cand completions 'Print a shell completion script'
+            cand manpage 'Print the man page (roff) of hgctl'
+            cand version 'Print the version of hgctl (and of the cluster with --server)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hgctl;install'= {
+            cand --image 'Operator image (default: a versioned image derived from this hgctl)'
+            cand --timeout 'How long --wait waits'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --crds-only 'Install only the two CRDs'
+            cand --dry-run 'Print every manifest as one YAML stream and change nothing'
+            cand --wait 'Wait until the CRDs are Established and the operator is Available'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;uninstall'= {
+            cand --timeout 'How long --wait waits'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --delete-data 'Also delete the CRDs when Performers or HourglassExecutors exist (deletes them all)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --keep-crds 'Leave the CRDs (and so every Performer and HourglassExecutor) in place'
+            cand --wait 'Wait until everything is gone'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;performer'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand create 'Scaffold a Performer from flags or a file; print it or apply it'
+            cand get 'List Performers'
+            cand describe 'Show a Performer, its pod, Service, events and what doctor says'
+            cand delete 'Delete a Performer (its pod and Service go with it)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hgctl;performer;create'= {
+            cand -f 'Read the Performer from a YAML file (`-` for stdin) instead of flags'
+            cand --filename 'Read the Performer from a YAML file (`-` for stdin) instead of flags'
+            cand --image 'Container image'
+            cand --avs 'AVS address (0x + 40 hex digits)'
+            cand --version 'Informational version; a change rolls the pod'
+            cand --grpc-port 'gRPC port of the performer (default 9090)'
+            cand --env 'Environment variable (repeatable)'
+            cand --env-from-secret 'Environment variable from a Secret key (repeatable)'
+            cand --gpu 'GPU model (a100, a100-80gb, h100, h200, l4, l40s, t4, a10g, v100), optionally :COUNT'
+            cand --gpu-count 'Number of GPUs (default 1)'
+            cand --tee 'Trusted Execution Environment (sgx, tdx, sev-snp, sev)'
+            cand --runtime-class 'RuntimeClass for the pod'
+            cand --node-selector 'Node label the pod requires (repeatable)'
+            cand --toleration 'Toleration (repeatable)'
+            cand --cpu 'CPU request and limit'
+            cand --memory 'Memory request and limit'
+            cand --requests 'Requests, e.g. cpu=500m,memory=1Gi'
+            cand --limits 'Limits, e.g. cpu=2,memory=4Gi'
+            cand --priority-class 'PriorityClass for the pod'
+            cand --service-account 'ServiceAccount the pod runs as'
+            cand --label 'Label on the Performer (repeatable)'
+            cand --timeout 'How long --wait waits'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --check 'Check which nodes could run it and why the others cannot'
+            cand --dry-run 'Print the objects and change nothing'
+            cand -y 'Never prompt; fail naming the missing flags instead'
+            cand --yes 'Never prompt; fail naming the missing flags instead'
+            cand --wait 'Wait until the object is ready'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;performer;get'= {
+            cand -l 'Label selector, e.g. app=x,tier!=y'
+            cand --selector 'Label selector, e.g. app=x,tier!=y'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -A 'List across all namespaces'
+            cand --all-namespaces 'List across all namespaces'
+            cand -w 'Keep streaming changes'
+            cand --watch 'Keep streaming changes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;performer;describe'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;performer;delete'= {
+            cand --timeout 'How long --wait waits'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --wait 'Wait until it and its children are gone'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;performer;help'= {
+            cand create 'Scaffold a Performer from flags or a file; print it or apply it'
+            cand get 'List Performers'
+            cand describe 'Show a Performer, its pod, Service, events and what doctor says'
+            cand delete 'Delete a Performer (its pod and Service go with it)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hgctl;performer;help;create'= {
+        }
+        &'hgctl;performer;help;get'= {
+        }
+        &'hgctl;performer;help;describe'= {
+        }
+        &'hgctl;performer;help;delete'= {
+        }
+        &'hgctl;performer;help;help'= {
+        }
+        &'hgctl;executor'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand create 'Scaffold an HourglassExecutor and its key Secret; print them or apply them'
+            cand get 'List HourglassExecutors'
+            cand describe 'Show an executor, its workload, config and events'
+            cand delete 'Delete an HourglassExecutor'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hgctl;executor;create'= {
+            cand -f 'Read the executor from a YAML file (`-` for stdin) instead of flags'
+            cand --filename 'Read the executor from a YAML file (`-` for stdin) instead of flags'
+            cand --image 'Executor image'
+            cand --operator-address 'Operator address (0x + 40 hex digits)'
+            cand --replicas 'Replicas (one per operator identity is recommended)'
+            cand --log-level 'Executor log level (debug, info, warn, error)'
+            cand --chain 'Chain (repeatable)'
+            cand --l1-chain 'Which chain is the L1 (default: the one with a known L1 chain id)'
+            cand --aggregator 'Aggregator endpoint (seed field; not read by the executor)'
+            cand --avs 'AVS performer the executor runs (repeatable)'
+            cand --storage 'State storage'
+            cand --grpc-port 'Task gRPC port (default 9000)'
+            cand --management-port 'Management gRPC port (default 9001)'
+            cand --operator-key-file 'File with the hex transaction private key'
+            cand --ecdsa-key-file 'File with the hex ECDSA signing key'
+            cand --bls-keystore 'EIP-2335 BLS keystore JSON'
+            cand --bls-password-file 'File with the BLS keystore password'
+            cand --keys-secret 'Use an existing Secret with the keys instead of key files'
+            cand --timeout 'How long --wait waits'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --dry-run 'Print the objects and change nothing'
+            cand -y 'Never prompt; fail naming the missing flags instead'
+            cand --yes 'Never prompt; fail naming the missing flags instead'
+            cand --wait 'Wait until the object is ready'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;executor;get'= {
+            cand -l 'Label selector, e.g. app=x,tier!=y'
+            cand --selector 'Label selector, e.g. app=x,tier!=y'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -A 'List across all namespaces'
+            cand --all-namespaces 'List across all namespaces'
+            cand -w 'Keep streaming changes'
+            cand --watch 'Keep streaming changes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;executor;describe'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;executor;delete'= {
+            cand --timeout 'How long --wait waits'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --wait 'Wait until it and its children are gone'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;executor;help'= {
+            cand create 'Scaffold an HourglassExecutor and its key Secret; print them or apply them'
+            cand get 'List HourglassExecutors'
+            cand describe 'Show an executor, its workload, config and events'
+            cand delete 'Delete an HourglassExecutor'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hgctl;executor;help;create'= {
+        }
+        &'hgctl;executor;help;get'= {
+        }
+        &'hgctl;executor;help;describe'= {
+        }
+        &'hgctl;executor;help;delete'= {
+        }
+        &'hgctl;executor;help;help'= {
+        }
+        &'hgctl;get'= {
+            cand -l 'Label selector, e.g. app=x,tier!=y'
+            cand --selector 'Label selector, e.g. app=x,tier!=y'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -A 'List across all namespaces'
+            cand --all-namespaces 'List across all namespaces'
+            cand -w 'Keep streaming changes'
+            cand --watch 'Keep streaming changes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;status'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -A 'Across all namespaces'
+            cand --all-namespaces 'Across all namespaces'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;run-local'= {
+            cand --metrics-addr 'Address of the Prometheus /metrics endpoint'
+            cand --health-addr 'Address of the /healthz and /readyz endpoints'
+            cand --log-format 'Log line format'
+            cand --cluster-domain 'Cluster DNS domain used in gRPC endpoints'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -A 'Reconcile in every namespace (default: only --namespace)'
+            cand --all-namespaces 'Reconcile in every namespace (default: only --namespace)'
+            cand --take-over 'Wait for the current lease holder to give up instead of refusing to start'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;operator'= {
+            cand --metrics-addr 'Address of the Prometheus /metrics endpoint'
+            cand --health-addr 'Address of the /healthz and /readyz endpoints'
+            cand --log-format 'Log line format'
+            cand --cluster-domain 'Cluster DNS domain used in gRPC endpoints'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -A 'Reconcile in every namespace (default: only --namespace)'
+            cand --all-namespaces 'Reconcile in every namespace (default: only --namespace)'
+            cand --take-over 'Wait for the current lease holder to give up instead of refusing to start'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;doctor'= {
+            cand --fail-on 'Exit non-zero on warnings too'
+            cand --skip 'Skip a check by its ID (repeatable)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --pre 'Check a cluster before install: reachability, version, rights to install'
+            cand -A 'Check workloads in every namespace'
+            cand --all-namespaces 'Check workloads in every namespace'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;crds'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;completions'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;manpage'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;version'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --server 'Also ask the cluster for its version'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;help'= {
+            cand install 'Install the CRDs, RBAC and the in-cluster operator'
+            cand uninstall 'Remove what `hgctl install` created (refuses to delete data unless asked)'
+            cand performer 'Create, inspect and delete Performers'
+            cand executor 'Create, inspect and delete HourglassExecutors'
+            cand get 'List Performers or HourglassExecutors like `kubectl get`'
+            cand status 'One screen for the whole fleet: executors, performers by phase, a summary'
+            cand run-local 'Run the reconcilers on this machine against the current kubeconfig context'
+            cand operator 'Run the reconcilers in-cluster (the entry point of the operator Deployment)'
+            cand doctor 'Check the cluster, the installation, the hardware and the workloads'
+            cand crds 'Print both CRDs as a multi-document YAML stream'
+            cand completions 'Print a shell completion script'
+            cand manpage 'Print the man page (roff) of hgctl'
+            cand version 'Print the version of hgctl (and of the cluster with --server)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hgctl;help;install'= {
+        }
+        &'hgctl;help;uninstall'= {
+        }
+        &'hgctl;help;performer'= {
+            cand create 'Scaffold a Performer from flags or a file; print it or apply it'
+            cand get 'List Performers'
+            cand describe 'Show a Performer, its pod, Service, events and what doctor says'
+            cand delete 'Delete a Performer (its pod and Service go with it)'
+        }
+        &'hgctl;help;performer;create'= {
+        }
+        &'hgctl;help;performer;get'= {
+        }
+        &'hgctl;help;performer;describe'= {
+        }
+        &'hgctl;help;performer;delete'= {
+        }
+        &'hgctl;help;executor'= {
+            cand create 'Scaffold an HourglassExecutor and its key Secret; print them or apply them'
+            cand get 'List HourglassExecutors'
+            cand describe 'Show an executor, its workload, config and events'
+            cand delete 'Delete an HourglassExecutor'
+        }
+        &'hgctl;help;executor;create'= {
+        }
+        &'hgctl;help;executor;get'= {
+        }
+        &'hgctl;help;executor;describe'= {
+        }
+        &'hgctl;help;executor;delete'= {
+        }
+        &'hgctl;help;get'= {
+        }
+        &'hgctl;help;status'= {
+        }
+        &'hgctl;help;run-local'= {
+        }
+        &'hgctl;help;operator'= {
+        }
+        &'hgctl;help;doctor'= {
+        }
+        &'hgctl;help;crds'= {
+        }
+        &'hgctl;help;completions'= {
+        }
+        &'hgctl;help;manpage'= {
+        }
+        &'hgctl;help;version'= {
+        }
+        &'hgctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

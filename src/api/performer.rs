@@ -1,0 +1,291 @@
+//! The `Performer` kind: one AVS container reachable over gRPC.
+//!
+//! A superset of the upstream Go operator's CRD (same JSON names), so every
+//! Performer the real Hourglass executor writes is accepted unchanged.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    Affinity, ConfigMapKeySelector, LocalObjectReference, PodSecurityContext, ResourceRequirements,
+    SecretKeySelector, SecurityContext, Toleration,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
+use kube::{CustomResource, KubeSchema};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::hardware;
+
+/// Desired state of a Performer.
+#[derive(CustomResource, KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[kube(
+    group = "hourglass.eigenlayer.io",
+    version = "v1alpha1",
+    kind = "Performer",
+    plural = "performers",
+    singular = "performer",
+    namespaced,
+    status = "PerformerStatus",
+    shortname = "perf",
+    category = "hourglass",
+    selectable = ".spec.avsAddress",
+    validation = Rule::new("self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$') && size(self.metadata.name) <= 53")
+        .message("metadata.name must be a DNS-1035 label of at most 53 characters, so that its Service performer-<name> is a valid name")
+        .reason(kube::core::Reason::FieldValueInvalid),
+)]
+#[serde(rename_all = "camelCase")]
+pub struct PerformerSpec {
+    /// Address of the AVS this performer serves: `0x` and 40 hex digits.
+    #[x_kube(validation = Rule::new("self.matches('^0x[0-9a-fA-F]{40}$')").message("avsAddress must be 0x followed by 40 hexadecimal digits"))]
+    #[schemars(length(max = 42))]
+    pub avs_address: String,
+
+    /// Container image of the performer.
+    #[x_kube(validation = Rule::new("self.size() > 0 && !self.contains(' ')").message("image must be a non-empty image reference without spaces"))]
+    #[schemars(length(max = 512))]
+    pub image: String,
+
+    /// Informational version of the AVS software; a change rolls the pod.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+
+    /// Pull policy for the image (default IfNotPresent).
+    #[serde(
+        default = "default_pull_policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_pull_policy: Option<ImagePullPolicy>,
+
+    /// Secrets used to pull the image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_pull_secrets: Option<Vec<LocalObjectReference>>,
+
+    /// How the container runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<PerformerConfig>,
+
+    /// Compute resources of the performer container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
+
+    /// Where the pod may run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduling: Option<Scheduling>,
+
+    /// GPU and TEE requirements, translated to resources, affinity and runtime class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardware_requirements: Option<HardwareRequirements>,
+
+    /// Replaces hgctl's restricted pod security context defaults field by field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_security_context: Option<PodSecurityContext>,
+
+    /// Replaces hgctl's restricted container security context defaults field by field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_security_context: Option<SecurityContext>,
+}
+
+fn default_pull_policy() -> Option<ImagePullPolicy> {
+    Some(ImagePullPolicy::IfNotPresent)
+}
+
+/// Kubernetes image pull policies.
+#[derive(JsonSchema, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ImagePullPolicy {
+    Always,
+    #[default]
+    IfNotPresent,
+    Never,
+}
+
+impl ImagePullPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Always => "Always",
+            Self::IfNotPresent => "IfNotPresent",
+            Self::Never => "Never",
+        }
+    }
+}
+
+/// Container settings of a Performer.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PerformerConfig {
+    /// Port of the performer's gRPC server; the Service exposes the same number.
+    #[serde(default = "default_grpc_port", skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub grpc_port: Option<i32>,
+
+    /// Plain environment variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<BTreeMap<String, String>>,
+
+    /// Environment variables read from Secrets or ConfigMaps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment_from: Option<Vec<EnvironmentFromSource>>,
+
+    /// Arguments to the entrypoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+
+    /// Entrypoint override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+
+    /// ServiceAccount the pod runs as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account_name: Option<String>,
+}
+
+/// Default gRPC port of a Performer (upstream's default).
+pub const DEFAULT_GRPC_PORT: i32 = 9090;
+
+fn default_grpc_port() -> Option<i32> {
+    Some(DEFAULT_GRPC_PORT)
+}
+
+/// One environment variable taken from a Secret or a ConfigMap key.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentFromSource {
+    /// Name of the environment variable.
+    pub name: String,
+    /// Where the value comes from.
+    pub value_from: EnvironmentValueSource,
+}
+
+/// Exactly one of a Secret key or a ConfigMap key.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[x_kube(validation = Rule::new("has(self.secretKeyRef) != has(self.configMapKeyRef)").message("valueFrom needs exactly one of secretKeyRef or configMapKeyRef"))]
+pub struct EnvironmentValueSource {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_key_ref: Option<SecretKeySelector>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_map_key_ref: Option<ConfigMapKeySelector>,
+}
+
+/// Placement of the performer pod.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Scheduling {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerations: Option<Vec<Toleration>>,
+    /// Merged with, never replaced by, the affinity hardware requirements add.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Affinity>,
+    /// RuntimeClass name (gVisor, Kata ...); a TEE type may imply one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Option<String>,
+}
+
+/// Hardware the performer needs.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[x_kube(
+    validation = Rule::new("!has(self.gpuType) || !has(self.gpuCount) || self.gpuCount >= 1").message("gpuCount must be at least 1 when gpuType is set"),
+    validation = Rule::new("!has(self.teeRequired) || !self.teeRequired || has(self.teeType)").message("teeType is required when teeRequired is true (one of sgx, tdx, sev-snp, sev)"),
+)]
+pub struct HardwareRequirements {
+    /// GPU model: a short name (`a100`), the `nvidia-a100` form, or a raw `nvidia.com/gpu.product` value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(validation = Rule::new(hardware::gpu_type_cel_rule()).message(hardware::gpu_type_cel_message().as_str()))]
+    #[schemars(length(max = 63))]
+    pub gpu_type: Option<String>,
+
+    /// Number of GPUs (whole devices); 1 when `gpuType` is set and this is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 64))]
+    pub gpu_count: Option<i32>,
+
+    /// Whether the pod must run in a Trusted Execution Environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tee_required: Option<bool>,
+
+    /// The TEE type: sgx, tdx, sev-snp or sev.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(validation = Rule::new("self in ['sgx', 'tdx', 'sev-snp', 'sev']").message("teeType must be one of sgx, tdx, sev-snp, sev"))]
+    #[schemars(length(max = 16))]
+    pub tee_type: Option<String>,
+
+    /// Node labels the pod's node must carry (required node affinity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_labels: Option<BTreeMap<String, String>>,
+}
+
+/// Observed state of a Performer, written only by the reconciler.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PerformerStatus {
+    /// The Performer's own lifecycle phase (never a copied Pod phase).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<PerformerPhase>,
+    /// True when the Service routes to a Ready pod; the executor polls this.
+    #[serde(default)]
+    pub ready: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// `performer-<name>.<namespace>.svc.<cluster domain>:<port>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grpc_endpoint: Option<String>,
+    /// When the performer last became ready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_time: Option<Time>,
+    /// When the last blue-green upgrade completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_upgrade: Option<Time>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(merge_strategy = ListMerge::Map(vec!["type".into()]))]
+    pub conditions: Option<Vec<Condition>>,
+}
+
+/// Lifecycle of a Performer.
+#[derive(
+    JsonSchema, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
+pub enum PerformerPhase {
+    Pending,
+    Running,
+    Upgrading,
+    Terminating,
+    Failed,
+}
+
+impl PerformerPhase {
+    pub const ALL: [PerformerPhase; 5] = [
+        Self::Pending,
+        Self::Running,
+        Self::Upgrading,
+        Self::Terminating,
+        Self::Failed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Running => "Running",
+            Self::Upgrading => "Upgrading",
+            Self::Terminating => "Terminating",
+            Self::Failed => "Failed",
+        }
+    }
+}
+
+impl PerformerSpec {
+    /// The gRPC port, with the CRD's default applied.
+    pub fn grpc_port(&self) -> i32 {
+        self.config
+            .as_ref()
+            .and_then(|c| c.grpc_port)
+            .unwrap_or(DEFAULT_GRPC_PORT)
+    }
+}

@@ -1,0 +1,551 @@
+//! The whole `hgctl` command tree as clap types. Behaviour lives in the
+//! sibling modules; this file only says what can be typed.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// hgctl runs the Hourglass Kubernetes operator (Performers and HourglassExecutors)
+/// from your machine or in-cluster.
+#[derive(Debug, Parser)]
+#[command(
+    name = "hgctl",
+    version,
+    about = "Run the Hourglass Kubernetes operator from outside the cluster",
+    long_about = None,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts, as kubectl names them.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context to use (default: the current context)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Namespace (default: the context's namespace, else "default")
+    #[arg(short = 'n', long, global = true, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Output format (commands accept the subset that makes sense for them)
+    #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    /// Log verbosity on stderr
+    #[arg(long, global = true, value_enum, default_value_t = LogLevel::Warn, value_name = "LEVEL")]
+    pub log_level: LogLevel,
+}
+
+/// Output formats, as kubectl spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+    Name,
+    Short,
+}
+
+impl OutputFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Table => "table",
+            Self::Wide => "wide",
+            Self::Json => "json",
+            Self::Yaml => "yaml",
+            Self::Name => "name",
+            Self::Short => "short",
+        }
+    }
+}
+
+/// Log levels of hgctl itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warn => "warn",
+            Self::Info => "info",
+            Self::Debug => "debug",
+            Self::Trace => "trace",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Install the CRDs, RBAC and the in-cluster operator
+    Install(InstallArgs),
+    /// Remove what `hgctl install` created (refuses to delete data unless asked)
+    Uninstall(UninstallArgs),
+    /// Create, inspect and delete Performers
+    #[command(subcommand)]
+    Performer(PerformerCommand),
+    /// Create, inspect and delete HourglassExecutors
+    #[command(subcommand)]
+    Executor(ExecutorCommand),
+    /// List Performers or HourglassExecutors like `kubectl get`
+    Get(GetArgs),
+    /// One screen for the whole fleet: executors, performers by phase, a summary
+    Status(StatusArgs),
+    /// Run the reconcilers on this machine against the current kubeconfig context
+    RunLocal(ControllerArgs),
+    /// Run the reconcilers in-cluster (the entry point of the operator Deployment)
+    Operator(ControllerArgs),
+    /// Check the cluster, the installation, the hardware and the workloads
+    Doctor(DoctorArgs),
+    /// Print both CRDs as a multi-document YAML stream
+    Crds,
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of hgctl
+    #[command(hide = true)]
+    Manpage,
+    /// Print the version of hgctl (and of the cluster with --server)
+    Version(VersionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Install only the two CRDs
+    #[arg(long)]
+    pub crds_only: bool,
+    /// Operator image (default: a versioned image derived from this hgctl)
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// Print every manifest as one YAML stream and change nothing
+    #[arg(long, alias = "export")]
+    pub dry_run: bool,
+    /// Wait until the CRDs are Established and the operator is Available
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits
+    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Also delete the CRDs when Performers or HourglassExecutors exist (deletes them all)
+    #[arg(long)]
+    pub delete_data: bool,
+    /// Do not ask for confirmation
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Leave the CRDs (and so every Performer and HourglassExecutor) in place
+    #[arg(long)]
+    pub keep_crds: bool,
+    /// Wait until everything is gone
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits
+    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PerformerCommand {
+    /// Scaffold a Performer from flags or a file; print it or apply it
+    Create(Box<PerformerCreateArgs>),
+    /// List Performers
+    Get(KindGetArgs),
+    /// Show a Performer, its pod, Service, events and what doctor says
+    Describe(NameArgs),
+    /// Delete a Performer (its pod and Service go with it)
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExecutorCommand {
+    /// Scaffold an HourglassExecutor and its key Secret; print them or apply them
+    Create(Box<ExecutorCreateArgs>),
+    /// List HourglassExecutors
+    Get(KindGetArgs),
+    /// Show an executor, its workload, config and events
+    Describe(NameArgs),
+    /// Delete an HourglassExecutor
+    Delete(DeleteArgs),
+}
+
+/// Flags shared by the two `create` commands.
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    /// Print the objects and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Never prompt; fail naming the missing flags instead
+    #[arg(short = 'y', long, alias = "non-interactive")]
+    pub yes: bool,
+    /// Wait until the object is ready
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits
+    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct PerformerCreateArgs {
+    /// Name of the Performer (its Service is performer-NAME)
+    pub name: Option<String>,
+    /// Read the Performer from a YAML file (`-` for stdin) instead of flags
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub filename: Option<String>,
+    /// Container image
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// AVS address (0x + 40 hex digits)
+    #[arg(long, value_name = "ADDRESS")]
+    pub avs: Option<String>,
+    /// Informational version; a change rolls the pod
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+    /// gRPC port of the performer (default 9090)
+    #[arg(long, value_name = "PORT")]
+    pub grpc_port: Option<i32>,
+    /// Environment variable (repeatable)
+    #[arg(long = "env", value_name = "K=V")]
+    pub env: Vec<String>,
+    /// Environment variable from a Secret key (repeatable)
+    #[arg(long = "env-from-secret", value_name = "K=SECRET/KEY")]
+    pub env_from_secret: Vec<String>,
+    /// GPU model (a100, a100-80gb, h100, h200, l4, l40s, t4, a10g, v100), optionally :COUNT
+    #[arg(long, value_name = "MODEL[:COUNT]")]
+    pub gpu: Option<String>,
+    /// Number of GPUs (default 1)
+    #[arg(long, value_name = "N")]
+    pub gpu_count: Option<i32>,
+    /// Trusted Execution Environment (sgx, tdx, sev-snp, sev)
+    #[arg(long, value_name = "TYPE")]
+    pub tee: Option<String>,
+    /// RuntimeClass for the pod
+    #[arg(long, value_name = "NAME")]
+    pub runtime_class: Option<String>,
+    /// Node label the pod requires (repeatable)
+    #[arg(long = "node-selector", value_name = "K=V")]
+    pub node_selector: Vec<String>,
+    /// Toleration (repeatable)
+    #[arg(long = "toleration", value_name = "KEY[=VALUE]:EFFECT")]
+    pub toleration: Vec<String>,
+    /// CPU request and limit
+    #[arg(long, value_name = "QUANTITY")]
+    pub cpu: Option<String>,
+    /// Memory request and limit
+    #[arg(long, value_name = "QUANTITY")]
+    pub memory: Option<String>,
+    /// Requests, e.g. cpu=500m,memory=1Gi
+    #[arg(long, value_name = "R=Q,...")]
+    pub requests: Option<String>,
+    /// Limits, e.g. cpu=2,memory=4Gi
+    #[arg(long, value_name = "R=Q,...")]
+    pub limits: Option<String>,
+    /// PriorityClass for the pod
+    #[arg(long, value_name = "NAME")]
+    pub priority_class: Option<String>,
+    /// ServiceAccount the pod runs as
+    #[arg(long, value_name = "NAME")]
+    pub service_account: Option<String>,
+    /// Label on the Performer (repeatable)
+    #[arg(long = "label", value_name = "K=V")]
+    pub label: Vec<String>,
+    /// Check which nodes could run it and why the others cannot
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecutorCreateArgs {
+    /// Name of the HourglassExecutor
+    pub name: Option<String>,
+    /// Read the executor from a YAML file (`-` for stdin) instead of flags
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub filename: Option<String>,
+    /// Executor image
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// Operator address (0x + 40 hex digits)
+    #[arg(long, value_name = "ADDRESS")]
+    pub operator_address: Option<String>,
+    /// Replicas (one per operator identity is recommended)
+    #[arg(long, value_name = "N")]
+    pub replicas: Option<i32>,
+    /// Executor log level (debug, info, warn, error)
+    #[arg(long, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+    /// Chain (repeatable)
+    #[arg(long = "chain", value_name = "NAME=CHAIN_ID,RPC_URL[,MAILBOX]")]
+    pub chain: Vec<String>,
+    /// Which chain is the L1 (default: the one with a known L1 chain id)
+    #[arg(long, value_name = "NAME")]
+    pub l1_chain: Option<String>,
+    /// Aggregator endpoint (seed field; not read by the executor)
+    #[arg(long, value_name = "HOST:PORT")]
+    pub aggregator: Option<String>,
+    /// AVS performer the executor runs (repeatable)
+    #[arg(long = "avs", value_name = "0x...=IMAGE")]
+    pub avs: Vec<String>,
+    /// State storage
+    #[arg(long, value_name = "memory|badger[:SIZE]")]
+    pub storage: Option<String>,
+    /// Task gRPC port (default 9000)
+    #[arg(long, value_name = "PORT")]
+    pub grpc_port: Option<i32>,
+    /// Management gRPC port (default 9001)
+    #[arg(long, value_name = "PORT")]
+    pub management_port: Option<i32>,
+    /// File with the hex transaction private key
+    #[arg(long, value_name = "FILE")]
+    pub operator_key_file: Option<PathBuf>,
+    /// File with the hex ECDSA signing key
+    #[arg(long, value_name = "FILE")]
+    pub ecdsa_key_file: Option<PathBuf>,
+    /// EIP-2335 BLS keystore JSON
+    #[arg(long, value_name = "FILE")]
+    pub bls_keystore: Option<PathBuf>,
+    /// File with the BLS keystore password
+    #[arg(long, value_name = "FILE")]
+    pub bls_password_file: Option<PathBuf>,
+    /// Use an existing Secret with the keys instead of key files
+    #[arg(long, value_name = "NAME")]
+    pub keys_secret: Option<String>,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+/// Which kind `hgctl get` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResourceKind {
+    #[value(alias = "performer", alias = "perf")]
+    Performers,
+    #[value(
+        alias = "executor",
+        alias = "hourglassexecutors",
+        alias = "hourglassexecutor",
+        alias = "hge"
+    )]
+    Executors,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// What to list
+    #[arg(value_enum)]
+    pub kind: ResourceKind,
+    #[command(flatten)]
+    pub get: KindGetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct KindGetArgs {
+    /// Only this object
+    pub name: Option<String>,
+    /// List across all namespaces
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Label selector, e.g. app=x,tier!=y
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Keep streaming changes
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Across all namespaces
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NameArgs {
+    /// Name of the object
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Name of the object
+    pub name: String,
+    /// Wait until it and its children are gone
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits
+    #[arg(long, value_parser = parse_duration, default_value = "2m", value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+/// Log line format of the controllers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ControllerArgs {
+    /// Reconcile in every namespace (default: only --namespace)
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Address of the Prometheus /metrics endpoint
+    #[arg(long, default_value = "127.0.0.1:9464", value_name = "ADDR")]
+    pub metrics_addr: String,
+    /// Address of the /healthz and /readyz endpoints
+    #[arg(long, default_value = "127.0.0.1:8081", value_name = "ADDR")]
+    pub health_addr: String,
+    /// Log line format
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Wait for the current lease holder to give up instead of refusing to start
+    #[arg(long)]
+    pub take_over: bool,
+    /// Cluster DNS domain used in gRPC endpoints
+    #[arg(long, default_value = "cluster.local", value_name = "DOMAIN")]
+    pub cluster_domain: String,
+}
+
+/// Severity at which doctor exits non-zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Check a cluster before install: reachability, version, rights to install
+    #[arg(long)]
+    pub pre: bool,
+    /// Check workloads in every namespace
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Only these Performers / HourglassExecutors
+    pub names: Vec<String>,
+    /// Exit non-zero on warnings too
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Skip a check by its ID (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Also ask the cluster for its version
+    #[arg(long)]
+    pub server: bool,
+}
+
+/// Parses `90s`, `5m`, `1h`, `1m30s` or a bare number of seconds.
+pub fn parse_duration(input: &str) -> Result<Duration, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err("empty duration; use e.g. 30s, 5m or 1h".into());
+    }
+    if let Ok(secs) = s.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = 0u64;
+    let mut number = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            _ => {
+                return Err(format!(
+                    "invalid duration {input:?}; use e.g. 30s, 5m or 1h"
+                ));
+            }
+        };
+        let n: u64 = number
+            .parse()
+            .map_err(|_| format!("invalid duration {input:?}; use e.g. 30s, 5m or 1h"))?;
+        total = total
+            .checked_add(n.saturating_mul(unit))
+            .ok_or_else(|| format!("duration {input:?} is too long"))?;
+        number.clear();
+    }
+    if !number.is_empty() {
+        return Err(format!(
+            "invalid duration {input:?}: a number needs a unit (s, m, h)"
+        ));
+    }
+    Ok(Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("2h").unwrap(), Duration::from_secs(7200));
+        assert!(parse_duration("5").is_ok());
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("10s5").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn get_accepts_kubectl_style_kind_names() {
+        for kind in ["performers", "performer", "perf"] {
+            let cli = Cli::try_parse_from(["hgctl", "get", kind]).unwrap();
+            assert!(matches!(
+                cli.command,
+                Command::Get(GetArgs {
+                    kind: ResourceKind::Performers,
+                    ..
+                })
+            ));
+        }
+        let cli = Cli::try_parse_from(["hgctl", "get", "hge", "-A", "-o", "wide"]).unwrap();
+        assert_eq!(cli.global.output, Some(OutputFormat::Wide));
+        assert!(matches!(
+            cli.command,
+            Command::Get(GetArgs {
+                kind: ResourceKind::Executors,
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,35 @@
+//! The `hgctl` commands: argument types in [`args`], one module per command.
+
+pub mod args;
+pub mod generated;
+
+pub use args::Cli;
+use args::Command;
+
+use crate::error::{Error, Result};
+
+/// Runs one parsed command line.
+pub async fn run(cli: Cli) -> Result<()> {
+    let global = cli.global;
+    match cli.command {
+        Command::Crds => generated::crds(&global),
+        Command::Completions(args) => generated::completions(args.shell),
+        Command::Manpage => generated::manpage(),
+        Command::Version(args) => generated::version(&global, args.server).await,
+        Command::Install(_) => not_implemented("install"),
+        Command::Uninstall(_) => not_implemented("uninstall"),
+        Command::Performer(_) => not_implemented("performer"),
+        Command::Executor(_) => not_implemented("executor"),
+        Command::Get(_) => not_implemented("get"),
+        Command::Status(_) => not_implemented("status"),
+        Command::RunLocal(_) => not_implemented("run-local"),
+        Command::Operator(_) => not_implemented("operator"),
+        Command::Doctor(_) => not_implemented("doctor"),
+    }
+}
+
+fn not_implemented(command: &str) -> Result<()> {
+    Err(Error::NotImplemented {
+        command: command.to_string(),
+    })
+}

@@ -1,0 +1,134 @@
+//! Connecting to a cluster the way kubectl does: `--kubeconfig`, then
+//! `$KUBECONFIG`, then `~/.kube/config`, then the in-cluster ServiceAccount.
+//! Every failure is a diagnostic that says which of those was tried.
+
+use std::time::Duration;
+
+use kube::Client;
+use kube::config::{Config, KubeConfigOptions, Kubeconfig, KubeconfigError};
+
+use crate::cli::args::GlobalArgs;
+use crate::error::{Error, Result};
+
+/// How long a TCP connect to the API server may take before hgctl gives up.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(8);
+/// How long one non-watch request may wait for its answer.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A client and the namespace commands default to.
+#[derive(Clone)]
+pub struct Connection {
+    pub client: Client,
+    /// `-n`, else the context's namespace, else `default`.
+    pub namespace: String,
+    /// The kubeconfig context in use (None in-cluster).
+    pub context: Option<String>,
+    /// The API server URL.
+    pub server: String,
+}
+
+/// Builds a client from the global flags.
+pub async fn connect(global: &GlobalArgs) -> Result<Client> {
+    Ok(connection(global).await?.client)
+}
+
+/// Builds a client and resolves the namespace and context names.
+pub async fn connection(global: &GlobalArgs) -> Result<Connection> {
+    let (mut config, context) = load_config(global).await?;
+    config.connect_timeout = Some(CONNECT_TIMEOUT);
+    config.write_timeout = Some(REQUEST_TIMEOUT);
+    let namespace = global
+        .namespace
+        .clone()
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let server = config.cluster_url.to_string();
+    let client = Client::try_from(config).map_err(|e| Error::Kubeconfig {
+        message: format!("cannot build a Kubernetes client: {e}"),
+        help: Some("check the certificates and server URL of the kubeconfig context".into()),
+    })?;
+    Ok(Connection {
+        client,
+        namespace,
+        context,
+        server,
+    })
+}
+
+async fn load_config(global: &GlobalArgs) -> Result<(Config, Option<String>)> {
+    let options = KubeConfigOptions {
+        context: global.context.clone(),
+        cluster: None,
+        user: None,
+    };
+    let kubeconfig = match &global.kubeconfig {
+        Some(path) => {
+            Some(Kubeconfig::read_from(path).map_err(|e| kubeconfig_error(e, Some(path)))?)
+        }
+        None => match Kubeconfig::from_env() {
+            Ok(Some(k)) => Some(k),
+            Ok(None) => default_kubeconfig()?,
+            Err(e) => return Err(kubeconfig_error(e, None)),
+        },
+    };
+    match kubeconfig {
+        Some(kubeconfig) => {
+            let context = global.context.clone().or_else(|| kubeconfig.current_context.clone());
+            if let Some(name) = &global.context
+                && !kubeconfig.contexts.iter().any(|c| &c.name == name)
+            {
+                let known: Vec<&str> = kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect();
+                return Err(Error::Kubeconfig {
+                    message: format!("context {name:?} is not in the kubeconfig"),
+                    help: Some(format!(
+                        "known contexts: {}; `kubectl config get-contexts` lists them",
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    )),
+                });
+            }
+            let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+                .await
+                .map_err(|e| kubeconfig_error(e, global.kubeconfig.as_deref()))?;
+            Ok((config, context))
+        }
+        None => match Config::incluster() {
+            Ok(config) => Ok((config, None)),
+            Err(_) => Err(Error::Kubeconfig {
+                message: "no kubeconfig found and not running inside a cluster".into(),
+                help: Some(
+                    "pass --kubeconfig FILE, set KUBECONFIG, or create ~/.kube/config; the local test cluster's is printed by tests/cluster/up.sh".into(),
+                ),
+            }),
+        },
+    }
+}
+
+/// `~/.kube/config` when it exists; a missing file is not an error (in-cluster is tried next).
+fn default_kubeconfig() -> Result<Option<Kubeconfig>> {
+    let Some(home) = std::env::var_os("HOME") else {
+        return Ok(None);
+    };
+    let path = std::path::Path::new(&home).join(".kube").join("config");
+    if !path.exists() {
+        return Ok(None);
+    }
+    Kubeconfig::read_from(&path)
+        .map(Some)
+        .map_err(|e| kubeconfig_error(e, Some(&path)))
+}
+
+fn kubeconfig_error(err: KubeconfigError, path: Option<&std::path::Path>) -> Error {
+    let where_ = path
+        .map(|p| format!(" ({})", p.display()))
+        .unwrap_or_default();
+    Error::Kubeconfig {
+        message: format!("cannot use the kubeconfig{where_}: {err}"),
+        help: Some(match err {
+            KubeconfigError::ReadConfig(..) => "check that the file exists and is readable, or pass another with --kubeconfig".into(),
+            KubeconfigError::Parse(_) => "the file is not valid kubeconfig YAML; `kubectl config view` shows what kubectl makes of it".into(),
+            KubeconfigError::LoadContext(_) | KubeconfigError::CurrentContextNotSet => {
+                "pick a context with --context NAME; `kubectl config get-contexts` lists them".into()
+            }
+            _ => "`kubectl config view --minify` shows the context hgctl is reading".into(),
+        }),
+    }
+}

@@ -1,0 +1,16 @@
+//! hgctl: the Hourglass Kubernetes operator, run from outside the cluster.
+//!
+//! Layout: [`api`] (the CRD types), [`hardware`] (the one table of GPU/TEE
+//! conventions), [`validate`] (syntax rules shared with the CRD's CEL rules),
+//! [`cli`] (commands), [`cluster`] (connecting), [`output`] (YAML/JSON/tables),
+//! [`error`] (diagnostics and exit codes).
+
+pub mod api;
+pub mod cli;
+pub mod cluster;
+pub mod error;
+pub mod hardware;
+pub mod logging;
+pub mod output;
+pub mod schema;
+pub mod validate;

@@ -1,0 +1,38 @@
+//! The `hgctl` binary: parse, run, map errors to exit codes. All logic is in the library.
+
+use clap::Parser;
+use hgctl::cli::{self, Cli};
+use hgctl::error::ExitCode;
+
+fn main() -> std::process::ExitCode {
+    reset_sigpipe();
+    let cli = Cli::parse();
+    hgctl::logging::init(cli.global.log_level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::from(ExitCode::Internal as u8);
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            let code = err.exit_code();
+            eprintln!("{:?}", miette::Report::new(err));
+            std::process::ExitCode::from(code as u8)
+        }
+    }
+}
+
+/// Dies quietly on a closed pipe (`hgctl crds | head -1`) like other Unix tools.
+fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
