@@ -1,6 +1,7 @@
 //! API types of `hourglass.eigenlayer.io/v1alpha1` and the CRDs generated from them.
 
 pub mod columns;
+pub mod conditions;
 pub mod executor;
 pub mod performer;
 

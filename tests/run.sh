@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of hgctl: unit tests, generated-file drift tests, and the
+# end-to-end tests against a real local control plane (built from upstream
+# Kubernetes on first use, then cached; see tests/cluster/).
+#
+#   tests/run.sh                 # everything
+#   tests/run.sh --test examples # extra arguments go to `cargo test`
+#
+# A cluster that was already running is reused and left running; one this
+# script started is stopped at the end, also when tests fail.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+state="${HGCTL_CLUSTER_STATE:-/tmp/hgctl-cluster}"
+started=0
+if ! { [[ -f "$state/kubeconfig" ]] &&
+  kubectl --kubeconfig "$state/kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1; }; then
+  started=1
+fi
+stop_cluster() {
+  if [[ $started == 1 && -z "${HGCTL_KEEP_CLUSTER:-}" ]]; then
+    tests/cluster/down.sh || true
+  fi
+}
+trap stop_cluster EXIT
+
+tests/cluster/up.sh
+# shellcheck disable=SC1091
+source "$state/env"
+
+cargo build --locked --all-targets
+cargo test --locked --all-targets "$@"
