@@ -4,6 +4,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
+pub mod table;
+
 use crate::error::{Error, Result};
 
 /// Serializes objects as one `---`-separated YAML stream, kubectl style.
