@@ -4,6 +4,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
+#[cfg(test)]
+pub(crate) mod fixtures;
+pub mod get;
 pub mod table;
 
 use crate::error::{Error, Result};
