@@ -2,9 +2,10 @@
 
 pub mod args;
 pub mod generated;
+pub mod get;
 
 pub use args::Cli;
-use args::Command;
+use args::{Command, ExecutorCommand, PerformerCommand, ResourceKind};
 
 use crate::error::{Error, Result};
 
@@ -18,9 +19,15 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Version(args) => generated::version(&global, args.server).await,
         Command::Install(_) => not_implemented("install"),
         Command::Uninstall(_) => not_implemented("uninstall"),
+        Command::Performer(PerformerCommand::Get(args)) => {
+            get::run(&global, ResourceKind::Performers, &args).await
+        }
+        Command::Executor(ExecutorCommand::Get(args)) => {
+            get::run(&global, ResourceKind::Executors, &args).await
+        }
         Command::Performer(_) => not_implemented("performer"),
         Command::Executor(_) => not_implemented("executor"),
-        Command::Get(_) => not_implemented("get"),
+        Command::Get(args) => get::run(&global, args.kind, &args.get).await,
         Command::Status(_) => not_implemented("status"),
         Command::RunLocal(_) => not_implemented("run-local"),
         Command::Operator(_) => not_implemented("operator"),
