@@ -78,7 +78,16 @@ where
     let objects_api: Api<K> = api(client, namespace);
     let wide_pods = kind == ResourceKind::Performers && format == OutputFormat::Wide;
     if args.watch {
-        return watch(client, objects_api, kind, namespace, args, format, wide_pods).await;
+        return watch(
+            client,
+            objects_api,
+            kind,
+            namespace,
+            args,
+            format,
+            wide_pods,
+        )
+        .await;
     }
     let objects: Vec<K> = match &args.name {
         Some(name) => {

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod generated;
 pub mod get;
+pub mod status;
 
 pub use args::Cli;
 use args::{Command, ExecutorCommand, PerformerCommand, ResourceKind};
@@ -28,7 +29,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Performer(_) => not_implemented("performer"),
         Command::Executor(_) => not_implemented("executor"),
         Command::Get(args) => get::run(&global, args.kind, &args.get).await,
-        Command::Status(_) => not_implemented("status"),
+        Command::Status(args) => status::run(&global, &args).await,
         Command::RunLocal(_) => not_implemented("run-local"),
         Command::Operator(_) => not_implemented("operator"),
         Command::Doctor(_) => not_implemented("doctor"),

@@ -8,8 +8,8 @@ use kube::Resource;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::api::columns::{self, Column};
 use crate::api::GROUP;
+use crate::api::columns::{self, Column};
 use crate::cli::args::{OutputFormat, ResourceKind};
 use crate::error::{Error, Result};
 use crate::output::table::{self, ExtraColumn, Rows, TableOptions};
@@ -74,8 +74,16 @@ impl PodIndex {
                     .by_pod
                     .insert((ns.clone(), name.clone()), node.clone());
             }
-            if let Some(performer) = pod.metadata.labels.as_ref().and_then(|l| l.get(PERFORMER_LABEL)) {
-                index.by_performer.entry((ns, performer.clone())).or_insert(node);
+            if let Some(performer) = pod
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(PERFORMER_LABEL))
+            {
+                index
+                    .by_performer
+                    .entry((ns, performer.clone()))
+                    .or_insert(node);
             }
         }
         index
@@ -106,7 +114,9 @@ impl PodIndex {
 pub fn gpu_count(spec: &Value) -> i64 {
     let hw = table::lookup(spec, ".spec.hardwareRequirements");
     let count = hw.and_then(|h| h.get("gpuCount")).and_then(Value::as_i64);
-    let typed = hw.and_then(|h| h.get("gpuType")).is_some_and(|t| !t.is_null());
+    let typed = hw
+        .and_then(|h| h.get("gpuType"))
+        .is_some_and(|t| !t.is_null());
     count.unwrap_or(if typed { 1 } else { 0 })
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod get;
+pub mod status;
 pub mod table;
 
 use crate::error::{Error, Result};

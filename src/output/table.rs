@@ -140,7 +140,10 @@ pub fn age(then: Timestamp, now: Timestamp) -> String {
 }
 
 /// Age of an optional timestamp; `<unknown>` when there is none.
-pub fn age_of(then: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>, now: Timestamp) -> String {
+pub fn age_of(
+    then: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>,
+    now: Timestamp,
+) -> String {
     then.map(|t| age(t.0, now))
         .unwrap_or_else(|| "<unknown>".to_string())
 }
@@ -205,7 +208,12 @@ pub fn human_duration(seconds: i64) -> String {
 /// Lays out rows like kubectl's tabwriter: left-aligned, 3 spaces between
 /// columns, cells at least 6 wide, no trailing spaces. `min_widths` keeps
 /// columns at least as wide as earlier output (for `--watch`).
-pub fn render(headers: &[String], rows: &[Vec<String>], min_widths: &[usize], header: bool) -> String {
+pub fn render(
+    headers: &[String],
+    rows: &[Vec<String>],
+    min_widths: &[usize],
+    header: bool,
+) -> String {
     let mut table = Table::new();
     table
         .load_style(presets::NOTHING)
@@ -293,7 +301,13 @@ mod tests {
     fn missing_values_are_empty_and_bad_dates_unknown() {
         let now = Timestamp::from_second(1_000_000).unwrap();
         let obj = serde_json::json!({"metadata": {"name": "x", "creationTimestamp": "garbage"}});
-        let r = rows(&[obj], columns::PERFORMER, &[], TableOptions::default(), now);
+        let r = rows(
+            &[obj],
+            columns::PERFORMER,
+            &[],
+            TableOptions::default(),
+            now,
+        );
         assert_eq!(r.rows[0], vec!["x", "", "", "", "", "", "", "<unknown>"]);
     }
 }
