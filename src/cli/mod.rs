@@ -1,6 +1,7 @@
 //! The `hgctl` commands: argument types in [`args`], one module per command.
 
 pub mod args;
+pub mod describe;
 pub mod generated;
 pub mod get;
 pub mod status;
@@ -25,6 +26,12 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Executor(ExecutorCommand::Get(args)) => {
             get::run(&global, ResourceKind::Executors, &args).await
+        }
+        Command::Performer(PerformerCommand::Describe(args)) => {
+            describe::performer(&global, &args).await
+        }
+        Command::Executor(ExecutorCommand::Describe(args)) => {
+            describe::executor(&global, &args).await
         }
         Command::Performer(_) => not_implemented("performer"),
         Command::Executor(_) => not_implemented("executor"),

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+pub mod describe;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod get;

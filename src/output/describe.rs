@@ -1,0 +1,778 @@
+//! What `hgctl performer|executor describe` prints (pure), laid out like
+//! `kubectl describe`. Never prints Secret values, values taken from Secrets,
+//! inline keys, or RPC URL paths (they often carry API keys).
+
+use k8s_openapi::api::core::v1::{Event, Pod, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, ObjectMeta};
+use k8s_openapi::jiff::Timestamp;
+
+use crate::api::executor::{AvsEnv, Chain};
+use crate::api::performer::EnvironmentFromSource;
+use crate::api::{HourglassExecutor, Performer};
+use crate::output::table::{self, age_of};
+
+/// Shown instead of an inline key.
+pub const REDACTED_INLINE_KEY: &str = "<redacted: inline key, move it to a Secret>";
+/// Chain ids of L1s the executor knows (mainnet, sepolia, holesky, hoodi, anvil).
+const L1_CHAIN_IDS: &[i64] = &[1, 11_155_111, 17_000, 560_048, 31_337];
+/// At most this many events, newest last.
+const MAX_EVENTS: usize = 20;
+
+/// Key/value lines aligned like kubectl describe's tabwriter.
+struct Block {
+    out: String,
+}
+
+impl Block {
+    fn new() -> Self {
+        Self { out: String::new() }
+    }
+
+    fn pairs(&mut self, indent: usize, pairs: &[(&str, String)]) {
+        let width = pairs.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0) + 2;
+        for (key, value) in pairs {
+            let key = format!("{key}:");
+            if value.is_empty() {
+                self.out.push_str(&format!("{:indent$}{key}\n", ""));
+            } else {
+                self.out
+                    .push_str(&format!("{:indent$}{key:<width$}{value}\n", ""));
+            }
+        }
+    }
+
+    fn heading(&mut self, indent: usize, title: &str) {
+        self.out.push_str(&format!("{:indent$}{title}:\n", ""));
+    }
+
+    fn line(&mut self, indent: usize, text: &str) {
+        self.out.push_str(&format!("{:indent$}{text}\n", ""));
+    }
+
+    fn table(&mut self, indent: usize, headers: &[&str], rows: Vec<Vec<String>>) {
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let text = table::render(&headers, &rows, &[], true);
+        for l in text.lines() {
+            self.line(indent, l);
+        }
+    }
+}
+
+fn or_none(value: Option<impl ToString>) -> String {
+    value
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "<none>".into())
+}
+
+fn labels(meta: &ObjectMeta) -> String {
+    match &meta.labels {
+        Some(l) if !l.is_empty() => l
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("\n               "),
+        _ => "<none>".into(),
+    }
+}
+
+fn header(b: &mut Block, meta: &ObjectMeta, now: Timestamp) {
+    let created = meta
+        .creation_timestamp
+        .as_ref()
+        .map(|t| format!("{} ({} ago)", t.0, table::age(t.0, now)))
+        .unwrap_or_else(|| "<unknown>".into());
+    let mut pairs = vec![
+        ("Name", or_none(meta.name.as_ref())),
+        ("Namespace", or_none(meta.namespace.as_ref())),
+        ("Labels", labels(meta)),
+        ("Created", created),
+    ];
+    if let Some(t) = &meta.deletion_timestamp {
+        pairs.push((
+            "Deleting Since",
+            format!(
+                "{} (finalizers: {})",
+                t.0,
+                meta.finalizers
+                    .as_ref()
+                    .map(|f| f.join(", "))
+                    .unwrap_or_else(|| "none".into())
+            ),
+        ));
+    }
+    // Align the first block like kubectl's 15-column key field.
+    let width = 15;
+    for (key, value) in pairs {
+        let key = format!("{key}:");
+        b.out.push_str(&format!("{key:<width$}{value}\n"));
+    }
+}
+
+fn conditions(b: &mut Block, conds: Option<&[Condition]>, now: Timestamp) {
+    match conds {
+        Some(c) if !c.is_empty() => {
+            b.heading(0, "Conditions");
+            let rows = c
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.type_.clone(),
+                        c.status.clone(),
+                        c.reason.clone(),
+                        table::age(c.last_transition_time.0, now),
+                        c.message.clone(),
+                    ]
+                })
+                .collect();
+            b.table(2, &["Type", "Status", "Reason", "Age", "Message"], rows);
+        }
+        _ => b.pairs(0, &[("Conditions", "<none>".into())]),
+    }
+}
+
+fn pods(b: &mut Block, pods: &[Pod], serving: Option<&str>, now: Timestamp) {
+    if pods.is_empty() {
+        b.pairs(0, &[("Pods", "<none>".into())]);
+        return;
+    }
+    b.heading(0, "Pods");
+    let rows = pods
+        .iter()
+        .map(|p| {
+            let status = p.status.as_ref();
+            let statuses = status.and_then(|s| s.container_statuses.as_deref());
+            let ready = statuses
+                .map(|s| s.iter().filter(|c| c.ready).count())
+                .unwrap_or(0);
+            let total = p.spec.as_ref().map(|s| s.containers.len()).unwrap_or(0);
+            // A waiting reason (ImagePullBackOff, CrashLoopBackOff) says more than the phase.
+            let waiting = statuses.and_then(|s| {
+                s.iter()
+                    .find_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone())
+            });
+            let phase = waiting
+                .or_else(|| status.and_then(|s| s.phase.clone()))
+                .unwrap_or_else(|| "Unknown".into());
+            let name = p.metadata.name.clone().unwrap_or_default();
+            let role = if Some(name.as_str()) == serving {
+                "serving"
+            } else {
+                ""
+            };
+            vec![
+                name,
+                format!("{ready}/{total}"),
+                phase,
+                or_none(p.spec.as_ref().and_then(|s| s.node_name.as_ref())),
+                or_none(status.and_then(|s| s.pod_ip.as_ref())),
+                age_of(p.metadata.creation_timestamp.as_ref(), now),
+                role.to_string(),
+            ]
+        })
+        .collect();
+    b.table(
+        2,
+        &["Name", "Ready", "Status", "Node", "IP", "Age", "Role"],
+        rows,
+    );
+}
+
+fn events(b: &mut Block, events: &[Event], now: Timestamp) {
+    if events.is_empty() {
+        b.pairs(0, &[("Events", "<none>".into())]);
+        return;
+    }
+    let when = |e: &Event| {
+        e.last_timestamp
+            .as_ref()
+            .map(|t| t.0)
+            .or(e.event_time.as_ref().map(|t| t.0))
+            .or(e.first_timestamp.as_ref().map(|t| t.0))
+            .or(e.metadata.creation_timestamp.as_ref().map(|t| t.0))
+    };
+    let mut sorted: Vec<&Event> = events.iter().collect();
+    sorted.sort_by_key(|e| when(e));
+    let skip = sorted.len().saturating_sub(MAX_EVENTS);
+    b.heading(0, "Events");
+    let rows = sorted
+        .into_iter()
+        .skip(skip)
+        .map(|e| {
+            let count = e.count.unwrap_or(1);
+            let age = when(e)
+                .map(|t| table::age(t, now))
+                .unwrap_or_else(|| "<unknown>".into());
+            let from = e
+                .source
+                .as_ref()
+                .and_then(|s| s.component.clone())
+                .or_else(|| e.reporting_component.clone())
+                .unwrap_or_default();
+            vec![
+                e.type_.clone().unwrap_or_default(),
+                e.reason.clone().unwrap_or_default(),
+                if count > 1 {
+                    format!("{age} (x{count})")
+                } else {
+                    age
+                },
+                from,
+                format!(
+                    "{}/{}",
+                    e.involved_object.kind.clone().unwrap_or_default(),
+                    e.involved_object.name.clone().unwrap_or_default()
+                ),
+                e.message.clone().unwrap_or_default().trim().to_string(),
+            ]
+        })
+        .collect();
+    b.table(
+        2,
+        &["Type", "Reason", "Age", "From", "Object", "Message"],
+        rows,
+    );
+}
+
+fn env_from(source: &EnvironmentFromSource) -> String {
+    if let Some(s) = &source.value_from.secret_key_ref {
+        format!("<set from Secret {} key {}>", s.name, s.key)
+    } else if let Some(c) = &source.value_from.config_map_key_ref {
+        format!("<set from ConfigMap {} key {}>", c.name, c.key)
+    } else {
+        "<unset>".into()
+    }
+}
+
+/// Everything needed to describe a Performer, fetched by list calls.
+pub struct PerformerView<'a> {
+    pub performer: &'a Performer,
+    pub pods: &'a [Pod],
+    pub service: Option<&'a Service>,
+    pub endpoint_slices: &'a [EndpointSlice],
+    pub events: &'a [Event],
+}
+
+/// `hgctl performer describe`.
+pub fn performer(view: &PerformerView<'_>, now: Timestamp) -> String {
+    let p = view.performer;
+    let mut b = Block::new();
+    header(&mut b, &p.metadata, now);
+    let spec = &p.spec;
+    let hw = spec.hardware_requirements.as_ref();
+    let sched = spec.scheduling.as_ref();
+    b.heading(0, "Spec");
+    let gpu = match hw.and_then(|h| h.gpu_type.as_ref()) {
+        Some(t) => format!("{t} x{}", hw.and_then(|h| h.gpu_count).unwrap_or(1)),
+        None => "<none>".into(),
+    };
+    b.pairs(
+        2,
+        &[
+            ("AVS", spec.avs_address.clone()),
+            ("Image", spec.image.clone()),
+            ("Version", or_none(spec.version.as_ref())),
+            (
+                "Pull Policy",
+                or_none(spec.image_pull_policy.map(|p| p.as_str())),
+            ),
+            ("gRPC Port", spec.grpc_port().to_string()),
+            ("GPU", gpu),
+            ("TEE", or_none(hw.and_then(|h| h.tee_type.as_ref()))),
+            (
+                "Runtime Class",
+                or_none(sched.and_then(|s| s.runtime_class.as_ref())),
+            ),
+            (
+                "Node Selector",
+                match sched.and_then(|s| s.node_selector.as_ref()) {
+                    Some(m) if !m.is_empty() => m
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    _ => "<none>".into(),
+                },
+            ),
+        ],
+    );
+    let config = spec.config.as_ref();
+    let plain = config.and_then(|c| c.environment.as_ref());
+    let from = config.and_then(|c| c.environment_from.as_ref());
+    if plain.is_some_and(|e| !e.is_empty()) || from.is_some_and(|e| !e.is_empty()) {
+        b.heading(2, "Environment");
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(env) = plain {
+            pairs.extend(env.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        }
+        if let Some(env) = from {
+            pairs.extend(env.iter().map(|e| (e.name.as_str(), env_from(e))));
+        }
+        b.pairs(4, &pairs);
+    } else {
+        b.pairs(2, &[("Environment", "<none>".into())]);
+    }
+
+    let status = p.status.as_ref();
+    b.heading(0, "Status");
+    match status {
+        None => b.line(2, "<none> (no reconciler has seen this Performer yet)"),
+        Some(s) => b.pairs(
+            2,
+            &[
+                ("Phase", or_none(s.phase.map(|p| p.as_str()))),
+                ("Ready", s.ready.to_string()),
+                ("Endpoint", or_none(s.grpc_endpoint.as_ref())),
+                ("Pod", or_none(s.pod_name.as_ref())),
+                (
+                    "Ready Since",
+                    s.ready_time
+                        .as_ref()
+                        .map(|t| format!("{} ({} ago)", t.0, table::age(t.0, now)))
+                        .unwrap_or_else(|| "<never>".into()),
+                ),
+                (
+                    "Last Upgrade",
+                    or_none(s.last_upgrade.as_ref().map(|t| t.0)),
+                ),
+                (
+                    "Observed Generation",
+                    format!(
+                        "{} (generation {})",
+                        or_none(s.observed_generation),
+                        or_none(p.metadata.generation)
+                    ),
+                ),
+            ],
+        ),
+    }
+    conditions(&mut b, status.and_then(|s| s.conditions.as_deref()), now);
+    pods(
+        &mut b,
+        view.pods,
+        status.and_then(|s| s.pod_name.as_deref()),
+        now,
+    );
+
+    match view.service {
+        None => b.pairs(
+            0,
+            &[(
+                "Service",
+                format!(
+                    "<none> (performer-{} does not exist)",
+                    p.metadata.name.as_deref().unwrap_or_default()
+                ),
+            )],
+        ),
+        Some(svc) => {
+            let spec = svc.spec.as_ref();
+            let ports = spec
+                .and_then(|s| s.ports.as_ref())
+                .map(|ports| {
+                    ports
+                        .iter()
+                        .map(|p| {
+                            format!(
+                                "{} {}/{}",
+                                p.name.as_deref().unwrap_or("<unnamed>"),
+                                p.port,
+                                p.protocol.as_deref().unwrap_or("TCP")
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|| "<none>".into());
+            let selector = spec
+                .and_then(|s| s.selector.as_ref())
+                .map(|s| {
+                    s.iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_else(|| "<none>".into());
+            b.heading(0, "Service");
+            let mut addresses: Vec<String> = Vec::new();
+            for slice in view.endpoint_slices {
+                let port = slice
+                    .ports
+                    .as_ref()
+                    .and_then(|p| p.first())
+                    .and_then(|p| p.port);
+                for ep in slice.endpoints.iter().flatten() {
+                    let ready = ep
+                        .conditions
+                        .as_ref()
+                        .and_then(|c| c.ready)
+                        .unwrap_or(false);
+                    for addr in &ep.addresses {
+                        addresses.push(format!(
+                            "{addr}{} ({})",
+                            port.map(|p| format!(":{p}")).unwrap_or_default(),
+                            if ready { "ready" } else { "not ready" }
+                        ));
+                    }
+                }
+            }
+            b.pairs(
+                2,
+                &[
+                    ("Name", or_none(svc.metadata.name.as_ref())),
+                    (
+                        "Cluster IP",
+                        or_none(spec.and_then(|s| s.cluster_ip.as_ref())),
+                    ),
+                    ("Ports", ports),
+                    ("Selector", selector),
+                    (
+                        "Endpoints",
+                        if addresses.is_empty() {
+                            "<none>".into()
+                        } else {
+                            addresses.join(", ")
+                        },
+                    ),
+                ],
+            );
+        }
+    }
+    events(&mut b, view.events, now);
+    b.out
+}
+
+/// Scheme and host of an RPC URL: paths and queries often hold API keys.
+fn rpc_host(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let hidden = rest.len() > host.len() || rest.contains('@');
+    format!("{scheme}://{host}{}", if hidden { "/…" } else { "" })
+}
+
+fn avs_env(env: &AvsEnv) -> String {
+    if let Some(v) = &env.value {
+        return v.clone();
+    }
+    match env.value_from.as_ref() {
+        Some(f) => {
+            if let Some(s) = &f.secret_key_ref {
+                format!("<set from Secret {} key {}>", s.name, s.key)
+            } else if let Some(c) = &f.config_map_key_ref {
+                format!("<set from ConfigMap {} key {}>", c.name, c.key)
+            } else {
+                "<unset>".into()
+            }
+        }
+        None => "<unset>".into(),
+    }
+}
+
+/// The chain the executor reads as its L1: `l1Chain`, else the first with a known L1 id.
+pub fn l1_chain<'a>(chains: &'a [Chain], l1: Option<&str>) -> Option<&'a Chain> {
+    match l1 {
+        Some(name) => chains.iter().find(|c| c.name == name),
+        None => chains.iter().find(|c| L1_CHAIN_IDS.contains(&c.chain_id)),
+    }
+}
+
+/// `hgctl executor describe`.
+pub fn executor(
+    e: &HourglassExecutor,
+    pod_list: &[Pod],
+    event_list: &[Event],
+    now: Timestamp,
+) -> String {
+    let mut b = Block::new();
+    header(&mut b, &e.metadata, now);
+    let config = e.spec.config.clone().unwrap_or_default();
+    let chains = config.chains.clone().unwrap_or_default();
+    let l1 = l1_chain(&chains, config.l1_chain.as_deref());
+    let keys = config.operator_keys.as_ref();
+    let key_source = match keys {
+        Some(k) if k.ecdsa.is_some() || k.bls.is_some() => REDACTED_INLINE_KEY.to_string(),
+        Some(k) => match &k.secret_ref {
+            Some(s) => format!("Secret {}", s.name),
+            None => "<none>".into(),
+        },
+        None => "<none>".into(),
+    };
+    b.heading(0, "Spec");
+    b.pairs(
+        2,
+        &[
+            ("Image", e.spec.image.clone()),
+            ("Replicas", e.spec.replicas.unwrap_or(1).to_string()),
+            (
+                "Operator Address",
+                or_none(config.operator_address.as_ref()),
+            ),
+            ("Operator Keys", key_source),
+            (
+                "L1 Chain",
+                l1.map(|c| {
+                    format!(
+                        "{} (chain id {}, rpc {})",
+                        c.name,
+                        c.chain_id,
+                        rpc_host(&c.rpc)
+                    )
+                })
+                .unwrap_or_else(|| "<none: the executor needs one>".into()),
+            ),
+            (
+                "Performer Mode",
+                or_none(config.performer_mode.map(|m| {
+                    serde_json::to_value(m)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default()
+                })),
+            ),
+            (
+                "Log Level",
+                or_none(config.log_level.map(|m| {
+                    serde_json::to_value(m)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default()
+                })),
+            ),
+            ("gRPC Port", or_none(config.grpc_port)),
+            ("Management Port", or_none(config.management_grpc_port)),
+            (
+                "Storage",
+                or_none(config.storage.as_ref().map(|s| {
+                    let kind = serde_json::to_value(s.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default();
+                    match &s.size {
+                        Some(size) => format!("{kind} ({})", size.0),
+                        None => kind,
+                    }
+                })),
+            ),
+            (
+                "Auth",
+                config
+                    .auth
+                    .as_ref()
+                    .map(|a| if a.enabled { "enabled" } else { "disabled" })
+                    .unwrap_or("disabled")
+                    .to_string(),
+            ),
+        ],
+    );
+    match config.avs_performers.as_deref() {
+        Some(list) if !list.is_empty() => {
+            b.heading(2, "AVS Performers");
+            for avs in list {
+                b.line(4, &format!("{}  {}", avs.avs_address, avs.image));
+                if let Some(envs) = &avs.envs {
+                    let pairs: Vec<(&str, String)> =
+                        envs.iter().map(|e| (e.name.as_str(), avs_env(e))).collect();
+                    b.pairs(6, &pairs);
+                }
+            }
+        }
+        _ => b.pairs(2, &[("AVS Performers", "<none>".into())]),
+    }
+
+    // Seed fields the real executor binary never reads.
+    let mut unused: Vec<(&str, String)> = Vec::new();
+    if let Some(agg) = &config.aggregator_endpoint {
+        unused.push((
+            "Aggregator Endpoint",
+            format!("{agg} (the aggregator dials the executor)"),
+        ));
+    }
+    let mut mailbox_lines = Vec::new();
+    let mut extra_lines = Vec::new();
+    for chain in &chains {
+        if let Some(mb) = &chain.task_mailbox_address {
+            mailbox_lines.push(format!(
+                "{}: {mb} (the executor uses its built-in address)",
+                chain.name
+            ));
+        }
+        if l1.is_none_or(|l| l.name != chain.name) {
+            extra_lines.push(format!(
+                "{} (chain id {}, rpc {}): only the L1 chain is read",
+                chain.name,
+                chain.chain_id,
+                rpc_host(&chain.rpc)
+            ));
+        }
+    }
+    if !unused.is_empty() || !mailbox_lines.is_empty() || !extra_lines.is_empty() {
+        b.heading(0, "Not used by the executor");
+        b.pairs(2, &unused);
+        if !mailbox_lines.is_empty() {
+            b.heading(2, "Task Mailbox Addresses");
+            for l in &mailbox_lines {
+                b.line(4, l);
+            }
+        }
+        if !extra_lines.is_empty() {
+            b.heading(2, "Extra Chains");
+            for l in &extra_lines {
+                b.line(4, l);
+            }
+        }
+    }
+
+    let status = e.status.as_ref();
+    b.heading(0, "Status");
+    match status {
+        None => b.line(2, "<none> (no reconciler has seen this executor yet)"),
+        Some(s) => b.pairs(
+            2,
+            &[
+                ("Phase", or_none(s.phase.map(|p| p.as_str()))),
+                (
+                    "Replicas",
+                    format!(
+                        "{} ready / {} desired",
+                        s.ready_replicas.unwrap_or(0),
+                        e.spec.replicas.unwrap_or(1)
+                    ),
+                ),
+                (
+                    "Config Updated",
+                    s.last_config_update
+                        .as_ref()
+                        .map(|t| format!("{} ({} ago)", t.0, table::age(t.0, now)))
+                        .unwrap_or_else(|| "<never>".into()),
+                ),
+                (
+                    "Observed Generation",
+                    format!(
+                        "{} (generation {})",
+                        or_none(s.observed_generation),
+                        or_none(e.metadata.generation)
+                    ),
+                ),
+            ],
+        ),
+    }
+    conditions(&mut b, status.and_then(|s| s.conditions.as_deref()), now);
+    pods(&mut b, pod_list, None, now);
+    events(&mut b, event_list, now);
+    b.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixtures;
+    use serde_json::json;
+
+    fn service() -> Service {
+        serde_json::from_value(json!({
+            "metadata": {"name": "performer-gpu-a", "namespace": "avs"},
+            "spec": {"clusterIP": "10.96.0.12", "selector": {"hourglass.eigenlayer.io/performer": "gpu-a"},
+                     "ports": [{"name": "grpc", "port": 9090, "protocol": "TCP"}]}
+        }))
+        .unwrap()
+    }
+
+    fn slices() -> Vec<EndpointSlice> {
+        vec![
+            serde_json::from_value(json!({
+                "metadata": {"name": "performer-gpu-a-abcde", "namespace": "avs"},
+                "addressType": "IPv4",
+                "ports": [{"name": "grpc", "port": 9090}],
+                "endpoints": [{"addresses": ["10.244.1.7"], "conditions": {"ready": true}}]
+            }))
+            .unwrap(),
+        ]
+    }
+
+    fn events() -> Vec<Event> {
+        vec![
+            serde_json::from_value(json!({
+                "metadata": {"name": "e1", "namespace": "avs"},
+                "involvedObject": {"kind": "Pod", "name": "gpu-a-7f9c"},
+                "type": "Normal", "reason": "Scheduled", "message": "Successfully assigned avs/gpu-a-7f9c to gpu-a100-80gb",
+                "source": {"component": "default-scheduler"}, "lastTimestamp": fixtures::ago(3 * 86400 + 60)
+            }))
+            .unwrap(),
+            serde_json::from_value(json!({
+                "metadata": {"name": "e2", "namespace": "avs"},
+                "involvedObject": {"kind": "Performer", "name": "gpu-a"},
+                "type": "Normal", "reason": "Ready", "message": "pod gpu-a-7f9c serves performer-gpu-a",
+                "source": {"component": "hgctl"}, "lastTimestamp": fixtures::ago(3 * 86400), "count": 2
+            }))
+            .unwrap(),
+        ]
+    }
+
+    #[test]
+    fn golden_performer_describe() {
+        let performers = fixtures::performers();
+        let mut pods = fixtures::pods();
+        pods.truncate(1);
+        let svc = service();
+        let view = PerformerView {
+            performer: &performers[0],
+            pods: &pods,
+            service: Some(&svc),
+            endpoint_slices: &slices(),
+            events: &events(),
+        };
+        fixtures::assert_golden("describe-performer.txt", &performer(&view, fixtures::now()));
+    }
+
+    #[test]
+    fn golden_unschedulable_performer_describe() {
+        let performers = fixtures::performers();
+        let pods = fixtures::pods();
+        let view = PerformerView {
+            performer: &performers[3],
+            pods: &pods[4..],
+            service: None,
+            endpoint_slices: &[],
+            events: &[],
+        };
+        fixtures::assert_golden(
+            "describe-performer-unschedulable.txt",
+            &performer(&view, fixtures::now()),
+        );
+    }
+
+    #[test]
+    fn golden_executor_describe() {
+        let executors = fixtures::executors();
+        let mut text = executor(&executors[0], &[], &[], fixtures::now());
+        text.push_str("---\n");
+        text.push_str(&executor(&executors[1], &[], &[], fixtures::now()));
+        fixtures::assert_golden("describe-executors.txt", &text);
+    }
+
+    #[test]
+    fn secrets_and_inline_keys_never_shown() {
+        let executors = fixtures::executors();
+        let text = executor(&executors[1], &[], &[], fixtures::now());
+        assert!(text.contains(REDACTED_INLINE_KEY));
+        assert!(!text.contains("deadbeef"));
+        assert!(!text.contains("super-secret-bls-key"));
+        let main = executor(&executors[0], &[], &[], fixtures::now());
+        assert!(main.contains("API_TOKEN:"));
+        assert!(main.contains("<set from Secret avs-secrets key token>"));
+    }
+
+    #[test]
+    fn rpc_urls_lose_paths_and_credentials() {
+        assert_eq!(
+            rpc_host("https://mainnet.infura.io/v3/SECRETKEY"),
+            "https://mainnet.infura.io/…"
+        );
+        assert_eq!(
+            rpc_host("wss://user:pw@node.example.com"),
+            "wss://node.example.com/…"
+        );
+        assert_eq!(rpc_host("http://anvil:8545"), "http://anvil:8545");
+    }
+}
