@@ -19,7 +19,7 @@ KWOK_VERSION="$(_required_version "$CLUSTER_DIR/build/kwok/go.mod" sigs.k8s.io/k
 
 CLUSTER_BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
 
-HGCTL_CLUSTER_CACHE="${HGCTL_CLUSTER_CACHE:-$HOME/.cache/hgctl-cluster}"
+HGCTL_CLUSTER_CACHE="${HGCTL_CLUSTER_CACHE:-${HOME:-/tmp}/.cache/hgctl-cluster}"
 HGCTL_CLUSTER_STATE="${HGCTL_CLUSTER_STATE:-/tmp/hgctl-cluster}"
 
 cluster_versions_key() {

@@ -102,16 +102,22 @@ echo "$SERVER" >"$STATE/server"
 PKI="$STATE/pki"
 gen_key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null; }
 
-gen_key "$PKI/ca.key"
-openssl req -x509 -new -key "$PKI/ca.key" -sha256 -days 3650 -subj "/CN=hgctl-test-cluster-ca" \
-  -addext "basicConstraints=critical,CA:TRUE" \
-  -addext "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign,cRLSign" \
-  -addext "subjectKeyIdentifier=hash" \
-  -out "$PKI/ca.crt" 2>/dev/null
+make_ca() { # make_ca NAME CN
+  gen_key "$PKI/$1.key"
+  openssl req -x509 -new -key "$PKI/$1.key" -sha256 -days 3650 -subj "/CN=$2" \
+    -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign,cRLSign" \
+    -addext "subjectKeyIdentifier=hash" \
+    -out "$PKI/$1.crt" 2>/dev/null
+}
+make_ca ca hgctl-test-cluster-ca
+# Front proxy (request-header authentication, as kubeadm sets it up): without it the delegated
+# authentication of controller-manager and scheduler logs errors about a missing CA bundle.
+make_ca front-proxy-ca hgctl-test-front-proxy-ca
 
-# issue NAME SUBJECT EKU [SAN]
+# issue NAME SUBJECT EKU [SAN] [CA]
 issue() {
-  local name="$1" subj="$2" eku="$3" san="${4:-}"
+  local name="$1" subj="$2" eku="$3" san="${4:-}" ca="${5:-ca}"
   gen_key "$PKI/$name.key"
   openssl req -new -key "$PKI/$name.key" -subj "$subj" -out "$PKI/$name.csr" 2>/dev/null
   {
@@ -120,9 +126,9 @@ issue() {
     echo "extendedKeyUsage=$eku"
     echo "subjectKeyIdentifier=hash"
     echo "authorityKeyIdentifier=keyid"
-    [[ -n $san ]] && echo "subjectAltName=$san"
+    if [[ -n $san ]]; then echo "subjectAltName=$san"; fi
   } >"$PKI/$name.ext"
-  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
+  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/$ca.crt" -CAkey "$PKI/$ca.key" -CAcreateserial \
     -sha256 -days 3650 -extfile "$PKI/$name.ext" -out "$PKI/$name.crt" 2>/dev/null
   rm -f "$PKI/$name.csr"
 }
@@ -133,6 +139,7 @@ issue admin "/O=system:masters/CN=hgctl-test-admin" clientAuth
 issue kube-controller-manager "/CN=system:kube-controller-manager" clientAuth
 issue kube-scheduler "/CN=system:kube-scheduler" clientAuth
 issue kwok "/O=system:masters/CN=kwok-controller" clientAuth
+issue front-proxy-client "/CN=front-proxy-client" clientAuth "" front-proxy-ca
 
 # Service-account token signing key pair.
 gen_key "$PKI/sa.key"
@@ -257,6 +264,11 @@ start kube-apiserver "$BIN/kube-apiserver" \
   --cert-dir="$STATE/certs" \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
   --client-ca-file="$PKI/ca.crt" \
+  --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" \
+  --requestheader-allowed-names=front-proxy-client \
+  --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+  --requestheader-extra-headers-prefix=X-Remote-Extra- \
+  --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
   --authorization-mode=Node,RBAC \
   --anonymous-auth=true \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \

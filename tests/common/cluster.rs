@@ -204,15 +204,23 @@ impl TestNamespace {
     /// [`TEST_NAMESPACE_LABEL`], and wait until its `default` ServiceAccount exists (pods are
     /// rejected before that).
     pub async fn create(prefix: &str) -> TestNamespace {
+        Self::create_with_labels(prefix, &[]).await
+    }
+
+    /// Like [`TestNamespace::create`], with extra namespace labels, e.g.
+    /// `&[("pod-security.kubernetes.io/enforce", "restricted")]`.
+    pub async fn create_with_labels(prefix: &str, labels: &[(&str, &str)]) -> TestNamespace {
         let client = client().await;
         let name = unique_name(prefix);
+        let mut all_labels = serde_json::Map::new();
+        all_labels.insert(TEST_NAMESPACE_LABEL.0.into(), TEST_NAMESPACE_LABEL.1.into());
+        for (k, v) in labels {
+            all_labels.insert((*k).into(), (*v).into());
+        }
         let ns: Namespace = serde_json::from_value(serde_json::json!({
             "apiVersion": "v1",
             "kind": "Namespace",
-            "metadata": {
-                "name": name,
-                "labels": { TEST_NAMESPACE_LABEL.0: TEST_NAMESPACE_LABEL.1 },
-            },
+            "metadata": { "name": name, "labels": all_labels },
         }))
         .expect("valid Namespace");
         Api::<Namespace>::all(client.clone())
