@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod generated;
+pub mod run_local;
 
 pub use args::Cli;
 use args::Command;
@@ -22,8 +23,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Executor(_) => not_implemented("executor"),
         Command::Get(_) => not_implemented("get"),
         Command::Status(_) => not_implemented("status"),
-        Command::RunLocal(_) => not_implemented("run-local"),
-        Command::Operator(_) => not_implemented("operator"),
+        Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
+        Command::Operator(args) => run_local::run(&global, &args, run_local::Mode::Operator).await,
         Command::Doctor(_) => not_implemented("doctor"),
     }
 }
