@@ -206,10 +206,7 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
         serving_pod.is_some() && observed.service_hash.as_deref() == Some(serving_hash.as_str());
     let rolling = serving_hash != desired_hash || !others.is_empty();
     let blocked: Option<(String, String)> = desired_ok.and_then(|d| {
-        d.unschedulable
-            .clone()
-            .map(|(r, m)| (r, m))
-            .or_else(|| d.waiting.clone())
+        d.unschedulable.clone().or_else(|| d.waiting.clone())
     });
 
     let phase = if p.metadata.deletion_timestamp.is_some() {
@@ -288,7 +285,7 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
             now,
         ),
     };
-    let progressing = !(ready && !rolling);
+    let progressing = !ready || rolling;
     let progressing_cond = if let (true, Some((r, m))) = (rolling && ready, &blocked) {
         conditions::condition(
             old_conditions,

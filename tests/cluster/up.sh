@@ -19,7 +19,7 @@
 # Ports (all on 127.0.0.1; override to run a second cluster with its own HGCTL_CLUSTER_STATE):
 #   HGCTL_CLUSTER_ETCD_PORT=2379 (peer: +1), HGCTL_CLUSTER_APISERVER_PORT=6443,
 #   HGCTL_CLUSTER_KCM_PORT=10257, HGCTL_CLUSTER_SCHEDULER_PORT=10259.
-set -euo pipefail
+set -Eeuo pipefail # -E: the ERR trap (log tails + cleanup) also fires inside functions
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
