@@ -205,9 +205,8 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
     let ready =
         serving_pod.is_some() && observed.service_hash.as_deref() == Some(serving_hash.as_str());
     let rolling = serving_hash != desired_hash || !others.is_empty();
-    let blocked: Option<(String, String)> = desired_ok.and_then(|d| {
-        d.unschedulable.clone().or_else(|| d.waiting.clone())
-    });
+    let blocked: Option<(String, String)> =
+        desired_ok.and_then(|d| d.unschedulable.clone().or_else(|| d.waiting.clone()));
 
     let phase = if p.metadata.deletion_timestamp.is_some() {
         PerformerPhase::Terminating
@@ -386,19 +385,23 @@ fn transition_events(
 ) -> Vec<PlannedEvent> {
     let mut events = Vec::new();
     for c in new {
-        let before = conditions::find(old, &c.type_).map(|o| o.status.as_str());
-        if before == Some(c.status.as_str()) {
+        let before = conditions::find(old, &c.type_);
+        let flipped = before.map(|o| o.status.as_str()) != Some(c.status.as_str());
+        let reason_changed = before.map(|o| o.reason.as_str()) != Some(c.reason.as_str());
+        if !flipped && !reason_changed {
             continue;
         }
+        let was_true = before.is_some_and(|o| o.status == "True");
         let is_true = c.status == "True";
         let (warning, reason) = match (c.type_.as_str(), is_true) {
-            (conditions::READY, true) => (false, "Ready".to_string()),
-            (conditions::READY, false) if before.is_some() => (true, "NotReady".to_string()),
+            (conditions::READY, true) if flipped => (false, "Ready".to_string()),
+            (conditions::READY, false) if was_true => (true, "NotReady".to_string()),
+            // A pod first waits for the scheduler (False/PodPending), then is found unschedulable.
             (conditions::SCHEDULED, false) if c.reason == reason::UNSCHEDULABLE => {
                 (true, reason::UNSCHEDULABLE.to_string())
             }
-            (conditions::SCHEDULED, true) => (false, "Scheduled".to_string()),
-            (conditions::PROGRESSING, true) => (false, reason::ROLLING_OUT.to_string()),
+            (conditions::SCHEDULED, true) if flipped => (false, "Scheduled".to_string()),
+            (conditions::PROGRESSING, true) if flipped => (false, reason::ROLLING_OUT.to_string()),
             (conditions::PROGRESSING, false) if c.reason == reason::UPGRADE_BLOCKED => {
                 (true, reason::UPGRADE_BLOCKED.to_string())
             }
@@ -567,6 +570,31 @@ mod tests {
         let second = run(&p, observed);
         assert_eq!(second.status, first.status);
         assert!(second.events.is_empty());
+    }
+
+    #[test]
+    fn waiting_for_the_scheduler_then_unschedulable_records_one_event() {
+        let mut p = performer();
+        let mut waiting = pod("performer-p1-new", "new", false, 10);
+        waiting.node = None;
+        let observed = |v: PodView| Observed {
+            pods: vec![v],
+            service_hash: Some("new".into()),
+            desired_in_endpoints: false,
+        };
+        let first = run(&p, observed(waiting.clone()));
+        assert!(first.events.iter().all(|e| e.reason != "Unschedulable"));
+        p.status = Some(first.status);
+        waiting.unschedulable = Some(("Unschedulable".into(), "0/9 nodes are available".into()));
+        let second = run(&p, observed(waiting));
+        assert_eq!(
+            second
+                .events
+                .iter()
+                .filter(|e| e.reason == "Unschedulable")
+                .count(),
+            1
+        );
     }
 
     #[test]
