@@ -12,5 +12,7 @@ pub mod error;
 pub mod hardware;
 pub mod logging;
 pub mod output;
+pub mod reconcile;
+pub mod render;
 pub mod schema;
 pub mod validate;

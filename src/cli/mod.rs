@@ -4,6 +4,7 @@ pub mod args;
 pub mod describe;
 pub mod generated;
 pub mod get;
+pub mod run_local;
 pub mod status;
 
 pub use args::Cli;
@@ -37,8 +38,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Executor(_) => not_implemented("executor"),
         Command::Get(args) => get::run(&global, args.kind, &args.get).await,
         Command::Status(args) => status::run(&global, &args).await,
-        Command::RunLocal(_) => not_implemented("run-local"),
-        Command::Operator(_) => not_implemented("operator"),
+        Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
+        Command::Operator(args) => run_local::run(&global, &args, run_local::Mode::Operator).await,
         Command::Doctor(_) => not_implemented("doctor"),
     }
 }
