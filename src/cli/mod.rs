@@ -2,6 +2,8 @@
 
 pub mod args;
 pub mod generated;
+pub mod install;
+pub mod operator;
 
 pub use args::Cli;
 use args::Command;
@@ -16,14 +18,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Completions(args) => generated::completions(args.shell),
         Command::Manpage => generated::manpage(),
         Command::Version(args) => generated::version(&global, args.server).await,
-        Command::Install(_) => not_implemented("install"),
-        Command::Uninstall(_) => not_implemented("uninstall"),
+        Command::Install(args) => install::install(&global, &args).await,
+        Command::Uninstall(args) => install::uninstall(&global, &args).await,
         Command::Performer(_) => not_implemented("performer"),
         Command::Executor(_) => not_implemented("executor"),
         Command::Get(_) => not_implemented("get"),
         Command::Status(_) => not_implemented("status"),
         Command::RunLocal(_) => not_implemented("run-local"),
-        Command::Operator(_) => not_implemented("operator"),
+        Command::Operator(args) => operator::run(&global, &args).await,
         Command::Doctor(_) => not_implemented("doctor"),
     }
 }
