@@ -187,21 +187,39 @@ async fn apply(client: &Client, m: &Manifest) -> Result<()> {
     let before = api
         .get_opt(m.name())
         .await
-        .map_err(|e| Error::kube(format!("reading {}", m.display_name()), e))?
-        .and_then(|o| o.metadata.resource_version);
+        .map_err(|e| Error::kube(format!("reading {}", m.display_name()), e))?;
     let params = PatchParams::apply(FIELD_MANAGER).force();
     let after = api
         .patch(m.name(), &params, &Patch::Apply(&m.object))
         .await
-        .map_err(|e| Error::kube(format!("applying {}", m.display_name()), e))?
-        .metadata
-        .resource_version;
+        .map_err(|e| Error::kube(format!("applying {}", m.display_name()), e))?;
     let verb = match before {
         None => "created",
-        Some(rv) if Some(&rv) == after.as_ref() => "unchanged",
+        Some(before) if same_content(&before, &after) => "unchanged",
         Some(_) => "configured",
     };
     output::print(&format!("{} {verb}\n", m.display_name()))
+}
+
+/// Whether two versions of an object differ only in what others write: a controller's status
+/// update between our read and our apply moves the resourceVersion but is not our change.
+fn same_content(before: &DynamicObject, after: &DynamicObject) -> bool {
+    if before.metadata.resource_version == after.metadata.resource_version {
+        return true;
+    }
+    let strip = |o: &DynamicObject| {
+        let mut v = serde_json::to_value(o).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.remove("status");
+        }
+        if let Some(meta) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            for volatile in ["resourceVersion", "managedFields", "generation"] {
+                meta.remove(volatile);
+            }
+        }
+        v
+    };
+    strip(before) == strip(after)
 }
 
 /// One right install or uninstall needs.
@@ -635,6 +653,22 @@ mod tests {
             Access::new("patch", "", "serviceaccounts", Some("x")).describe(),
             "patch serviceaccounts in namespace x"
         );
+    }
+
+    #[test]
+    fn status_updates_by_others_are_not_changes() {
+        let obj = |rv: &str, replicas: i64, ready: i64| -> DynamicObject {
+            serde_json::from_value(serde_json::json!({
+                "apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "x", "resourceVersion": rv, "generation": 1},
+                "spec": {"replicas": replicas},
+                "status": {"readyReplicas": ready}
+            }))
+            .unwrap()
+        };
+        assert!(same_content(&obj("1", 1, 0), &obj("1", 1, 0)));
+        assert!(same_content(&obj("1", 1, 0), &obj("2", 1, 1)));
+        assert!(!same_content(&obj("1", 1, 0), &obj("2", 2, 0)));
     }
 
     #[test]
