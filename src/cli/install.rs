@@ -339,26 +339,60 @@ async fn check_access(client: &Client, manifests: &[Manifest]) -> Result<()> {
         .iter()
         .any(|a| a.verb == "escalate" || a.verb == "bind");
     missing.retain(|a| a.verb != "escalate" && a.verb != "bind");
-    if shortcut_missing {
-        let lacking = denied(client, &grants).await?;
-        missing.extend(lacking.into_iter().map(|mut a| {
-            a.resource = format!("{} (granted to the operator)", a.resource);
-            a
-        }));
-    }
-    if missing.is_empty() {
+    let lacking = if shortcut_missing {
+        denied(client, &grants).await?
+    } else {
+        Vec::new()
+    };
+    if missing.is_empty() && lacking.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = missing.iter().map(Access::describe).collect();
+    let mut message =
+        "hgctl install needs rights you do not have, so it wrote nothing:".to_string();
+    for line in grouped(&missing) {
+        message.push_str(&format!("\n  - cannot {line}"));
+    }
+    if !lacking.is_empty() {
+        const SHOWN: usize = 6;
+        message.push_str(
+            "\nand, to grant the operator its roles without escalate/bind on (cluster)roles, the rights they grant:",
+        );
+        let lines = grouped(&lacking);
+        for line in lines.iter().take(SHOWN) {
+            message.push_str(&format!("\n  - cannot {line}"));
+        }
+        if lines.len() > SHOWN {
+            message.push_str(&format!("\n  - ... and {} more", lines.len() - SHOWN));
+        }
+    }
     Err(Error::Forbidden {
-        message: format!(
-            "hgctl install needs rights you do not have, so it wrote nothing: cannot {}",
-            list.join("; cannot ")
-        ),
+        message,
         help: Some(
             "ask a cluster admin to install, or to grant these rights; `kubectl auth can-i VERB RESOURCE` checks one".into(),
         ),
     })
+}
+
+/// `create/get/patch deployments.apps in namespace x`: one line per resource and scope.
+fn grouped(rights: &[Access]) -> Vec<String> {
+    let mut groups: Vec<(Access, Vec<String>)> = Vec::new();
+    for a in rights {
+        let key = Access {
+            verb: String::new(),
+            ..a.clone()
+        };
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, verbs)) => verbs.push(a.verb.clone()),
+            None => groups.push((key, vec![a.verb.clone()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut key, verbs)| {
+            key.verb = verbs.join("/");
+            key.describe()
+        })
+        .collect()
 }
 
 /// Refuses a CRD update that would drop a field some stored object still has.
@@ -640,6 +674,22 @@ mod tests {
             writes
                 .iter()
                 .all(|a| a.resource == "customresourcedefinitions")
+        );
+    }
+
+    #[test]
+    fn missing_rights_are_grouped_by_resource() {
+        let rights = [
+            Access::new("create", "apps", "deployments", Some("x")),
+            Access::new("patch", "apps", "deployments", Some("x")),
+            Access::new("create", "", "namespaces", None),
+        ];
+        assert_eq!(
+            grouped(&rights),
+            [
+                "create/patch deployments.apps in namespace x",
+                "create namespaces (cluster-wide)"
+            ]
         );
     }
 
