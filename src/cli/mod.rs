@@ -4,6 +4,8 @@ pub mod args;
 pub mod describe;
 pub mod generated;
 pub mod get;
+pub mod install;
+pub mod operator;
 pub mod run_local;
 pub mod status;
 
@@ -20,8 +22,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Completions(args) => generated::completions(args.shell),
         Command::Manpage => generated::manpage(),
         Command::Version(args) => generated::version(&global, args.server).await,
-        Command::Install(_) => not_implemented("install"),
-        Command::Uninstall(_) => not_implemented("uninstall"),
+        Command::Install(args) => install::install(&global, &args).await,
+        Command::Uninstall(args) => install::uninstall(&global, &args).await,
         Command::Performer(PerformerCommand::Get(args)) => {
             get::run(&global, ResourceKind::Performers, &args).await
         }
@@ -39,7 +41,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Get(args) => get::run(&global, args.kind, &args.get).await,
         Command::Status(args) => status::run(&global, &args).await,
         Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
-        Command::Operator(args) => run_local::run(&global, &args, run_local::Mode::Operator).await,
+        Command::Operator(args) => operator::run(&global, &args).await,
         Command::Doctor(_) => not_implemented("doctor"),
     }
 }

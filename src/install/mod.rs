@@ -1,0 +1,5 @@
+//! What `hgctl install` puts in a cluster ([`manifests`]) and the upgrade check that protects
+//! stored objects when a CRD changes ([`upgrade`]). The commands are in `cli::install`.
+
+pub mod manifests;
+pub mod upgrade;
