@@ -83,7 +83,10 @@ fn executor_rules_reject_what_the_binary_cannot_use() {
             .join("\n")
     };
     let chain = |name: &str, id: i64| serde_json::json!({"name": name, "rpc": "https://rpc", "chainId": id});
-    assert_eq!(with(serde_json::json!({"chains": [chain("a", 1), chain("b", 8453)]})), "");
+    assert_eq!(
+        with(serde_json::json!({"chains": [chain("a", 1), chain("b", 8453)]})),
+        ""
+    );
     assert!(
         with(serde_json::json!({"chains": [chain("a", 1), chain("b", 11155111)]}))
             .contains("set l1Chain")
@@ -97,10 +100,11 @@ fn executor_rules_reject_what_the_binary_cannot_use() {
             .contains("must differ")
     );
     assert!(with(serde_json::json!({"operatorAddress": "0x12"})).contains("operatorAddress"));
-    let avs = |image: &str| {
-        serde_json::json!({"avsAddress": "0xCE2Ac75bE2E0951F1F7B288c7a6A9BfB6c331DC4", "image": image})
-    };
-    assert_eq!(with(serde_json::json!({"avsPerformers": [avs("reg:5000/a/b:v1")]})), "");
+    let avs = |image: &str| serde_json::json!({"avsAddress": "0xCE2Ac75bE2E0951F1F7B288c7a6A9BfB6c331DC4", "image": image});
+    assert_eq!(
+        with(serde_json::json!({"avsPerformers": [avs("reg:5000/a/b:v1")]})),
+        ""
+    );
     assert!(
         with(serde_json::json!({"avsPerformers": [avs("reg:5000/a/b")]}))
             .contains("repository:tag")
