@@ -1209,7 +1209,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__operator)
-            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1228,6 +1228,10 @@ _hgctl() {
                     return 0
                     ;;
                 --cluster-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lease-namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1661,7 +1665,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__run__subcmd__local)
-            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1680,6 +1684,10 @@ _hgctl() {
                     return 0
                     ;;
                 --cluster-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lease-namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -13,6 +13,8 @@ pub mod hardware;
 pub mod install;
 pub mod logging;
 pub mod output;
+pub mod reconcile;
+pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod validate;

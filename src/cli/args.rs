@@ -421,6 +421,9 @@ pub struct ControllerArgs {
     /// Cluster DNS domain used in gRPC endpoints
     #[arg(long, default_value = "cluster.local", value_name = "DOMAIN")]
     pub cluster_domain: String,
+    /// Namespace of the leader-election Lease shared with the in-cluster operator
+    #[arg(long, default_value = "hourglass-system", value_name = "NS")]
+    pub lease_namespace: String,
 }
 
 /// Severity at which doctor exits non-zero.

@@ -3,7 +3,7 @@
 pub mod args;
 pub mod generated;
 pub mod install;
-pub mod operator;
+pub mod run_local;
 
 pub use args::Cli;
 use args::Command;
@@ -24,8 +24,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Executor(_) => not_implemented("executor"),
         Command::Get(_) => not_implemented("get"),
         Command::Status(_) => not_implemented("status"),
-        Command::RunLocal(_) => not_implemented("run-local"),
-        Command::Operator(args) => operator::run(&global, &args).await,
+        Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
+        Command::Operator(args) => run_local::run(&global, &args, run_local::Mode::Operator).await,
         Command::Doctor(_) => not_implemented("doctor"),
     }
 }

@@ -1,0 +1,652 @@
+//! The Performer's decisions, as a pure function of what was observed: which
+//! pod to create, which to delete, which one the Service routes to, and the
+//! status. The reconciler only carries the plan out.
+
+use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
+
+use crate::api::conditions::{self, reason};
+use crate::api::{Performer, PerformerStatus, performer::PerformerPhase};
+use crate::render::performer::{self as render, LABEL_TEMPLATE_HASH};
+
+/// What the reconciler needs to know about one pod.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PodView {
+    pub name: String,
+    pub hash: Option<String>,
+    pub ready: bool,
+    pub terminating: bool,
+    /// Failed or Succeeded: a restartPolicy=Always pod that ended (evicted, node lost).
+    pub ended: bool,
+    pub node: Option<String>,
+    /// `PodScheduled=False`: (reason, message) from the scheduler.
+    pub unschedulable: Option<(String, String)>,
+    /// A container stuck waiting: (reason, message), e.g. CrashLoopBackOff.
+    pub waiting: Option<(String, String)>,
+    pub created: Option<Time>,
+}
+
+impl From<&Pod> for PodView {
+    fn from(pod: &Pod) -> Self {
+        let status = pod.status.as_ref();
+        let conditions = status
+            .and_then(|s| s.conditions.as_deref())
+            .unwrap_or_default();
+        let cond = |t: &str| conditions.iter().find(|c| c.type_ == t);
+        let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or_default();
+        let unschedulable = cond("PodScheduled")
+            .filter(|c| c.status == "False")
+            .map(|c| {
+                (
+                    c.reason
+                        .clone()
+                        .unwrap_or_else(|| reason::UNSCHEDULABLE.into()),
+                    c.message.clone().unwrap_or_default(),
+                )
+            });
+        let waiting = status
+            .and_then(|s| s.container_statuses.as_ref())
+            .into_iter()
+            .flatten()
+            .filter_map(|cs| cs.state.as_ref()?.waiting.as_ref())
+            .filter_map(|w| {
+                let r = w.reason.clone()?;
+                matches!(
+                    r.as_str(),
+                    "CrashLoopBackOff"
+                        | "ImagePullBackOff"
+                        | "ErrImagePull"
+                        | "InvalidImageName"
+                        | "CreateContainerConfigError"
+                        | "CreateContainerError"
+                        | "RunContainerError"
+                )
+                .then(|| (r, w.message.clone().unwrap_or_default()))
+            })
+            .next();
+        PodView {
+            name: pod.metadata.name.clone().unwrap_or_default(),
+            hash: pod
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(LABEL_TEMPLATE_HASH).cloned()),
+            ready: cond("Ready").is_some_and(|c| c.status == "True")
+                && pod.metadata.deletion_timestamp.is_none(),
+            terminating: pod.metadata.deletion_timestamp.is_some(),
+            ended: matches!(phase, "Failed" | "Succeeded"),
+            node: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
+            unschedulable,
+            waiting,
+            created: pod.metadata.creation_timestamp.clone(),
+        }
+    }
+}
+
+/// What was observed about one Performer's children.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    pub pods: Vec<PodView>,
+    /// The template hash the existing Service selects, if the Service exists.
+    pub service_hash: Option<String>,
+    /// The Service's EndpointSlices list the desired pod as ready (checked only mid-rollout).
+    pub desired_in_endpoints: bool,
+}
+
+/// An event to record on the Performer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedEvent {
+    pub warning: bool,
+    pub reason: String,
+    pub note: String,
+}
+
+/// What to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Apply the desired pod (it is missing).
+    pub create_pod: bool,
+    /// Pods to delete (superseded or ended).
+    pub delete_pods: Vec<String>,
+    /// Template hash the Service must select.
+    pub serving_hash: String,
+    /// Old pods are kept until the EndpointSlice shows the new pod: look again soon.
+    pub needs_endpoint_check: bool,
+    pub status: PerformerStatus,
+    pub events: Vec<PlannedEvent>,
+}
+
+/// Settings of one pass.
+pub struct PlanInput<'a> {
+    pub performer: &'a Performer,
+    pub desired_hash: &'a str,
+    pub desired_pod_name: &'a str,
+    pub observed: &'a Observed,
+    pub cluster_domain: &'a str,
+    pub now: &'a Time,
+}
+
+/// Decides one pass of the Performer reconciler.
+pub fn plan(input: PlanInput<'_>) -> Plan {
+    let PlanInput {
+        performer: p,
+        desired_hash,
+        desired_pod_name,
+        observed,
+        cluster_domain,
+        now,
+    } = input;
+    let name = p.metadata.name.clone().unwrap_or_default();
+    let namespace = p.metadata.namespace.clone().unwrap_or_default();
+    let old_status = p.status.clone().unwrap_or_default();
+    let old_conditions = old_status.conditions.as_deref();
+    let generation = p.metadata.generation;
+
+    let live: Vec<&PodView> = observed.pods.iter().filter(|v| !v.terminating).collect();
+    let desired = live.iter().find(|v| v.name == desired_pod_name).copied();
+    let desired_terminating = observed
+        .pods
+        .iter()
+        .any(|v| v.name == desired_pod_name && v.terminating);
+
+    let mut delete_pods: Vec<String> = Vec::new();
+    // Ended pods never come back: replace them (the desired one is recreated next pass).
+    for v in &live {
+        if v.ended {
+            delete_pods.push(v.name.clone());
+        }
+    }
+    let desired_ok = desired.filter(|d| !d.ended);
+    let create_pod = desired.is_none() && !desired_terminating;
+
+    // The newest Ready pod of an older template keeps serving until the new one is Ready.
+    let old_ready: Option<&PodView> = live
+        .iter()
+        .filter(|v| v.name != desired_pod_name && v.ready && !v.ended)
+        .max_by(|a, b| a.created.cmp(&b.created))
+        .copied();
+    let desired_ready = desired_ok.is_some_and(|d| d.ready);
+    let serving_hash = if desired_ready {
+        desired_hash.to_string()
+    } else if let Some(old) = old_ready.and_then(|o| o.hash.clone()) {
+        old
+    } else {
+        desired_hash.to_string()
+    };
+
+    let others: Vec<&PodView> = live
+        .iter()
+        .filter(|v| v.name != desired_pod_name && !v.ended)
+        .copied()
+        .collect();
+    let switched = observed.service_hash.as_deref() == Some(desired_hash);
+    let mut needs_endpoint_check = false;
+    if desired_ready && !others.is_empty() {
+        if switched && observed.desired_in_endpoints {
+            delete_pods.extend(others.iter().map(|v| v.name.clone()));
+        } else {
+            needs_endpoint_check = true;
+        }
+    }
+    // Superseded pods that never became ready serve nobody: remove them at once.
+    for v in &others {
+        if !v.ready
+            && Some(v.name.as_str()) != old_ready.map(|o| o.name.as_str())
+            && !delete_pods.contains(&v.name)
+        {
+            delete_pods.push(v.name.clone());
+        }
+    }
+
+    // ---- status
+    let serving_pod = live
+        .iter()
+        .find(|v| v.hash.as_deref() == Some(serving_hash.as_str()) && v.ready);
+    let ready =
+        serving_pod.is_some() && observed.service_hash.as_deref() == Some(serving_hash.as_str());
+    let rolling = serving_hash != desired_hash || !others.is_empty();
+    let blocked: Option<(String, String)> =
+        desired_ok.and_then(|d| d.unschedulable.clone().or_else(|| d.waiting.clone()));
+
+    let phase = if p.metadata.deletion_timestamp.is_some() {
+        PerformerPhase::Terminating
+    } else if ready && rolling {
+        PerformerPhase::Upgrading
+    } else if ready {
+        PerformerPhase::Running
+    } else {
+        PerformerPhase::Pending
+    };
+
+    let pod_name = serving_pod
+        .map(|v| v.name.clone())
+        .or_else(|| desired.map(|d| d.name.clone()))
+        .or_else(|| create_pod.then(|| desired_pod_name.to_string()));
+
+    let ready_cond = conditions::condition(
+        old_conditions,
+        conditions::READY,
+        ready,
+        if ready {
+            reason::POD_READY
+        } else if desired_ok.is_none() {
+            reason::POD_MISSING
+        } else {
+            reason::POD_NOT_READY
+        },
+        if ready {
+            format!(
+                "pod {} serves {}",
+                pod_name.clone().unwrap_or_default(),
+                render::service_name(&name)
+            )
+        } else if let Some((r, m)) = &blocked {
+            format!("{r}: {m}")
+        } else {
+            "waiting for the pod to become ready".to_string()
+        },
+        generation,
+        now,
+    );
+    let scheduled_cond = match desired_ok {
+        Some(d) if d.unschedulable.is_some() => {
+            let (r, m) = d.unschedulable.clone().unwrap_or_default();
+            conditions::condition(
+                old_conditions,
+                conditions::SCHEDULED,
+                false,
+                &r,
+                m,
+                generation,
+                now,
+            )
+        }
+        Some(d) if d.node.is_some() => conditions::condition(
+            old_conditions,
+            conditions::SCHEDULED,
+            true,
+            reason::POD_SCHEDULED,
+            format!(
+                "pod {} is on node {}",
+                d.name,
+                d.node.clone().unwrap_or_default()
+            ),
+            generation,
+            now,
+        ),
+        _ => conditions::condition(
+            old_conditions,
+            conditions::SCHEDULED,
+            false,
+            reason::POD_PENDING,
+            "waiting for the scheduler",
+            generation,
+            now,
+        ),
+    };
+    let progressing = !ready || rolling;
+    let progressing_cond = if let (true, Some((r, m))) = (rolling && ready, &blocked) {
+        conditions::condition(
+            old_conditions,
+            conditions::PROGRESSING,
+            false,
+            reason::UPGRADE_BLOCKED,
+            format!(
+                "the new pod {desired_pod_name} cannot become ready ({r}: {m}); the old pod keeps serving"
+            ),
+            generation,
+            now,
+        )
+    } else {
+        conditions::condition(
+            old_conditions,
+            conditions::PROGRESSING,
+            progressing,
+            if progressing {
+                reason::ROLLING_OUT
+            } else {
+                reason::UP_TO_DATE
+            },
+            if progressing {
+                format!("rolling out pod {desired_pod_name}")
+            } else {
+                "the serving pod runs the current spec".to_string()
+            },
+            generation,
+            now,
+        )
+    };
+    let degraded_reason = desired_ok.and_then(|d| d.waiting.clone());
+    let degraded_cond = conditions::condition(
+        old_conditions,
+        conditions::DEGRADED,
+        degraded_reason.is_some(),
+        degraded_reason
+            .as_ref()
+            .map(|(r, _)| r.as_str())
+            .unwrap_or(reason::AS_EXPECTED),
+        degraded_reason
+            .as_ref()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| "no container is failing".into()),
+        generation,
+        now,
+    );
+    let new_conditions = vec![ready_cond, scheduled_cond, progressing_cond, degraded_cond];
+
+    let was_ready = old_status.ready;
+    let ready_time = if ready && !was_ready {
+        Some(now.clone())
+    } else {
+        old_status.ready_time.clone()
+    };
+    let last_upgrade = if old_status.phase == Some(PerformerPhase::Upgrading)
+        && phase == PerformerPhase::Running
+    {
+        Some(now.clone())
+    } else {
+        old_status.last_upgrade.clone()
+    };
+
+    let status = PerformerStatus {
+        phase: Some(phase),
+        ready,
+        pod_name,
+        service_name: Some(render::service_name(&name)),
+        grpc_endpoint: Some(render::grpc_endpoint(
+            &name,
+            &namespace,
+            cluster_domain,
+            p.spec.grpc_port(),
+        )),
+        ready_time,
+        last_upgrade,
+        observed_generation: generation,
+        conditions: Some(new_conditions.clone()),
+    };
+
+    let events = transition_events(old_conditions, &new_conditions, old_status.phase, phase);
+    Plan {
+        create_pod,
+        delete_pods,
+        serving_hash,
+        needs_endpoint_check,
+        status,
+        events,
+    }
+}
+
+/// One event per condition whose status flipped, and one when an upgrade completes.
+fn transition_events(
+    old: Option<&[Condition]>,
+    new: &[Condition],
+    old_phase: Option<PerformerPhase>,
+    phase: PerformerPhase,
+) -> Vec<PlannedEvent> {
+    let mut events = Vec::new();
+    for c in new {
+        let before = conditions::find(old, &c.type_);
+        let flipped = before.map(|o| o.status.as_str()) != Some(c.status.as_str());
+        let reason_changed = before.map(|o| o.reason.as_str()) != Some(c.reason.as_str());
+        if !flipped && !reason_changed {
+            continue;
+        }
+        let was_true = before.is_some_and(|o| o.status == "True");
+        let is_true = c.status == "True";
+        let (warning, reason) = match (c.type_.as_str(), is_true) {
+            (conditions::READY, true) if flipped => (false, "Ready".to_string()),
+            (conditions::READY, false) if was_true => (true, "NotReady".to_string()),
+            // A pod first waits for the scheduler (False/PodPending), then is found unschedulable.
+            (conditions::SCHEDULED, false) if c.reason == reason::UNSCHEDULABLE => {
+                (true, reason::UNSCHEDULABLE.to_string())
+            }
+            (conditions::SCHEDULED, true) if flipped => (false, "Scheduled".to_string()),
+            (conditions::PROGRESSING, true) if flipped => (false, reason::ROLLING_OUT.to_string()),
+            (conditions::PROGRESSING, false) if c.reason == reason::UPGRADE_BLOCKED => {
+                (true, reason::UPGRADE_BLOCKED.to_string())
+            }
+            (conditions::DEGRADED, true) => (true, c.reason.clone()),
+            _ => continue,
+        };
+        events.push(PlannedEvent {
+            warning,
+            reason,
+            note: c.message.clone(),
+        });
+    }
+    if old_phase == Some(PerformerPhase::Upgrading) && phase == PerformerPhase::Running {
+        events.push(PlannedEvent {
+            warning: false,
+            reason: "Upgraded".into(),
+            note: "the new pod serves; the old pod was removed".into(),
+        });
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::PerformerSpec;
+    use k8s_openapi::jiff::Timestamp;
+
+    fn now() -> Time {
+        Time(Timestamp::from_second(1_800_000_000).unwrap())
+    }
+
+    fn performer() -> Performer {
+        let mut p = Performer::new(
+            "p1",
+            PerformerSpec {
+                avs_address: "0x1234567890abcdef1234567890abcdef12345678".into(),
+                image: "img:v2".into(),
+                ..Default::default()
+            },
+        );
+        p.metadata.namespace = Some("ns".into());
+        p.metadata.generation = Some(2);
+        p
+    }
+
+    fn pod(name: &str, hash: &str, ready: bool, created: i64) -> PodView {
+        PodView {
+            name: name.into(),
+            hash: Some(hash.into()),
+            ready,
+            node: Some("cpu-1".into()),
+            created: Some(Time(Timestamp::from_second(created).unwrap())),
+            ..Default::default()
+        }
+    }
+
+    fn run(p: &Performer, observed: Observed) -> Plan {
+        plan(PlanInput {
+            performer: p,
+            desired_hash: "new",
+            desired_pod_name: "performer-p1-new",
+            observed: &observed,
+            cluster_domain: "cluster.local",
+            now: &now(),
+        })
+    }
+
+    #[test]
+    fn a_new_performer_creates_its_pod_and_is_pending() {
+        let plan = run(&performer(), Observed::default());
+        assert!(plan.create_pod);
+        assert_eq!(plan.serving_hash, "new");
+        assert_eq!(plan.status.phase, Some(PerformerPhase::Pending));
+        assert!(!plan.status.ready);
+        assert_eq!(
+            plan.status.grpc_endpoint.as_deref(),
+            Some("performer-p1.ns.svc.cluster.local:9090")
+        );
+        assert_eq!(plan.status.observed_generation, Some(2));
+    }
+
+    #[test]
+    fn ready_pod_behind_the_service_is_running() {
+        let observed = Observed {
+            pods: vec![pod("performer-p1-new", "new", true, 10)],
+            service_hash: Some("new".into()),
+            desired_in_endpoints: true,
+        };
+        let plan = run(&performer(), observed);
+        assert!(!plan.create_pod && plan.delete_pods.is_empty());
+        assert_eq!(plan.status.phase, Some(PerformerPhase::Running));
+        assert!(plan.status.ready);
+        assert_eq!(plan.status.ready_time, Some(now()));
+        assert!(plan.events.iter().any(|e| e.reason == "Ready"));
+    }
+
+    #[test]
+    fn blue_green_keeps_the_old_pod_until_the_new_one_is_in_the_endpoints() {
+        // New pod not ready yet: the old one serves, nothing is deleted.
+        let mut observed = Observed {
+            pods: vec![
+                pod("performer-p1-old", "old", true, 1),
+                pod("performer-p1-new", "new", false, 10),
+            ],
+            service_hash: Some("old".into()),
+            desired_in_endpoints: false,
+        };
+        let p = performer();
+        let step1 = run(&p, observed.clone());
+        assert_eq!(step1.serving_hash, "old");
+        assert!(step1.delete_pods.is_empty());
+        assert_eq!(step1.status.phase, Some(PerformerPhase::Upgrading));
+        assert!(step1.status.ready, "the old pod still serves");
+
+        // New pod ready: switch the Service, keep the old pod until the slice shows the new one.
+        observed.pods[1].ready = true;
+        let step2 = run(&p, observed.clone());
+        assert_eq!(step2.serving_hash, "new");
+        assert!(step2.delete_pods.is_empty());
+        assert!(step2.needs_endpoint_check);
+
+        observed.service_hash = Some("new".into());
+        observed.desired_in_endpoints = true;
+        let step3 = run(&p, observed);
+        assert_eq!(step3.delete_pods, vec!["performer-p1-old".to_string()]);
+    }
+
+    #[test]
+    fn an_unschedulable_pod_is_left_in_place_with_the_schedulers_reason() {
+        let mut p = performer();
+        let mut pending = pod("performer-p1-new", "new", false, 10);
+        pending.node = None;
+        pending.unschedulable = Some((
+            "Unschedulable".into(),
+            "0/9 nodes are available: 9 Insufficient nvidia.com/gpu.".into(),
+        ));
+        let observed = Observed {
+            pods: vec![pending],
+            service_hash: Some("new".into()),
+            desired_in_endpoints: false,
+        };
+        let first = run(&p, observed.clone());
+        assert!(
+            !first.create_pod && first.delete_pods.is_empty(),
+            "no churn"
+        );
+        let scheduled =
+            conditions::find(first.status.conditions.as_deref(), conditions::SCHEDULED).unwrap();
+        assert_eq!(
+            (scheduled.status.as_str(), scheduled.reason.as_str()),
+            ("False", "Unschedulable")
+        );
+        assert!(scheduled.message.contains("Insufficient nvidia.com/gpu"));
+        assert_eq!(
+            first
+                .events
+                .iter()
+                .filter(|e| e.reason == "Unschedulable")
+                .count(),
+            1
+        );
+
+        // The next pass with the same observation changes nothing and records nothing.
+        p.status = Some(first.status.clone());
+        let second = run(&p, observed);
+        assert_eq!(second.status, first.status);
+        assert!(second.events.is_empty());
+    }
+
+    #[test]
+    fn waiting_for_the_scheduler_then_unschedulable_records_one_event() {
+        let mut p = performer();
+        let mut waiting = pod("performer-p1-new", "new", false, 10);
+        waiting.node = None;
+        let observed = |v: PodView| Observed {
+            pods: vec![v],
+            service_hash: Some("new".into()),
+            desired_in_endpoints: false,
+        };
+        let first = run(&p, observed(waiting.clone()));
+        assert!(first.events.iter().all(|e| e.reason != "Unschedulable"));
+        p.status = Some(first.status);
+        waiting.unschedulable = Some(("Unschedulable".into(), "0/9 nodes are available".into()));
+        let second = run(&p, observed(waiting));
+        assert_eq!(
+            second
+                .events
+                .iter()
+                .filter(|e| e.reason == "Unschedulable")
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_blocked_upgrade_keeps_the_old_pod_serving_and_says_why() {
+        let mut new = pod("performer-p1-new", "new", false, 10);
+        new.waiting = Some(("ImagePullBackOff".into(), "Back-off pulling image".into()));
+        let observed = Observed {
+            pods: vec![pod("performer-p1-old", "old", true, 1), new],
+            service_hash: Some("old".into()),
+            desired_in_endpoints: false,
+        };
+        let plan = run(&performer(), observed);
+        assert_eq!(plan.serving_hash, "old");
+        assert!(plan.delete_pods.is_empty());
+        assert!(plan.status.ready);
+        let progressing =
+            conditions::find(plan.status.conditions.as_deref(), conditions::PROGRESSING).unwrap();
+        assert_eq!(progressing.reason, "UpgradeBlocked");
+        assert!(conditions::is_true(
+            plan.status.conditions.as_deref(),
+            conditions::DEGRADED
+        ));
+    }
+
+    #[test]
+    fn an_ended_pod_is_replaced_and_phase_never_copies_pod_phases() {
+        let mut evicted = pod("performer-p1-new", "new", false, 10);
+        evicted.ended = true;
+        let plan = run(
+            &performer(),
+            Observed {
+                pods: vec![evicted],
+                service_hash: Some("new".into()),
+                desired_in_endpoints: false,
+            },
+        );
+        assert_eq!(plan.delete_pods, vec!["performer-p1-new".to_string()]);
+        assert_eq!(plan.status.phase, Some(PerformerPhase::Pending));
+    }
+
+    #[test]
+    fn a_terminating_desired_pod_is_not_recreated_until_it_is_gone() {
+        let mut going = pod("performer-p1-new", "new", false, 10);
+        going.terminating = true;
+        let plan = run(
+            &performer(),
+            Observed {
+                pods: vec![going],
+                service_hash: None,
+                desired_in_endpoints: false,
+            },
+        );
+        assert!(!plan.create_pod);
+    }
+}

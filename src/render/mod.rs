@@ -1,0 +1,4 @@
+//! Desired state: pure functions from a spec to the Kubernetes objects that
+//! should exist. No I/O here; the reconcilers read, diff and write.
+
+pub mod performer;

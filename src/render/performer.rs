@@ -1,0 +1,774 @@
+//! Desired state of a Performer: its Pod and its Service. Pure: spec in,
+//! Kubernetes objects out, no I/O. Hardware requirements go through
+//! [`crate::hardware`], the one table of GPU/TEE conventions.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    Affinity, Capabilities, Container, ContainerPort, EnvVar, EnvVarSource, GRPCAction,
+    NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSecurityContext,
+    PodSpec, Probe, ResourceRequirements, SeccompProfile, SecurityContext, Service, ServicePort,
+    ServiceSpec, Toleration,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kube::Resource;
+
+use crate::api::Performer;
+use crate::hardware::{self, GpuSelector, TeeType};
+use crate::validate::SERVICE_PREFIX;
+
+/// `app=hourglass-performer`: upstream's label, on every Pod and Service.
+pub const LABEL_APP: &str = "app";
+pub const APP_PERFORMER: &str = "hourglass-performer";
+/// The owning Performer's name.
+pub const LABEL_PERFORMER: &str = "hourglass.eigenlayer.io/performer";
+/// The AVS address the Performer serves.
+pub const LABEL_AVS: &str = "hourglass.eigenlayer.io/avs";
+/// Hash of the rendered pod template; the Service selects the serving hash.
+pub const LABEL_TEMPLATE_HASH: &str = "hourglass.eigenlayer.io/pod-template-hash";
+/// Name of the performer container.
+pub const CONTAINER_NAME: &str = "performer";
+/// Name of the gRPC port on the container and the Service.
+pub const GRPC_PORT_NAME: &str = "grpc";
+
+/// Settings that are not in the spec.
+#[derive(Debug, Clone)]
+pub struct RenderContext {
+    /// Cluster DNS domain for `grpcEndpoint` (default `cluster.local`).
+    pub cluster_domain: String,
+}
+
+impl Default for RenderContext {
+    fn default() -> Self {
+        Self {
+            cluster_domain: "cluster.local".into(),
+        }
+    }
+}
+
+/// A spec that cannot be turned into a Pod (the CRD rules normally prevent these).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderError(pub String);
+
+/// `performer-<name>`: the Service name the real executor dials.
+pub fn service_name(performer_name: &str) -> String {
+    format!("{SERVICE_PREFIX}{performer_name}")
+}
+
+/// `performer-<name>.<ns>.svc.<domain>:<port>`.
+pub fn grpc_endpoint(performer_name: &str, namespace: &str, domain: &str, port: i32) -> String {
+    format!(
+        "{}.{namespace}.svc.{domain}:{port}",
+        service_name(performer_name)
+    )
+}
+
+/// Labels every child of a Performer carries (upstream's three plus app.kubernetes.io/*).
+pub fn common_labels(p: &Performer) -> BTreeMap<String, String> {
+    let name = p.metadata.name.clone().unwrap_or_default();
+    let mut labels = BTreeMap::new();
+    labels.insert(LABEL_APP.into(), APP_PERFORMER.into());
+    labels.insert(LABEL_PERFORMER.into(), name.clone());
+    if crate::validate::is_label_value(&p.spec.avs_address) {
+        labels.insert(LABEL_AVS.into(), p.spec.avs_address.clone());
+    }
+    labels.insert("app.kubernetes.io/name".into(), APP_PERFORMER.into());
+    labels.insert("app.kubernetes.io/instance".into(), name);
+    labels.insert("app.kubernetes.io/component".into(), "performer".into());
+    labels.insert("app.kubernetes.io/managed-by".into(), "hgctl".into());
+    if let Some(v) = p
+        .spec
+        .version
+        .as_ref()
+        .filter(|v| crate::validate::is_label_value(v))
+    {
+        labels.insert("app.kubernetes.io/version".into(), v.clone());
+    }
+    labels
+}
+
+/// Label selector of every pod of one Performer.
+pub fn pods_selector(performer_name: &str) -> String {
+    format!("{LABEL_PERFORMER}={performer_name}")
+}
+
+fn owner_reference(p: &Performer) -> Option<OwnerReference> {
+    p.controller_owner_ref(&())
+}
+
+/// The rendered pod of a Performer and the hash that names it.
+#[derive(Debug, Clone)]
+pub struct DesiredPod {
+    pub pod: Pod,
+    pub hash: String,
+}
+
+/// Renders the Pod. Its name carries a hash of the template, so any change that
+/// alters the pod (image, env, resources, scheduling, hardware ...) makes a new pod.
+pub fn desired_pod(p: &Performer) -> Result<DesiredPod, RenderError> {
+    let name = p
+        .metadata
+        .name
+        .clone()
+        .ok_or_else(|| RenderError("the Performer has no name".into()))?;
+    let spec = pod_spec(p)?;
+    let mut labels = common_labels(p);
+    let hash = template_hash(&spec, &labels);
+    labels.insert(LABEL_TEMPLATE_HASH.into(), hash.clone());
+    let pod = Pod {
+        metadata: ObjectMeta {
+            name: Some(format!("{}-{hash}", service_name(&name))),
+            namespace: p.metadata.namespace.clone(),
+            labels: Some(labels),
+            owner_references: owner_reference(p).map(|o| vec![o]),
+            ..Default::default()
+        },
+        spec: Some(spec),
+        status: None,
+    };
+    Ok(DesiredPod { pod, hash })
+}
+
+/// Renders the Service, selecting the pods whose template hash is `serving_hash`.
+pub fn desired_service(p: &Performer, serving_hash: &str) -> Service {
+    let name = p.metadata.name.clone().unwrap_or_default();
+    let port = p.spec.grpc_port();
+    let mut selector = BTreeMap::new();
+    selector.insert(LABEL_PERFORMER.to_string(), name.clone());
+    selector.insert(LABEL_TEMPLATE_HASH.to_string(), serving_hash.to_string());
+    Service {
+        metadata: ObjectMeta {
+            name: Some(service_name(&name)),
+            namespace: p.metadata.namespace.clone(),
+            labels: Some(common_labels(p)),
+            owner_references: owner_reference(p).map(|o| vec![o]),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            type_: Some("ClusterIP".into()),
+            selector: Some(selector),
+            ports: Some(vec![ServicePort {
+                name: Some(GRPC_PORT_NAME.into()),
+                port,
+                target_port: Some(IntOrString::Int(port)),
+                protocol: Some("TCP".into()),
+                app_protocol: Some("grpc".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
+/// FNV-1a over the canonical JSON of the template: stable across runs and
+/// versions of hgctl as long as the rendered pod is the same.
+pub fn template_hash(spec: &PodSpec, labels: &BTreeMap<String, String>) -> String {
+    let text = serde_json::to_string(&(spec, labels)).unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", hash & 0xff_ffff_ffff)
+}
+
+fn pod_spec(p: &Performer) -> Result<PodSpec, RenderError> {
+    let spec = &p.spec;
+    let config = spec.config.clone().unwrap_or_default();
+    let scheduling = spec.scheduling.clone().unwrap_or_default();
+    let hardware = spec.hardware_requirements.clone().unwrap_or_default();
+    let port = spec.grpc_port();
+
+    let mut resources = spec.resources.clone().unwrap_or_default();
+    let mut required: Vec<NodeSelectorRequirement> = Vec::new();
+    let mut tolerations = scheduling.tolerations.clone().unwrap_or_default();
+    let mut runtime_class = scheduling.runtime_class.clone();
+
+    if let Some(gpu_type) = hardware.gpu_type.as_deref() {
+        let count = hardware.gpu_count.unwrap_or(1);
+        if count < 1 {
+            return Err(RenderError(format!(
+                "gpuCount must be at least 1 for gpuType {gpu_type}"
+            )));
+        }
+        let products = match hardware::parse_gpu_type(gpu_type) {
+            Some(GpuSelector::Known(model)) => model.product_values(),
+            Some(GpuSelector::RawProduct(raw)) => vec![raw.to_string()],
+            None => return Err(RenderError(format!("unknown gpuType {gpu_type:?}"))),
+        };
+        set_limit(&mut resources, hardware::GPU_RESOURCE, &count.to_string());
+        required.push(NodeSelectorRequirement {
+            key: hardware::GPU_PRODUCT_LABEL.into(),
+            operator: "In".into(),
+            values: Some(products),
+        });
+        add_toleration(
+            &mut tolerations,
+            Toleration {
+                key: Some(hardware::GPU_TAINT_KEY.into()),
+                operator: Some("Exists".into()),
+                effect: Some("NoSchedule".into()),
+                ..Default::default()
+            },
+        );
+    }
+
+    if hardware.tee_required == Some(true) {
+        let name = hardware.tee_type.as_deref().unwrap_or_default();
+        let tee =
+            TeeType::parse(name).ok_or_else(|| RenderError(format!("unknown teeType {name:?}")))?;
+        let profile = tee.profile();
+        for (resource, quantity) in profile.resources {
+            set_limit(&mut resources, resource, quantity);
+        }
+        if let Some((key, value)) = profile.node_labels.first() {
+            required.push(NodeSelectorRequirement {
+                key: (*key).into(),
+                operator: "In".into(),
+                values: Some(vec![(*value).into()]),
+            });
+        }
+        if runtime_class.is_none() {
+            runtime_class = profile.runtime_class.map(str::to_string);
+        }
+    }
+
+    for (key, value) in hardware.custom_labels.iter().flatten() {
+        required.push(NodeSelectorRequirement {
+            key: key.clone(),
+            operator: "In".into(),
+            values: Some(vec![value.clone()]),
+        });
+    }
+
+    let container = Container {
+        name: CONTAINER_NAME.into(),
+        image: Some(spec.image.clone()),
+        image_pull_policy: Some(spec.image_pull_policy.unwrap_or_default().as_str().into()),
+        command: config.command.clone().filter(|c| !c.is_empty()),
+        args: config.args.clone().filter(|a| !a.is_empty()),
+        env: env(p),
+        ports: Some(vec![ContainerPort {
+            name: Some(GRPC_PORT_NAME.into()),
+            container_port: port,
+            protocol: Some("TCP".into()),
+            ..Default::default()
+        }]),
+        resources: (resources != ResourceRequirements::default()).then_some(resources),
+        readiness_probe: Some(grpc_probe(port, 5, 3)),
+        liveness_probe: Some(grpc_probe(port, 10, 6)),
+        security_context: Some(container_security_context(
+            spec.container_security_context.as_ref(),
+        )),
+        ..Default::default()
+    };
+
+    let service_account = config.service_account_name.clone();
+    Ok(PodSpec {
+        containers: vec![container],
+        restart_policy: Some("Always".into()),
+        enable_service_links: Some(false),
+        automount_service_account_token: Some(service_account.is_some()),
+        service_account_name: service_account,
+        image_pull_secrets: spec.image_pull_secrets.clone().filter(|s| !s.is_empty()),
+        node_selector: scheduling.node_selector.clone().filter(|s| !s.is_empty()),
+        tolerations: (!tolerations.is_empty()).then_some(tolerations),
+        affinity: merge_required_affinity(scheduling.affinity.clone(), required),
+        runtime_class_name: runtime_class,
+        priority_class_name: scheduling.priority_class_name.clone(),
+        security_context: Some(pod_security_context(spec.pod_security_context.as_ref())),
+        ..Default::default()
+    })
+}
+
+/// Plain variables and Secret/ConfigMap references, sorted by name; a
+/// reference wins over a plain value of the same name.
+fn env(p: &Performer) -> Option<Vec<EnvVar>> {
+    let config = p.spec.config.as_ref()?;
+    let mut vars: BTreeMap<String, EnvVar> = BTreeMap::new();
+    for (name, value) in config.environment.iter().flatten() {
+        vars.insert(
+            name.clone(),
+            EnvVar {
+                name: name.clone(),
+                value: Some(value.clone()),
+                value_from: None,
+            },
+        );
+    }
+    for from in config.environment_from.iter().flatten() {
+        vars.insert(
+            from.name.clone(),
+            EnvVar {
+                name: from.name.clone(),
+                value: None,
+                value_from: Some(EnvVarSource {
+                    secret_key_ref: from.value_from.secret_key_ref.clone(),
+                    config_map_key_ref: from.value_from.config_map_key_ref.clone(),
+                    ..Default::default()
+                }),
+            },
+        );
+    }
+    (!vars.is_empty()).then(|| vars.into_values().collect())
+}
+
+fn grpc_probe(port: i32, period: i32, failure_threshold: i32) -> Probe {
+    Probe {
+        grpc: Some(GRPCAction {
+            port,
+            service: None,
+            mode: None,
+        }),
+        period_seconds: Some(period),
+        failure_threshold: Some(failure_threshold),
+        timeout_seconds: Some(2),
+        ..Default::default()
+    }
+}
+
+fn set_limit(resources: &mut ResourceRequirements, name: &str, quantity: &str) {
+    resources
+        .limits
+        .get_or_insert_with(BTreeMap::new)
+        .insert(name.to_string(), Quantity(quantity.to_string()));
+    // Extended resources must have requests equal to limits when both are set.
+    if let Some(requests) = resources.requests.as_mut()
+        && requests.contains_key(name)
+    {
+        requests.insert(name.to_string(), Quantity(quantity.to_string()));
+    }
+}
+
+fn add_toleration(tolerations: &mut Vec<Toleration>, toleration: Toleration) {
+    if !tolerations.contains(&toleration) {
+        tolerations.push(toleration);
+    }
+}
+
+/// ANDs `required` into every one of the user's required node selector terms
+/// (terms are ORed), keeping the rest of the user's affinity as it is.
+fn merge_required_affinity(
+    user: Option<Affinity>,
+    required: Vec<NodeSelectorRequirement>,
+) -> Option<Affinity> {
+    if required.is_empty() {
+        return user;
+    }
+    let mut affinity = user.unwrap_or_default();
+    let node_affinity = affinity
+        .node_affinity
+        .get_or_insert_with(NodeAffinity::default);
+    let selector = node_affinity
+        .required_during_scheduling_ignored_during_execution
+        .get_or_insert_with(|| NodeSelector {
+            node_selector_terms: Vec::new(),
+        });
+    if selector.node_selector_terms.is_empty() {
+        selector
+            .node_selector_terms
+            .push(NodeSelectorTerm::default());
+    }
+    for term in &mut selector.node_selector_terms {
+        let expressions = term.match_expressions.get_or_insert_with(Vec::new);
+        for requirement in &required {
+            if !expressions.contains(requirement) {
+                expressions.push(requirement.clone());
+            }
+        }
+    }
+    Some(affinity)
+}
+
+/// The `restricted` Pod Security defaults; each field the spec sets wins.
+fn container_security_context(overrides: Option<&SecurityContext>) -> SecurityContext {
+    let o = overrides.cloned().unwrap_or_default();
+    SecurityContext {
+        allow_privilege_escalation: o.allow_privilege_escalation.or(Some(false)),
+        capabilities: o.capabilities.or(Some(Capabilities {
+            drop: Some(vec!["ALL".into()]),
+            add: None,
+        })),
+        run_as_non_root: o.run_as_non_root.or(Some(true)),
+        seccomp_profile: o.seccomp_profile.or(Some(runtime_default())),
+        ..o
+    }
+}
+
+fn pod_security_context(overrides: Option<&PodSecurityContext>) -> PodSecurityContext {
+    let o = overrides.cloned().unwrap_or_default();
+    PodSecurityContext {
+        run_as_non_root: o.run_as_non_root.or(Some(true)),
+        seccomp_profile: o.seccomp_profile.or(Some(runtime_default())),
+        ..o
+    }
+}
+
+fn runtime_default() -> SeccompProfile {
+    SeccompProfile {
+        type_: "RuntimeDefault".into(),
+        localhost_profile: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::PerformerSpec;
+    use crate::api::performer::{
+        EnvironmentFromSource, EnvironmentValueSource, HardwareRequirements, PerformerConfig,
+        Scheduling,
+    };
+    use k8s_openapi::api::core::v1::SecretKeySelector;
+
+    const AVS: &str = "0x1234567890abcdef1234567890abcdef12345678";
+
+    fn performer(spec: PerformerSpec) -> Performer {
+        let mut p = Performer::new("p1", spec);
+        p.metadata.namespace = Some("ns1".into());
+        p.metadata.uid = Some("uid-1".into());
+        p
+    }
+
+    fn base() -> PerformerSpec {
+        PerformerSpec {
+            avs_address: AVS.into(),
+            image: "avs/performer:v1".into(),
+            ..Default::default()
+        }
+    }
+
+    fn with_hw(hw: HardwareRequirements) -> Performer {
+        performer(PerformerSpec {
+            hardware_requirements: Some(hw),
+            ..base()
+        })
+    }
+
+    fn required_terms(pod: &Pod) -> Vec<NodeSelectorTerm> {
+        pod.spec
+            .as_ref()
+            .unwrap()
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .and_then(|n| {
+                n.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })
+            .map(|s| s.node_selector_terms.clone())
+            .unwrap_or_default()
+    }
+
+    fn limits(pod: &Pod) -> BTreeMap<String, Quantity> {
+        pod.spec.as_ref().unwrap().containers[0]
+            .resources
+            .as_ref()
+            .and_then(|r| r.limits.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn names_and_labels_are_what_the_executor_expects() {
+        let p = performer(base());
+        let DesiredPod { pod, hash } = desired_pod(&p).unwrap();
+        assert_eq!(
+            pod.metadata.name.as_deref(),
+            Some(format!("performer-p1-{hash}").as_str())
+        );
+        let labels = pod.metadata.labels.unwrap();
+        assert_eq!(labels[LABEL_APP], "hourglass-performer");
+        assert_eq!(labels[LABEL_PERFORMER], "p1");
+        assert_eq!(labels[LABEL_AVS], AVS);
+        assert_eq!(labels[LABEL_TEMPLATE_HASH], hash);
+        let owner = &pod.metadata.owner_references.unwrap()[0];
+        assert_eq!(
+            (owner.kind.as_str(), owner.controller),
+            ("Performer", Some(true))
+        );
+
+        let svc = desired_service(&p, &hash);
+        assert_eq!(svc.metadata.name.as_deref(), Some("performer-p1"));
+        let port = &svc.spec.as_ref().unwrap().ports.as_ref().unwrap()[0];
+        assert_eq!(
+            (
+                port.name.as_deref(),
+                port.port,
+                port.app_protocol.as_deref()
+            ),
+            (Some("grpc"), 9090, Some("grpc"))
+        );
+        assert_eq!(
+            svc.spec.unwrap().selector.unwrap()[LABEL_TEMPLATE_HASH],
+            hash
+        );
+        assert_eq!(
+            grpc_endpoint("p1", "ns1", "cluster.local", 9090),
+            "performer-p1.ns1.svc.cluster.local:9090"
+        );
+    }
+
+    #[test]
+    fn gpu_is_nvidia_com_gpu_plus_product_affinity_plus_toleration() {
+        let pod = desired_pod(&with_hw(HardwareRequirements {
+            gpu_type: Some("nvidia-a100".into()),
+            gpu_count: Some(2),
+            ..Default::default()
+        }))
+        .unwrap()
+        .pod;
+        assert_eq!(limits(&pod)["nvidia.com/gpu"], Quantity("2".into()));
+        assert!(
+            !limits(&pod).keys().any(|k| k == "nvidia.com/nvidia-a100"),
+            "upstream defect"
+        );
+        let terms = required_terms(&pod);
+        let expr = &terms[0].match_expressions.as_ref().unwrap()[0];
+        assert_eq!(expr.key, "nvidia.com/gpu.product");
+        assert!(
+            expr.values
+                .as_ref()
+                .unwrap()
+                .contains(&"NVIDIA-A100-SXM4-40GB".to_string())
+        );
+        assert!(
+            !expr
+                .values
+                .as_ref()
+                .unwrap()
+                .iter()
+                .any(|v| v.contains("80GB"))
+        );
+        let tol = pod.spec.unwrap().tolerations.unwrap();
+        assert!(
+            tol.iter()
+                .any(|t| t.key.as_deref() == Some("nvidia.com/gpu")
+                    && t.operator.as_deref() == Some("Exists"))
+        );
+    }
+
+    #[test]
+    fn hardware_affinity_is_merged_into_every_user_term() {
+        let user = Affinity {
+            node_affinity: Some(NodeAffinity {
+                required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                    node_selector_terms: vec![
+                        NodeSelectorTerm {
+                            match_expressions: Some(vec![NodeSelectorRequirement {
+                                key: "zone".into(),
+                                operator: "In".into(),
+                                values: Some(vec!["a".into()]),
+                            }]),
+                            ..Default::default()
+                        },
+                        NodeSelectorTerm {
+                            match_expressions: Some(vec![NodeSelectorRequirement {
+                                key: "zone".into(),
+                                operator: "In".into(),
+                                values: Some(vec!["b".into()]),
+                            }]),
+                            ..Default::default()
+                        },
+                    ],
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let p = performer(PerformerSpec {
+            scheduling: Some(Scheduling {
+                affinity: Some(user),
+                ..Default::default()
+            }),
+            hardware_requirements: Some(HardwareRequirements {
+                gpu_type: Some("h100".into()),
+                custom_labels: Some([("disk".to_string(), "ssd".to_string())].into()),
+                ..Default::default()
+            }),
+            ..base()
+        });
+        let terms = required_terms(&desired_pod(&p).unwrap().pod);
+        assert_eq!(terms.len(), 2, "user's OR terms are kept");
+        for term in terms {
+            let keys: Vec<String> = term
+                .match_expressions
+                .unwrap()
+                .into_iter()
+                .map(|e| e.key)
+                .collect();
+            assert_eq!(keys, ["zone", "nvidia.com/gpu.product", "disk"]);
+        }
+    }
+
+    #[test]
+    fn tee_types_get_resources_labels_and_runtime_classes() {
+        let sgx = desired_pod(&with_hw(HardwareRequirements {
+            tee_required: Some(true),
+            tee_type: Some("sgx".into()),
+            ..Default::default()
+        }))
+        .unwrap()
+        .pod;
+        assert_eq!(limits(&sgx)["sgx.intel.com/epc"], Quantity("64Mi".into()));
+        assert_eq!(limits(&sgx)["sgx.intel.com/enclave"], Quantity("1".into()));
+        assert_eq!(
+            required_terms(&sgx)[0].match_expressions.as_ref().unwrap()[0].key,
+            "feature.node.kubernetes.io/cpu-security.sgx.enabled"
+        );
+        assert_eq!(sgx.spec.unwrap().runtime_class_name, None);
+
+        let tdx = desired_pod(&with_hw(HardwareRequirements {
+            tee_required: Some(true),
+            tee_type: Some("tdx".into()),
+            ..Default::default()
+        }))
+        .unwrap()
+        .pod;
+        assert_eq!(
+            tdx.spec.unwrap().runtime_class_name.as_deref(),
+            Some("kata-qemu-tdx")
+        );
+
+        let not_required = desired_pod(&with_hw(HardwareRequirements {
+            tee_type: Some("tdx".into()),
+            ..Default::default()
+        }))
+        .unwrap()
+        .pod;
+        assert_eq!(not_required.spec.unwrap().runtime_class_name, None);
+    }
+
+    #[test]
+    fn env_is_sorted_and_references_stay_references() {
+        let p = performer(PerformerSpec {
+            config: Some(PerformerConfig {
+                environment: Some(
+                    [
+                        ("Z".to_string(), "1".to_string()),
+                        ("A".to_string(), "2".to_string()),
+                    ]
+                    .into(),
+                ),
+                environment_from: Some(vec![EnvironmentFromSource {
+                    name: "M".into(),
+                    value_from: EnvironmentValueSource {
+                        secret_key_ref: Some(SecretKeySelector {
+                            name: "s".into(),
+                            key: "k".into(),
+                            optional: None,
+                        }),
+                        config_map_key_ref: None,
+                    },
+                }]),
+                ..Default::default()
+            }),
+            ..base()
+        });
+        let env = desired_pod(&p).unwrap().pod.spec.unwrap().containers[0]
+            .env
+            .clone()
+            .unwrap();
+        let names: Vec<&str> = env.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["A", "M", "Z"]);
+        assert!(
+            env[1].value.is_none() && env[1].value_from.as_ref().unwrap().secret_key_ref.is_some()
+        );
+    }
+
+    #[test]
+    fn restricted_defaults_can_be_overridden_field_by_field() {
+        let default = desired_pod(&performer(base())).unwrap().pod.spec.unwrap();
+        let c = default.containers[0].security_context.clone().unwrap();
+        assert_eq!(c.allow_privilege_escalation, Some(false));
+        assert_eq!(c.run_as_non_root, Some(true));
+        assert_eq!(c.capabilities.unwrap().drop.unwrap(), ["ALL"]);
+        assert_eq!(
+            default
+                .security_context
+                .unwrap()
+                .seccomp_profile
+                .unwrap()
+                .type_,
+            "RuntimeDefault"
+        );
+
+        let p = performer(PerformerSpec {
+            container_security_context: Some(SecurityContext {
+                run_as_user: Some(1000),
+                run_as_non_root: Some(false),
+                ..Default::default()
+            }),
+            ..base()
+        });
+        let c = desired_pod(&p).unwrap().pod.spec.unwrap().containers[0]
+            .security_context
+            .clone()
+            .unwrap();
+        assert_eq!(
+            (
+                c.run_as_user,
+                c.run_as_non_root,
+                c.allow_privilege_escalation
+            ),
+            (Some(1000), Some(false), Some(false))
+        );
+    }
+
+    #[test]
+    fn the_hash_changes_with_anything_that_changes_the_pod_and_only_then() {
+        let a = desired_pod(&performer(base())).unwrap().hash;
+        assert_eq!(
+            a,
+            desired_pod(&performer(base())).unwrap().hash,
+            "deterministic"
+        );
+        let image = desired_pod(&performer(PerformerSpec {
+            image: "avs/performer:v2".into(),
+            ..base()
+        }))
+        .unwrap()
+        .hash;
+        let version = desired_pod(&performer(PerformerSpec {
+            version: Some("v2".into()),
+            ..base()
+        }))
+        .unwrap()
+        .hash;
+        let scheduling = desired_pod(&performer(PerformerSpec {
+            scheduling: Some(Scheduling {
+                priority_class_name: Some("high".into()),
+                ..Default::default()
+            }),
+            ..base()
+        }))
+        .unwrap()
+        .hash;
+        assert!(a != image && a != version && a != scheduling && image != version);
+        assert_eq!(a.len(), 10);
+    }
+
+    #[test]
+    fn upstream_executor_performers_render_on_their_port() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/performer-upstream.yaml"
+        ))
+        .unwrap();
+        let mut p: Performer = serde_saphyr::from_str(&text).unwrap();
+        p.metadata.namespace = Some("ns".into());
+        let pod = desired_pod(&p).unwrap().pod;
+        let c = &pod.spec.as_ref().unwrap().containers[0];
+        assert_eq!(c.image_pull_policy.as_deref(), Some("Never"));
+        assert_eq!(c.ports.as_ref().unwrap()[0].container_port, 8080);
+        let svc = desired_service(&p, "h");
+        assert_eq!(
+            svc.metadata.name.as_deref(),
+            Some("performer-performer-3f9a1c-7be21d04")
+        );
+        assert_eq!(svc.spec.unwrap().ports.unwrap()[0].port, 8080);
+    }
+}

@@ -1,0 +1,6 @@
+//! Shared support for integration and end-to-end tests.
+//!
+//! Use it from a test crate with `mod common;` and then `common::cluster::...`.
+#![allow(dead_code)]
+
+pub mod cluster;
