@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use futures::{StreamExt, TryStreamExt, stream};
+use futures::{StreamExt, stream};
 use hgctl::api::{self, Performer, PerformerSpec};
 use hgctl::render::performer as render;
 use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
@@ -47,8 +47,18 @@ fn parse_args() -> Args {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--count" => args.count = it.next().and_then(|v| v.parse().ok()).expect("--count N"),
-            "--concurrency" => args.concurrency = it.next().and_then(|v| v.parse().ok()).expect("--concurrency N"),
-            "--steady-secs" => args.steady_secs = it.next().and_then(|v| v.parse().ok()).expect("--steady-secs S"),
+            "--concurrency" => {
+                args.concurrency = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--concurrency N")
+            }
+            "--steady-secs" => {
+                args.steady_secs = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--steady-secs S")
+            }
             "--out" => args.out = PathBuf::from(it.next().expect("--out DIR")),
             "--skip-double" => args.skip_double = true,
             "--bench" => {}
@@ -59,15 +69,25 @@ fn parse_args() -> Args {
 }
 
 async fn client() -> Client {
-    let path = std::env::var("HGCTL_TEST_KUBECONFIG").expect("source the cluster env (tests/bench/run.sh does)");
+    let path = std::env::var("HGCTL_TEST_KUBECONFIG")
+        .expect("source the cluster env (tests/bench/run.sh does)");
     let kubeconfig = Kubeconfig::read_from(path).unwrap();
-    let mut config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default()).await.unwrap();
-    config.headers.push((http::header::USER_AGENT, http::HeaderValue::from_static(BENCH_UA)));
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    config.headers.push((
+        http::header::USER_AGENT,
+        http::HeaderValue::from_static(BENCH_UA),
+    ));
     Client::try_from(config).unwrap()
 }
 
 fn hgctl_bin() -> PathBuf {
-    PathBuf::from(std::env::var("HGCTL_BIN").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/hgctl").into()))
+    PathBuf::from(
+        std::env::var("HGCTL_BIN").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/hgctl").into()
+        }),
+    )
 }
 
 fn kubeconfig() -> String {
@@ -128,8 +148,21 @@ impl RunLocal {
     fn start(ns: &str) -> RunLocal {
         let log = std::fs::File::create(format!("/tmp/hgctl-bench-run-local-{ns}.log")).unwrap();
         let child = Command::new(hgctl_bin())
-            .args(["run-local", "-n", ns, "--lease-namespace", ns, "--kubeconfig", &kubeconfig()])
-            .args(["--health-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"])
+            .args([
+                "run-local",
+                "-n",
+                ns,
+                "--lease-namespace",
+                ns,
+                "--kubeconfig",
+                &kubeconfig(),
+            ])
+            .args([
+                "--health-addr",
+                "127.0.0.1:0",
+                "--metrics-addr",
+                "127.0.0.1:0",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
@@ -162,7 +195,8 @@ async fn create_namespace(client: &Client, name: &str) {
     let api: Api<Namespace> = Api::all(client.clone());
     let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": name}})).unwrap();
     api.create(&PostParams::default(), &ns).await.unwrap();
-    let sas: Api<k8s_openapi::api::core::v1::ServiceAccount> = Api::namespaced(client.clone(), name);
+    let sas: Api<k8s_openapi::api::core::v1::ServiceAccount> =
+        Api::namespaced(client.clone(), name);
     for _ in 0..300 {
         if sas.get_opt("default").await.unwrap().is_some() {
             return;
@@ -184,9 +218,13 @@ async fn install_crds(client: &Client) {
         let mut body = serde_json::to_value(&crd).unwrap();
         body["apiVersion"] = json!("apiextensions.k8s.io/v1");
         body["kind"] = json!("CustomResourceDefinition");
-        crds.patch(crd.metadata.name.as_deref().unwrap(), &PatchParams::apply("hgctl-bench").force(), &Patch::Apply(&body))
-            .await
-            .unwrap();
+        crds.patch(
+            crd.metadata.name.as_deref().unwrap(),
+            &PatchParams::apply("hgctl-bench").force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .unwrap();
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
 }
@@ -194,12 +232,20 @@ async fn install_crds(client: &Client) {
 /// First time each named object was seen by a watch (ms since `t0`).
 type Seen = Arc<Mutex<HashMap<String, f64>>>;
 
-fn watch_first_seen<K>(api: Api<K>, seen: Seen, t0: Instant, key: fn(&K) -> Option<String>) -> tokio::task::JoinHandle<()>
+fn watch_first_seen<K>(
+    api: Api<K>,
+    seen: Seen,
+    t0: Instant,
+    key: fn(&K) -> Option<String>,
+) -> tokio::task::JoinHandle<()>
 where
     K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
 {
     tokio::spawn(async move {
-        let mut s = watcher(api, watcher::Config::default()).default_backoff().applied_objects().boxed();
+        let mut s = watcher(api, watcher::Config::default())
+            .default_backoff()
+            .applied_objects()
+            .boxed();
         while let Some(Ok(obj)) = s.next().await {
             if let Some(k) = key(&obj) {
                 let now = t0.elapsed().as_secs_f64() * 1000.0;
@@ -219,15 +265,27 @@ fn audit_counts(ns: &str, from: SystemTime, to: SystemTime) -> BTreeMap<String, 
     let to = k8s_openapi::jiff::Timestamp::try_from(to).unwrap();
     let mut counts = BTreeMap::new();
     for line in text.lines() {
-        let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
-        if !v["userAgent"].as_str().unwrap_or_default().starts_with("hgctl/") {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if !v["userAgent"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("hgctl/")
+        {
             continue;
         }
-        let in_ns = v["objectRef"]["namespace"].as_str().map(|n| n == ns).unwrap_or(true);
+        let in_ns = v["objectRef"]["namespace"]
+            .as_str()
+            .map(|n| n == ns)
+            .unwrap_or(true);
         if !in_ns {
             continue;
         }
-        let Some(ts) = v["requestReceivedTimestamp"].as_str().and_then(|t| t.parse::<k8s_openapi::jiff::Timestamp>().ok()) else {
+        let Some(ts) = v["requestReceivedTimestamp"]
+            .as_str()
+            .and_then(|t| t.parse::<k8s_openapi::jiff::Timestamp>().ok())
+        else {
             continue;
         };
         if ts < from || ts > to {
@@ -235,14 +293,25 @@ fn audit_counts(ns: &str, from: SystemTime, to: SystemTime) -> BTreeMap<String, 
         }
         let verb = v["verb"].as_str().unwrap_or("?").to_string();
         let resource = v["objectRef"]["resource"].as_str().unwrap_or("-");
-        let sub = v["objectRef"]["subresource"].as_str().map(|s| format!("/{s}")).unwrap_or_default();
+        let sub = v["objectRef"]["subresource"]
+            .as_str()
+            .map(|s| format!("/{s}"))
+            .unwrap_or_default();
         *counts.entry(format!("{verb} {resource}{sub}")).or_default() += 1;
     }
     counts
 }
 
 fn is_write(key: &str) -> bool {
-    ["create ", "update ", "patch ", "delete ", "deletecollection "].iter().any(|v| key.starts_with(v))
+    [
+        "create ",
+        "update ",
+        "patch ",
+        "delete ",
+        "deletecollection ",
+    ]
+    .iter()
+    .any(|v| key.starts_with(v))
 }
 
 async fn wait_all<F>(what: &str, timeout: Duration, mut done: F)
@@ -264,10 +333,14 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
     let pid = run.0.id();
     let performers: Api<Performer> = Api::namespaced(client.clone(), &ns);
     // Wait for run-local to hold its lease before starting the clock.
-    let leases: Api<k8s_openapi::api::coordination::v1::Lease> = Api::namespaced(client.clone(), &ns);
+    let leases: Api<k8s_openapi::api::coordination::v1::Lease> =
+        Api::namespaced(client.clone(), &ns);
     let start_wait = Instant::now();
     while leases.get_opt("hgctl-operator").await.unwrap().is_none() {
-        assert!(start_wait.elapsed() < Duration::from_secs(60), "run-local did not take its lease");
+        assert!(
+            start_wait.elapsed() < Duration::from_secs(60),
+            "run-local did not take its lease"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let idle = sample(pid);
@@ -277,15 +350,24 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
     let pods_seen: Seen = Arc::default();
     let svcs_seen: Seen = Arc::default();
     let ready_seen: Seen = Arc::default();
-    let w1 = watch_first_seen(Api::<Pod>::namespaced(client.clone(), &ns), pods_seen.clone(), t0, |p: &Pod| {
-        p.labels().get(render::LABEL_PERFORMER).cloned()
-    });
-    let w2 = watch_first_seen(Api::<Service>::namespaced(client.clone(), &ns), svcs_seen.clone(), t0, |s: &Service| {
-        s.labels().get(render::LABEL_PERFORMER).cloned()
-    });
-    let w3 = watch_first_seen(performers.clone(), ready_seen.clone(), t0, |p: &Performer| {
-        p.status.as_ref().filter(|s| s.ready).map(|_| p.name_any())
-    });
+    let w1 = watch_first_seen(
+        Api::<Pod>::namespaced(client.clone(), &ns),
+        pods_seen.clone(),
+        t0,
+        |p: &Pod| p.labels().get(render::LABEL_PERFORMER).cloned(),
+    );
+    let w2 = watch_first_seen(
+        Api::<Service>::namespaced(client.clone(), &ns),
+        svcs_seen.clone(),
+        t0,
+        |s: &Service| s.labels().get(render::LABEL_PERFORMER).cloned(),
+    );
+    let w3 = watch_first_seen(
+        performers.clone(),
+        ready_seen.clone(),
+        t0,
+        |p: &Performer| p.status.as_ref().filter(|s| s.ready).map(|_| p.name_any()),
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     let created: Arc<Mutex<HashMap<String, f64>>> = Arc::default();
@@ -297,14 +379,23 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
             async move {
                 let name = format!("p{i:05}");
                 let before = t0.elapsed().as_secs_f64() * 1000.0;
-                performers.create(&PostParams::default(), &performer(&name, "bench/performer:v1")).await.unwrap();
+                performers
+                    .create(
+                        &PostParams::default(),
+                        &performer(&name, "bench/performer:v1"),
+                    )
+                    .await
+                    .unwrap();
                 created.lock().unwrap().insert(name, before);
             }
         })
         .buffer_unordered(args.concurrency)
         .collect::<Vec<_>>()
         .await;
-    wait_all("every performer ready", Duration::from_secs(1800), || ready_seen.lock().unwrap().len() >= n).await;
+    wait_all("every performer ready", Duration::from_secs(1800), || {
+        ready_seen.lock().unwrap().len() >= n
+    })
+    .await;
     let converge_s = t_create.elapsed().as_secs_f64();
     let wall1 = SystemTime::now();
     let peak = sample(pid);
@@ -312,7 +403,12 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
     let lat = |seen: &Seen| {
         let seen = seen.lock().unwrap();
         let created = created.lock().unwrap();
-        stats(created.iter().filter_map(|(k, c)| seen.get(k).map(|s| s - c)).collect())
+        stats(
+            created
+                .iter()
+                .filter_map(|(k, c)| seen.get(k).map(|s| s - c))
+                .collect(),
+        )
     };
     let latency = json!({
         "performer_to_pod": lat(&pods_seen),
@@ -320,7 +416,10 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
         "performer_to_ready": lat(&ready_seen),
     });
     let convergence_calls = audit_counts(&ns, wall0, wall1);
-    let per_performer: BTreeMap<String, f64> = convergence_calls.iter().map(|(k, v)| (k.clone(), *v as f64 / n as f64)).collect();
+    let per_performer: BTreeMap<String, f64> = convergence_calls
+        .iter()
+        .map(|(k, v)| (k.clone(), *v as f64 / n as f64))
+        .collect();
 
     // Steady window: nothing changes; count hgctl's writes.
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -328,7 +427,11 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
     tokio::time::sleep(Duration::from_secs(args.steady_secs)).await;
     let steady_to = SystemTime::now();
     let steady_calls = audit_counts(&ns, steady_from, steady_to);
-    let steady_writes: u64 = steady_calls.iter().filter(|(k, _)| is_write(k)).map(|(_, v)| v).sum();
+    let steady_writes: u64 = steady_calls
+        .iter()
+        .filter(|(k, _)| is_write(k))
+        .map(|(_, v)| v)
+        .sum();
     let steady = sample(pid);
 
     let mut result = json!({
@@ -369,9 +472,14 @@ async fn rollout(client: &Client, ns: &str, n: usize, args: &Args) -> Value {
     let watch = {
         let min_ready = min_ready.clone();
         tokio::spawn(async move {
-            let mut s = watcher(slices, watcher::Config::default()).default_backoff().applied_objects().boxed();
+            let mut s = watcher(slices, watcher::Config::default())
+                .default_backoff()
+                .applied_objects()
+                .boxed();
             while let Some(Ok(slice)) = s.next().await {
-                let Some(svc) = slice.labels().get("kubernetes.io/service-name").cloned() else { continue };
+                let Some(svc) = slice.labels().get("kubernetes.io/service-name").cloned() else {
+                    continue;
+                };
                 let ready = slice
                     .endpoints
                     .iter()
@@ -391,7 +499,11 @@ async fn rollout(client: &Client, ns: &str, n: usize, args: &Args) -> Value {
             let performers = performers.clone();
             async move {
                 performers
-                    .patch(&format!("p{i:05}"), &PatchParams::default(), &Patch::Merge(json!({"spec": {"image": "bench/performer:v2"}})))
+                    .patch(
+                        &format!("p{i:05}"),
+                        &PatchParams::default(),
+                        &Patch::Merge(json!({"spec": {"image": "bench/performer:v2"}})),
+                    )
                     .await
                     .unwrap();
             }
@@ -401,18 +513,25 @@ async fn rollout(client: &Client, ns: &str, n: usize, args: &Args) -> Value {
         .await;
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
     loop {
-        assert!(t.elapsed() < Duration::from_secs(1800), "rollout did not finish");
-        let list = pods.list(&ListParams::default().labels("app=hourglass-performer")).await.unwrap();
+        assert!(
+            t.elapsed() < Duration::from_secs(1800),
+            "rollout did not finish"
+        );
+        let list = pods
+            .list(&ListParams::default().labels("app=hourglass-performer"))
+            .await
+            .unwrap();
         let done = list.items.len() == n
             && list.items.iter().all(|p| {
-                p.spec.as_ref().unwrap().containers[0].image.as_deref() == Some("bench/performer:v2")
+                p.spec.as_ref().unwrap().containers[0].image.as_deref()
+                    == Some("bench/performer:v2")
                     && p.metadata.deletion_timestamp.is_none()
             });
         let statuses = performers.list(&ListParams::default()).await.unwrap();
-        let running = statuses
-            .items
-            .iter()
-            .all(|p| p.status.as_ref().and_then(|s| s.phase).map(|p| p.as_str()) == Some("Running") && p.status.as_ref().unwrap().ready);
+        let running = statuses.items.iter().all(|p| {
+            p.status.as_ref().and_then(|s| s.phase).map(|p| p.as_str()) == Some("Running")
+                && p.status.as_ref().unwrap().ready
+        });
         if done && running {
             break;
         }
@@ -448,7 +567,10 @@ async fn cli_timings() -> Value {
             .status()
             .unwrap();
         let secs = t.elapsed().as_secs_f64();
-        out.insert(label.into(), json!({"wall_s": secs, "exit_code": status.code()}));
+        out.insert(
+            label.into(),
+            json!({"wall_s": secs, "exit_code": status.code()}),
+        );
     }
     Value::Object(out)
 }
@@ -483,14 +605,19 @@ async fn floor_scenario(client: &Client, n: usize, args: &Args) -> Value {
                 desired.pod.metadata.owner_references = None;
                 let mut svc = render::desired_service(&p, &desired.hash);
                 svc.metadata.owner_references = None;
-                pods.create(&PostParams::default(), &desired.pod).await.unwrap();
+                pods.create(&PostParams::default(), &desired.pod)
+                    .await
+                    .unwrap();
                 services.create(&PostParams::default(), &svc).await.unwrap();
             }
         })
         .buffer_unordered(args.concurrency)
         .collect::<Vec<_>>()
         .await;
-    wait_all("every floor pod ready", Duration::from_secs(1800), || ready.lock().unwrap().len() >= n).await;
+    wait_all("every floor pod ready", Duration::from_secs(1800), || {
+        ready.lock().unwrap().len() >= n
+    })
+    .await;
     let secs = t.elapsed().as_secs_f64();
     w.abort();
     delete_namespace(client, &ns).await;
@@ -498,7 +625,9 @@ async fn floor_scenario(client: &Client, n: usize, args: &Args) -> Value {
 }
 
 fn machine() -> Value {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let mem_kib: u64 = std::fs::read_to_string("/proc/meminfo")
         .unwrap_or_default()
         .lines()
@@ -523,33 +652,61 @@ fn markdown(report: &Value) -> String {
     let mut md = String::new();
     md.push_str(&format!(
         "Machine: {} cores, {} GiB ({}); hgctl {}; Kubernetes {}\n\n",
-        report["machine"]["cores"], report["machine"]["memory_gib"], report["machine"]["cpu"].as_str().unwrap_or(""),
-        report["versions"]["hgctl"].as_str().unwrap_or(""), report["versions"]["kubernetes"].as_str().unwrap_or("")
+        report["machine"]["cores"],
+        report["machine"]["memory_gib"],
+        report["machine"]["cpu"].as_str().unwrap_or(""),
+        report["versions"]["hgctl"].as_str().unwrap_or(""),
+        report["versions"]["kubernetes"].as_str().unwrap_or("")
     ));
     md.push_str("| measure | value |\n|---|---|\n");
     let n = r["count"].as_u64().unwrap_or(0);
     let conv = r["convergence_s"].as_f64().unwrap_or(f64::NAN);
     let floor = f["convergence_s"].as_f64().unwrap_or(f64::NAN);
-    md.push_str(&format!("| convergence of {n} Performers (run-local) | {conv:.1} s |\n"));
-    md.push_str(&format!("| floor: {n} Pods + Services created directly | {floor:.1} s |\n"));
+    md.push_str(&format!(
+        "| convergence of {n} Performers (run-local) | {conv:.1} s |\n"
+    ));
+    md.push_str(&format!(
+        "| floor: {n} Pods + Services created directly | {floor:.1} s |\n"
+    ));
     md.push_str(&format!("| convergence / floor | {:.2} |\n", conv / floor));
-    for (k, label) in [("performer_to_pod", "Performer → Pod created"), ("performer_to_service", "Performer → Service created"), ("performer_to_ready", "Performer → status ready")] {
+    for (k, label) in [
+        ("performer_to_pod", "Performer → Pod created"),
+        ("performer_to_service", "Performer → Service created"),
+        ("performer_to_ready", "Performer → status ready"),
+    ] {
         md.push_str(&format!(
             "| {label}: p50 / p90 / p99 / max | {:.0} / {:.0} / {:.0} / {:.0} ms |\n",
-            lat(k, "p50_ms"), lat(k, "p90_ms"), lat(k, "p99_ms"), lat(k, "max_ms")
+            lat(k, "p50_ms"),
+            lat(k, "p90_ms"),
+            lat(k, "p99_ms"),
+            lat(k, "max_ms")
         ));
     }
     let per: Vec<String> = r["api_calls_per_performer"]
         .as_object()
-        .map(|m| m.iter().map(|(k, v)| format!("{k} {:.2}", v.as_f64().unwrap_or(0.0))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {:.2}", v.as_f64().unwrap_or(0.0)))
+                .collect()
+        })
         .unwrap_or_default();
-    md.push_str(&format!("| API requests per Performer during convergence | {} |\n", per.join(", ")));
-    md.push_str(&format!("| writes in a {} s steady window | {} |\n", r["steady_window_s"], r["steady_writes"]));
+    md.push_str(&format!(
+        "| API requests per Performer during convergence | {} |\n",
+        per.join(", ")
+    ));
+    md.push_str(&format!(
+        "| writes in a {} s steady window | {} |\n",
+        r["steady_window_s"], r["steady_writes"]
+    ));
     md.push_str(&format!(
         "| run-local RSS at {n}: peak / steady | {:.1} / {:.1} MiB |\n",
-        r["rss_peak_mib"].as_f64().unwrap_or(f64::NAN), r["rss_steady_mib"].as_f64().unwrap_or(f64::NAN)
+        r["rss_peak_mib"].as_f64().unwrap_or(f64::NAN),
+        r["rss_steady_mib"].as_f64().unwrap_or(f64::NAN)
     ));
-    md.push_str(&format!("| run-local CPU during convergence at {n} | {:.1} s |\n", r["cpu_s_convergence"].as_f64().unwrap_or(f64::NAN)));
+    md.push_str(&format!(
+        "| run-local CPU during convergence at {n} | {:.1} s |\n",
+        r["cpu_s_convergence"].as_f64().unwrap_or(f64::NAN)
+    ));
     if let Some(d) = report.get("reconciler_2n").filter(|d| !d.is_null()) {
         md.push_str(&format!(
             "| at {}: convergence / RSS peak / RSS steady / CPU | {:.1} s / {:.1} MiB / {:.1} MiB / {:.1} s |\n",
@@ -564,7 +721,11 @@ fn markdown(report: &Value) -> String {
     ));
     if let Some(cli) = r["cli"].as_object() {
         for (k, v) in cli {
-            md.push_str(&format!("| `hgctl {k}` at {n} | {:.2} s (exit {}) |\n", v["wall_s"].as_f64().unwrap_or(f64::NAN), v["exit_code"]));
+            md.push_str(&format!(
+                "| `hgctl {k}` at {n} | {:.2} s (exit {}) |\n",
+                v["wall_s"].as_f64().unwrap_or(f64::NAN),
+                v["exit_code"]
+            ));
         }
     }
     md
@@ -575,7 +736,11 @@ async fn main() {
     let args = parse_args();
     let client = client().await;
     install_crds(&client).await;
-    let server = client.apiserver_version().await.map(|v| v.git_version).unwrap_or_default();
+    let server = client
+        .apiserver_version()
+        .await
+        .map(|v| v.git_version)
+        .unwrap_or_default();
     let versions = json!({"hgctl": env!("CARGO_PKG_VERSION"), "kubernetes": server, "rustc": option_env!("RUSTC_VERSION")});
     eprintln!("machine {} | versions {}", machine(), versions);
 
@@ -589,7 +754,10 @@ async fn main() {
         Value::Null
     } else {
         eprintln!("== reconciler at 2N={}", 2 * args.count);
-        let short = Args { steady_secs: 10, ..args };
+        let short = Args {
+            steady_secs: 10,
+            ..args
+        };
         let d = reconciler_scenario(&client, 2 * short.count, &short, false).await;
         eprintln!("{d:#}");
         return finish(&short, reconciler, floor, d, versions);
@@ -614,5 +782,4 @@ fn finish(args: &Args, reconciler: Value, floor: Value, double: Value, versions:
     std::fs::write(&md_path, &md).unwrap();
     println!("{md}");
     println!("wrote {} and {}", json_path.display(), md_path.display());
-    let _ = TryStreamExt::try_collect::<Vec<()>>(stream::empty::<Result<(), ()>>());
 }

@@ -40,7 +40,10 @@ pub async fn connection(global: &GlobalArgs) -> Result<Connection> {
     let (mut config, context) = load_config(global).await?;
     config.connect_timeout = Some(CONNECT_TIMEOUT);
     // Lets audit logs and API server metrics tell hgctl's requests apart.
-    config.headers.push((http::header::USER_AGENT, http::HeaderValue::from_static(USER_AGENT)));
+    config.headers.push((
+        http::header::USER_AGENT,
+        http::HeaderValue::from_static(USER_AGENT),
+    ));
     config.write_timeout = Some(REQUEST_TIMEOUT);
     let namespace = global
         .namespace
