@@ -638,3 +638,225 @@ fn bls_password(
     }
     Ok(password.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::args::{Cli, Command, ExecutorCommand};
+    use clap::Parser;
+    use serde_json::json;
+
+    const OP: &str = "0x1111111111111111111111111111111111111111";
+    const KEY: &str = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+
+    fn args(extra: &[&str]) -> Box<ExecutorCreateArgs> {
+        let mut argv = vec![
+            "hgctl",
+            "executor",
+            "create",
+            "ops",
+            "--image",
+            "ex:v1",
+            "--operator-address",
+            OP,
+        ];
+        argv.extend_from_slice(extra);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Executor(ExecutorCommand::Create(a)) => a,
+            _ => unreachable!(),
+        }
+    }
+
+    fn files(path: &Path) -> std::io::Result<Vec<u8>> {
+        let text = match path.to_str().unwrap() {
+            "op" | "ecdsa" => format!("{KEY}\n"),
+            "bare" => KEY[2..].to_string(),
+            "short" => "0xabcd".into(),
+            "ks" => json!({"crypto": {"kdf": {}, "checksum": {}, "cipher": {}}, "pubkey": "ab", "version": 4}).to_string(),
+            "ks3" => json!({"crypto": {"kdf": {}, "checksum": {}, "cipher": {}}, "version": 3}).to_string(),
+            "pw" => "hunter2\n".into(),
+            "empty" => "\n".into(),
+            _ => return Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+        };
+        Ok(text.into_bytes())
+    }
+
+    fn ok(extra: &[&str]) -> Scaffold {
+        build(&args(extra), Some("ns1"), &files).unwrap()
+    }
+
+    fn err(extra: &[&str]) -> Error {
+        build(&args(extra), None, &files).unwrap_err()
+    }
+
+    #[test]
+    fn key_files_become_a_secret_the_executor_references() {
+        let s = ok(&[
+            "--operator-key-file",
+            "op",
+            "--ecdsa-key-file",
+            "ecdsa",
+            "--bls-keystore",
+            "ks",
+            "--bls-password-file",
+            "pw",
+        ]);
+        let secret = s.secret.unwrap();
+        assert_eq!(secret.metadata.name.as_deref(), Some("ops-keys"));
+        let data = secret.string_data.clone().unwrap();
+        assert_eq!(data[SECRET_KEY_OPERATOR], KEY);
+        assert_eq!(data[SECRET_KEY_ECDSA], KEY);
+        assert_eq!(data[SECRET_KEY_BLS_PASSWORD], "hunter2");
+        assert!(data[SECRET_KEY_BLS_KEYSTORE].contains("\"version\":4"));
+        let cr = serde_json::to_string(&s.executor).unwrap();
+        assert!(!cr.contains(&KEY[2..]) && !cr.contains("hunter2"), "{cr}");
+        assert_eq!(
+            serde_json::to_value(&s.executor.spec.config.unwrap().operator_keys).unwrap(),
+            json!({"secretRef": {"name": "ops-keys"}})
+        );
+        let shown = serde_json::to_string(&redacted(&secret)).unwrap();
+        assert!(!shown.contains(&KEY[2..]) && !shown.contains("hunter2"));
+        assert!(shown.contains(REDACTED));
+    }
+
+    #[test]
+    fn an_existing_secret_is_referenced_and_nothing_is_created() {
+        let s = ok(&["--keys-secret", "vault-synced"]);
+        assert!(s.secret.is_none());
+        assert_eq!(
+            s.executor
+                .spec
+                .config
+                .unwrap()
+                .operator_keys
+                .unwrap()
+                .secret_ref
+                .unwrap()
+                .name,
+            "vault-synced"
+        );
+    }
+
+    #[test]
+    fn every_flag_renders_its_field() {
+        let s = ok(&[
+            "--keys-secret",
+            "k",
+            "--replicas",
+            "1",
+            "--executor-log-level",
+            "debug",
+            "--chain",
+            "ethereum=1,https://eth.example.com,0x2222222222222222222222222222222222222222",
+            "--chain",
+            "base=8453,wss://base.example.com",
+            "--l1-chain",
+            "ethereum",
+            "--aggregator",
+            "agg.avs.svc:9010",
+            "--avs",
+            "0x3333333333333333333333333333333333333333=avs/p:v1",
+            "--storage",
+            "badger:10Gi",
+            "--grpc-port",
+            "7000",
+            "--management-port",
+            "7001",
+        ]);
+        let spec = serde_json::to_value(&s.executor.spec).unwrap();
+        assert_eq!(
+            spec,
+            json!({
+                "image": "ex:v1", "replicas": 1,
+                "config": {
+                    "aggregatorEndpoint": "agg.avs.svc:9010", "logLevel": "debug",
+                    "chains": [
+                        {"name": "ethereum", "rpc": "https://eth.example.com", "chainId": 1, "taskMailboxAddress": "0x2222222222222222222222222222222222222222"},
+                        {"name": "base", "rpc": "wss://base.example.com", "chainId": 8453}
+                    ],
+                    "l1Chain": "ethereum",
+                    "operatorKeys": {"secretRef": {"name": "k"}},
+                    "operatorAddress": OP, "grpcPort": 7000, "managementGrpcPort": 7001,
+                    "storage": {"type": "badger", "size": "10Gi"},
+                    "avsPerformers": [{"avsAddress": "0x3333333333333333333333333333333333333333", "image": "avs/p:v1"}]
+                }
+            })
+        );
+        assert!(s.warnings.is_empty());
+        assert_eq!(
+            ok(&["--keys-secret", "k", "--replicas", "3"])
+                .warnings
+                .len(),
+            1
+        );
+        let mem = ok(&["--keys-secret", "k", "--storage", "memory"]);
+        assert_eq!(
+            serde_json::to_value(mem.executor.spec.config.unwrap().storage).unwrap(),
+            json!({"type": "memory"})
+        );
+        // A bare hex key (no 0x) is accepted as is.
+        let bare = ok(&["--operator-key-file", "bare", "--ecdsa-key-file", "op"]);
+        assert_eq!(
+            bare.secret.unwrap().string_data.unwrap()[SECRET_KEY_OPERATOR],
+            &KEY[2..]
+        );
+    }
+
+    #[test]
+    fn key_errors_never_quote_the_key() {
+        use miette::Diagnostic;
+        for (flags, code) in [
+            (
+                vec!["--operator-key-file", "short", "--ecdsa-key-file", "op"],
+                "hgctl::invalid_key_file",
+            ),
+            (
+                vec!["--operator-key-file", "ks", "--ecdsa-key-file", "op"],
+                "hgctl::invalid_key_file",
+            ),
+            (
+                vec![
+                    "--operator-key-file",
+                    "op",
+                    "--bls-keystore",
+                    "ks3",
+                    "--bls-password-file",
+                    "pw",
+                ],
+                "hgctl::invalid_key_file",
+            ),
+            (
+                vec![
+                    "--operator-key-file",
+                    "op",
+                    "--bls-keystore",
+                    "ks",
+                    "--bls-password-file",
+                    "empty",
+                ],
+                "hgctl::invalid_key_file",
+            ),
+            (
+                vec!["--operator-key-file", "missing", "--ecdsa-key-file", "op"],
+                "hgctl::invalid_key_file",
+            ),
+            (vec!["--operator-key-file", "op"], "hgctl::missing_flags"),
+            (
+                vec!["--operator-key-file", "op", "--bls-keystore", "ks"],
+                "hgctl::missing_flags",
+            ),
+            (
+                vec!["--keys-secret", "k", "--operator-key-file", "op"],
+                "hgctl::conflicting_flags",
+            ),
+        ] {
+            let e = err(&flags);
+            assert_eq!(e.code().unwrap().to_string(), code, "{flags:?}");
+            let text = format!("{e} {:?}", e.help().map(|h| h.to_string()));
+            assert!(
+                !text.contains("abcd") && !text.contains(&KEY[2..10]) && !text.contains("hunter2"),
+                "{text}"
+            );
+        }
+    }
+}

@@ -507,3 +507,197 @@ pub fn parse_toleration(text: &str) -> Result<Toleration> {
         toleration_seconds: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::args::{Cli, Command, PerformerCommand};
+    use clap::Parser;
+    use serde_json::{Value, json};
+
+    const AVS: &str = "0x1234567890abcdef1234567890abcdef12345678";
+
+    fn args(extra: &[&str]) -> Box<PerformerCreateArgs> {
+        let mut argv = vec![
+            "hgctl",
+            "performer",
+            "create",
+            "p1",
+            "--image",
+            "avs/p:v1",
+            "--avs",
+            AVS,
+        ];
+        argv.extend_from_slice(extra);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Performer(PerformerCommand::Create(a)) => a,
+            _ => unreachable!(),
+        }
+    }
+
+    fn spec(extra: &[&str]) -> Value {
+        let p = build(&args(extra), Some("ns1")).unwrap();
+        assert_eq!(p.metadata.namespace.as_deref(), Some("ns1"));
+        serde_json::to_value(&p.spec).unwrap()
+    }
+
+    fn code(extra: &[&str]) -> String {
+        use miette::Diagnostic;
+        build(&args(extra), None)
+            .unwrap_err()
+            .code()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn minimal_flags_render_a_minimal_spec() {
+        assert_eq!(spec(&[]), json!({"avsAddress": AVS, "image": "avs/p:v1"}));
+    }
+
+    #[test]
+    fn every_flag_renders_its_field() {
+        let cases: Vec<(Vec<&str>, Value)> = vec![
+            (vec!["--version", "v2"], json!({"version": "v2"})),
+            (
+                vec!["--grpc-port", "8080"],
+                json!({"config": {"grpcPort": 8080}}),
+            ),
+            (
+                vec!["--env", "A=1", "--env", "B="],
+                json!({"config": {"environment": {"A": "1", "B": ""}}}),
+            ),
+            (
+                vec!["--env-from-secret", "TOKEN=avs-secrets/token"],
+                json!({"config": {"environmentFrom": [{"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "avs-secrets", "key": "token"}}}]}}),
+            ),
+            (
+                vec!["--service-account", "avs-sa"],
+                json!({"config": {"serviceAccountName": "avs-sa"}}),
+            ),
+            (
+                vec!["--gpu", "a100"],
+                json!({"hardwareRequirements": {"gpuType": "a100", "gpuCount": 1}}),
+            ),
+            (
+                vec!["--gpu", "nvidia-h100:4"],
+                json!({"hardwareRequirements": {"gpuType": "h100", "gpuCount": 4}}),
+            ),
+            (
+                vec!["--gpu", "l4", "--gpu-count", "2"],
+                json!({"hardwareRequirements": {"gpuType": "l4", "gpuCount": 2}}),
+            ),
+            (
+                vec!["--gpu", "NVIDIA-B200"],
+                json!({"hardwareRequirements": {"gpuType": "NVIDIA-B200", "gpuCount": 1}}),
+            ),
+            (
+                vec!["--tee", "sgx"],
+                json!({"hardwareRequirements": {"teeRequired": true, "teeType": "sgx"}}),
+            ),
+            (
+                vec!["--tee", "SEV-SNP"],
+                json!({"hardwareRequirements": {"teeRequired": true, "teeType": "sev-snp"}}),
+            ),
+            (
+                vec!["--gpu", "h100", "--tee", "tdx"],
+                json!({"hardwareRequirements": {"gpuType": "h100", "gpuCount": 1, "teeRequired": true, "teeType": "tdx"}}),
+            ),
+            (
+                vec!["--runtime-class", "gvisor"],
+                json!({"scheduling": {"runtimeClass": "gvisor"}}),
+            ),
+            (
+                vec!["--priority-class", "high"],
+                json!({"scheduling": {"priorityClassName": "high"}}),
+            ),
+            (
+                vec!["--node-selector", "zone=a", "--node-selector", "disk=ssd"],
+                json!({"scheduling": {"nodeSelector": {"zone": "a", "disk": "ssd"}}}),
+            ),
+            (
+                vec![
+                    "--toleration",
+                    "dedicated=avs:NoSchedule",
+                    "--toleration",
+                    "nvidia.com/gpu:NoExecute",
+                ],
+                json!({"scheduling": {"tolerations": [
+                    {"key": "dedicated", "operator": "Equal", "value": "avs", "effect": "NoSchedule"},
+                    {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoExecute"}
+                ]}}),
+            ),
+            (
+                vec!["--cpu", "500m", "--memory", "1Gi"],
+                json!({"resources": {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "500m", "memory": "1Gi"}}}),
+            ),
+            (
+                vec!["--cpu", "2"],
+                json!({"resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "2"}}}),
+            ),
+            (
+                vec![
+                    "--requests",
+                    "cpu=500m,memory=1Gi",
+                    "--limits",
+                    "cpu=2,memory=4Gi",
+                ],
+                json!({"resources": {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "2", "memory": "4Gi"}}}),
+            ),
+            (
+                vec!["--limits", "memory=4Gi"],
+                json!({"resources": {"limits": {"memory": "4Gi"}}}),
+            ),
+        ];
+        for (flags, expected) in cases {
+            let mut want = json!({"avsAddress": AVS, "image": "avs/p:v1"});
+            for (k, v) in expected.as_object().unwrap() {
+                want[k] = v.clone();
+            }
+            assert_eq!(spec(&flags), want, "{flags:?}");
+        }
+    }
+
+    #[test]
+    fn labels_go_on_the_performer() {
+        let p = build(
+            &args(&["--label", "team=a", "--label", "example.com/tier=gold"]),
+            None,
+        )
+        .unwrap();
+        let labels = p.metadata.labels.unwrap();
+        assert_eq!(labels.get("team").map(String::as_str), Some("a"));
+        assert_eq!(
+            labels.get("example.com/tier").map(String::as_str),
+            Some("gold")
+        );
+        assert!(p.metadata.namespace.is_none());
+    }
+
+    #[test]
+    fn the_rendered_gpu_pod_uses_the_hardware_table() {
+        let p = build(&args(&["--gpu", "a100:2"]), Some("ns")).unwrap();
+        let pod = crate::render::performer::desired_pod(&p).unwrap().pod;
+        let limits = pod.spec.unwrap().containers[0]
+            .resources
+            .clone()
+            .unwrap()
+            .limits
+            .unwrap();
+        assert_eq!(limits[hardware::GPU_RESOURCE].0, "2");
+    }
+
+    #[test]
+    fn specific_codes_for_missing_and_conflicting_flags() {
+        assert_eq!(
+            code(&["--cpu", "1", "--requests", "cpu=1"]),
+            "hgctl::conflicting_flags"
+        );
+        assert_eq!(
+            code(&["--gpu", "a100:2", "--gpu-count", "2"]),
+            "hgctl::conflicting_flags"
+        );
+        assert_eq!(code(&["--gpu-count", "2"]), "hgctl::missing_flags");
+        assert_eq!(code(&["--gpu", "a200"]), "hgctl::invalid_flag");
+    }
+}
