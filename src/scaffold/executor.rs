@@ -7,7 +7,7 @@
 //! is in it), and [`redacted`] is what `--dry-run` prints.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
@@ -527,7 +527,7 @@ fn key_secret(
 
 fn read_key_file(
     flag: &str,
-    path: &PathBuf,
+    path: &Path,
     read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
 ) -> Result<String> {
     let bytes = read(path).map_err(|e| Error::InvalidKeyFile {
@@ -548,7 +548,7 @@ fn read_key_file(
 /// A 32-byte hex key, `0x` optional, surrounding whitespace ignored.
 fn hex_key(
     flag: &str,
-    path: &PathBuf,
+    path: &Path,
     read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
 ) -> Result<String> {
     let text = read_key_file(flag, path, read)?;
@@ -577,10 +577,7 @@ fn hex_key(
 }
 
 /// An EIP-2335 keystore: a JSON object with `crypto {kdf, checksum, cipher}` and `version: 4`.
-fn bls_keystore(
-    path: &PathBuf,
-    read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
-) -> Result<String> {
+fn bls_keystore(path: &Path, read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>) -> Result<String> {
     let flag = "--bls-keystore";
     let text = read_key_file(flag, path, read)?;
     let invalid = |message: String| {
@@ -618,10 +615,7 @@ fn bls_keystore(
 }
 
 /// The keystore password: non-empty; one trailing newline is not part of it.
-fn bls_password(
-    path: &PathBuf,
-    read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
-) -> Result<String> {
+fn bls_password(path: &Path, read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>) -> Result<String> {
     let flag = "--bls-password-file";
     let text = read_key_file(flag, path, read)?;
     let password = text
