@@ -6,7 +6,6 @@ pub mod describe;
 pub mod generated;
 pub mod get;
 pub mod install;
-pub mod operator;
 pub mod run_local;
 pub mod status;
 
@@ -46,7 +45,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Get(args) => get::run(&global, args.kind, &args.get).await,
         Command::Status(args) => status::run(&global, &args).await,
         Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
-        Command::Operator(args) => operator::run(&global, &args).await,
+        Command::Operator(args) => run_local::run(&global, &args, run_local::Mode::Operator).await,
         Command::Doctor(_) => not_implemented("doctor"),
     }
 }
