@@ -1,6 +1,7 @@
 //! The `hgctl` commands: argument types in [`args`], one module per command.
 
 pub mod args;
+pub mod create;
 pub mod describe;
 pub mod generated;
 pub mod get;
@@ -35,6 +36,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Executor(ExecutorCommand::Describe(args)) => {
             describe::executor(&global, &args).await
         }
+        Command::Performer(PerformerCommand::Create(args)) => {
+            create::performer(&global, args).await
+        }
+        Command::Executor(ExecutorCommand::Create(args)) => create::executor(&global, args).await,
         Command::Performer(_) => not_implemented("performer"),
         Command::Executor(_) => not_implemented("executor"),
         Command::Get(args) => get::run(&global, args.kind, &args.get).await,
