@@ -243,6 +243,61 @@ async fn executor_children_rbac_config_rollout_and_scale_to_zero() {
     assert!(!can(&ns, &sa, "list", "configmaps", "").await);
 
     let deployments: Api<Deployment> = ns.api();
+    // Settled: a quiet window sees no write to the executor or any child.
+    let versions = || async {
+        [
+            ns.api::<HourglassExecutor>()
+                .get(name)
+                .await
+                .unwrap()
+                .metadata
+                .resource_version,
+            ns.api::<ConfigMap>()
+                .get("exec1-config")
+                .await
+                .unwrap()
+                .metadata
+                .resource_version,
+            deployments
+                .get(name)
+                .await
+                .unwrap()
+                .metadata
+                .resource_version,
+            ns.api::<Service>()
+                .get(name)
+                .await
+                .unwrap()
+                .metadata
+                .resource_version,
+            ns.api::<Role>()
+                .get("exec1-executor")
+                .await
+                .unwrap()
+                .metadata
+                .resource_version,
+            ns.api::<RoleBinding>()
+                .get("exec1-executor")
+                .await
+                .unwrap()
+                .metadata
+                .resource_version,
+            ns.api::<ServiceAccount>()
+                .get("exec1-executor")
+                .await
+                .unwrap()
+                .metadata
+                .resource_version,
+        ]
+    };
+    let settled = versions().await;
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    assert_eq!(
+        settled,
+        versions().await,
+        "something was written while nothing changed"
+    );
+
     let before = deployments.get(name).await.unwrap();
     let env: Vec<String> = before.spec.template.spec.as_ref().unwrap().containers[0]
         .env

@@ -61,7 +61,8 @@ pub const BADGER_DIR: &str = "/var/lib/hourglass/badger";
 pub const DEFAULT_BADGER_SIZE: &str = "1Gi";
 /// The binary's environment override prefix (viper prefix `EXECUTOR_` plus its `_`).
 pub const ENV_PREFIX: &str = "EXECUTOR__";
-/// Chain ids the binary treats as an L1 (the default `l1Chain` is the chain with one of these).
+/// Chain ids of L1s the executor knows (mainnet, sepolia, holesky, hoodi, anvil): the
+/// default `l1Chain` is the chain with one of these.
 pub const KNOWN_L1_CHAIN_IDS: &[i64] = &[1, 11_155_111, 17_000, 560_048, 31_337];
 /// Secret key under which an inline (seed) BLS key is kept; the binary cannot use it.
 pub const SECRET_KEY_INLINE_BLS: &str = "bls-private-key";
