@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::cluster::{self, TestNamespace, wait_for};
 use hgctl::api::{self, HourglassExecutor};
 use k8s_openapi::ByteString;
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SubjectAccessReview, SubjectAccessReviewSpec,
 };
@@ -358,6 +358,47 @@ async fn executor_children_rbac_config_rollout_and_scale_to_zero() {
             .ok_or(format!("replicas {:?}", d.spec.replicas))
     })
     .await;
+
+    // Badger storage: the Deployment becomes a StatefulSet with a PVC template.
+    let mut badger = executor_body(name, "debug");
+    badger["spec"]["replicas"] = json!(0);
+    badger["spec"]["config"]["storage"] = json!({"type": "badger", "size": "2Gi"});
+    apply_executor(&ns, &badger).await;
+    let sts_api: Api<StatefulSet> = ns.api();
+    let sts = wait_for(
+        TIMEOUT,
+        "a StatefulSet instead of the Deployment",
+        || async {
+            let sts = sts_api.get_opt(name).await.map_err(|e| e.to_string())?;
+            let dep = deployments.get_opt(name).await.map_err(|e| e.to_string())?;
+            match (sts, dep) {
+                (Some(s), None) => Ok(s),
+                (s, d) => Err(format!(
+                    "statefulset {}, deployment {}",
+                    s.is_some(),
+                    d.is_some()
+                )),
+            }
+        },
+    )
+    .await;
+    let claim = &sts.spec.volume_claim_templates.unwrap()[0];
+    assert_eq!(
+        claim
+            .spec
+            .as_ref()
+            .unwrap()
+            .resources
+            .as_ref()
+            .unwrap()
+            .requests
+            .as_ref()
+            .unwrap()["storage"]
+            .0,
+        "2Gi"
+    );
+    let cm = ns.api::<ConfigMap>().get("exec1-config").await.unwrap();
+    assert!(cm.data.unwrap()["config.yaml"].contains("dir: /var/lib/hourglass/badger"));
 }
 
 #[tokio::test]
