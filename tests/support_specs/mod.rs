@@ -44,7 +44,11 @@ pub fn performer_spec() -> impl Strategy<Value = PerformerSpec> {
         address(),
         prop_oneof!["[a-z]{1,10}/[a-z]{1,10}:v[0-9]", ".{0,20}"],
         proptest::option::of(any::<i32>()),
-        proptest::option::of(proptest::collection::btree_map("[A-Z_][A-Z0-9_]{0,8}", ".{0,12}", 0..4)),
+        proptest::option::of(proptest::collection::btree_map(
+            "[A-Z_][A-Z0-9_]{0,8}",
+            ".{0,12}",
+            0..4,
+        )),
         gpu_type(),
         proptest::option::of(-3i32..70),
         proptest::option::of(any::<bool>()),
@@ -54,27 +58,29 @@ pub fn performer_spec() -> impl Strategy<Value = PerformerSpec> {
         proptest::option::of(prop_oneof![Just("gvisor".to_string()), "[a-z-]{1,12}"]),
     )
         .prop_map(
-            |(avs, image, port, env, gpu, count, tee_required, tee, custom, selector, runtime)| PerformerSpec {
-                avs_address: avs,
-                image,
-                config: Some(PerformerConfig {
-                    grpc_port: port,
-                    environment: env,
+            |(avs, image, port, env, gpu, count, tee_required, tee, custom, selector, runtime)| {
+                PerformerSpec {
+                    avs_address: avs,
+                    image,
+                    config: Some(PerformerConfig {
+                        grpc_port: port,
+                        environment: env,
+                        ..Default::default()
+                    }),
+                    scheduling: Some(Scheduling {
+                        node_selector: selector,
+                        runtime_class: runtime,
+                        ..Default::default()
+                    }),
+                    hardware_requirements: Some(HardwareRequirements {
+                        gpu_type: gpu,
+                        gpu_count: count,
+                        tee_required,
+                        tee_type: tee,
+                        custom_labels: custom,
+                    }),
                     ..Default::default()
-                }),
-                scheduling: Some(Scheduling {
-                    node_selector: selector,
-                    runtime_class: runtime,
-                    ..Default::default()
-                }),
-                hardware_requirements: Some(HardwareRequirements {
-                    gpu_type: gpu,
-                    gpu_count: count,
-                    tee_required,
-                    tee_type: tee,
-                    custom_labels: custom,
-                }),
-                ..Default::default()
+                }
             },
         )
 }
