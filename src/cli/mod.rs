@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod describe;
+pub mod doctor;
 pub mod generated;
 pub mod get;
 pub mod install;
@@ -42,7 +43,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Status(args) => status::run(&global, &args).await,
         Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
         Command::Operator(args) => operator::run(&global, &args).await,
-        Command::Doctor(_) => not_implemented("doctor"),
+        Command::Doctor(args) => doctor::run(&global, &args).await,
     }
 }
 
