@@ -4,3 +4,4 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod run_local;

@@ -1,0 +1,88 @@
+//! Running `hgctl run-local` in a test, and installing the CRDs it needs.
+//!
+//! Each test runs its own run-local scoped to its namespace, with the leader Lease in that
+//! namespace (`--lease-namespace`), so concurrent tests never compete for one Lease.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use hgctl::api;
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{Api, Patch, PatchParams};
+use serde_json::json;
+
+use super::cluster::{self, wait_for};
+
+/// A `hgctl run-local` child process (binary `hgctl` of this crate), killed when dropped.
+pub struct RunLocal {
+    child: Child,
+}
+
+impl RunLocal {
+    /// `hgctl run-local -n NS --lease-namespace NS` against the test cluster.
+    pub fn start(ns: &str) -> RunLocal {
+        Self::start_with(ns, &[])
+    }
+
+    pub fn start_with(ns: &str, extra: &[&str]) -> RunLocal {
+        let child = Command::new(env!("CARGO_BIN_EXE_hgctl"))
+            .args(["run-local", "-n", ns, "--lease-namespace", ns])
+            .args(extra)
+            .arg("--kubeconfig")
+            .arg(cluster::kubeconfig_path())
+            .args(["--log-level", "info"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting hgctl run-local");
+        RunLocal { child }
+    }
+
+    /// Stops it (SIGKILL) and reaps it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RunLocal {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Server-side applies both CRDs (shared by every test; never deleted) and waits until
+/// they are Established.
+pub async fn install_crds() {
+    let client = cluster::client().await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client);
+    for crd in api::crds() {
+        let name = crd.metadata.name.clone().unwrap();
+        let mut body = serde_json::to_value(&crd).unwrap();
+        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
+        body["kind"] = json!("CustomResourceDefinition");
+        crds.patch(
+            &name,
+            &PatchParams::apply("hgctl-test").force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .unwrap();
+        wait_for(
+            Duration::from_secs(60),
+            format!("CRD {name} Established"),
+            || async {
+                let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
+                let established = crd
+                    .status
+                    .and_then(|s| s.conditions)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|c| c.type_ == "Established" && c.status == "True");
+                established.then_some(()).ok_or("not yet".to_string())
+            },
+        )
+        .await;
+    }
+}
