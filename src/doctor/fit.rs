@@ -38,6 +38,13 @@ impl Misfit {
                 resource,
                 free,
                 need,
+            } if *free <= 0.0 => {
+                format!("has no free {resource} (the pod needs {})", fmt_qty(*need))
+            }
+            Self::Insufficient {
+                resource,
+                free,
+                need,
             } => format!(
                 "has {} free {resource}, the pod needs {}",
                 fmt_qty(*free),
@@ -454,8 +461,14 @@ pub fn explain(
     }
     if ex.lines.is_empty() {
         // Every node lacks something, but no single requirement is missing everywhere.
-        let mut closest: Vec<&(String, Vec<Misfit>)> = per_node.iter().collect();
-        closest.sort_by_key(|(n, m)| (m.len(), n.clone()));
+        // Labels first: a node without the hardware lacks its resources too, which says nothing new.
+        let labels_only = |m: &Vec<Misfit>| -> Vec<Misfit> {
+            let l: Vec<Misfit> = m.iter().filter(|x| !x.is_near()).cloned().collect();
+            if l.is_empty() { m.clone() } else { l }
+        };
+        let mut closest: Vec<(&String, Vec<Misfit>)> =
+            per_node.iter().map(|(n, m)| (n, labels_only(m))).collect();
+        closest.sort_by_key(|(n, m)| (m.len(), (*n).clone()));
         let shown: Vec<String> = closest
             .iter()
             .take(3)
