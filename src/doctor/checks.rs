@@ -53,223 +53,32 @@ macro_rules! check {
 }
 
 /// Every check, in report order.
+#[rustfmt::skip]
 pub const CATALOG: &[CheckDef] = &[
-    check!(
-        REACHABLE,
-        Cluster,
-        Fatal,
-        Always,
-        &[],
-        "the kubeconfig resolves and the API server answers",
-        cluster_reachable
-    ),
-    check!(
-        "cluster.version",
-        Cluster,
-        Warning,
-        Always,
-        BASE,
-        "the Kubernetes version is one hgctl supports",
-        cluster_version
-    ),
-    check!(
-        "cluster.install-rights",
-        Cluster,
-        Error,
-        Pre,
-        BASE,
-        "you may create what `hgctl install` creates (SelfSubjectAccessReview)",
-        install_rights
-    ),
-    check!(
-        CRDS,
-        Installation,
-        Fatal,
-        Installed,
-        BASE,
-        "both CRDs are present and Established",
-        install_crds
-    ),
-    check!(
-        "install.crd-version",
-        Installation,
-        Warning,
-        Installed,
-        INSTALLED,
-        "the installed CRDs serve v1alpha1 with every field this hgctl knows",
-        crd_version
-    ),
-    check!(
-        "install.controller",
-        Installation,
-        Warning,
-        Installed,
-        BASE,
-        "an operator Deployment or a run-local is reconciling",
-        controller
-    ),
-    check!(
-        "install.single-controller",
-        Installation,
-        Warning,
-        Installed,
-        BASE,
-        "at most one hgctl controller holds a lease",
-        single_controller
-    ),
-    check!(
-        "hardware.gpu-nodes",
-        HardwareInventory,
-        Warning,
-        Always,
-        BASE,
-        "GPU nodes advertise allocatable nvidia.com/gpu (device plugin running)",
-        gpu_nodes
-    ),
-    check!(
-        "hardware.gpu-model",
-        HardwareInventory,
-        Error,
-        Installed,
-        INSTALLED,
-        "the GPU model a Performer requests exists on some node",
-        gpu_model
-    ),
-    check!(
-        "hardware.gpu-free",
-        HardwareInventory,
-        Error,
-        Installed,
-        INSTALLED,
-        "a node of that model has as many free GPUs as requested",
-        gpu_free
-    ),
-    check!(
-        "hardware.taints",
-        HardwareInventory,
-        Warning,
-        Installed,
-        INSTALLED,
-        "the pod hgctl generates tolerates the taints of the matching nodes",
-        hardware_taints
-    ),
-    check!(
-        "hardware.tee-nodes",
-        HardwareInventory,
-        Error,
-        Installed,
-        INSTALLED,
-        "a node advertises the TEE a Performer requires",
-        tee_nodes
-    ),
-    check!(
-        "hardware.runtime-class",
-        HardwareInventory,
-        Error,
-        Installed,
-        INSTALLED,
-        "the RuntimeClass a Performer needs exists and matches a node",
-        runtime_class
-    ),
-    check!(
-        "workload.performer.ready",
-        Workloads,
-        Warning,
-        Installed,
-        INSTALLED,
-        "the Performer is Ready",
-        performer_ready
-    ),
-    check!(
-        "workload.performer.unschedulable",
-        Workloads,
-        Error,
-        Installed,
-        INSTALLED,
-        "the Performer's pod can be placed on a node",
-        unschedulable
-    ),
-    check!(
-        "workload.performer.image-pull",
-        Workloads,
-        Error,
-        Installed,
-        INSTALLED,
-        "the Performer's image can be pulled",
-        image_pull
-    ),
-    check!(
-        "workload.performer.crash-loop",
-        Workloads,
-        Error,
-        Installed,
-        INSTALLED,
-        "the Performer's container is not crash-looping",
-        crash_loop
-    ),
-    check!(
-        "workload.performer.service",
-        Workloads,
-        Error,
-        Installed,
-        INSTALLED,
-        "Service performer-<name> exists, selects a pod, on the gRPC port",
-        service
-    ),
-    check!(
-        "workload.performer.endpoints",
-        Workloads,
-        Error,
-        Installed,
-        INSTALLED,
-        "the Service's EndpointSlice has a ready address",
-        endpoints
-    ),
-    check!(
-        "workload.stale-status",
-        Workloads,
-        Warning,
-        Installed,
-        INSTALLED,
-        "status.observedGeneration matches metadata.generation",
-        stale_status
-    ),
-    check!(
-        "workload.stuck-deleting",
-        Workloads,
-        Error,
-        Installed,
-        INSTALLED,
-        "no object is stuck with a deletionTimestamp",
-        stuck_deleting
-    ),
-    check!(
-        "workload.executor.keys-secret",
-        Workloads,
-        Error,
-        Installed,
-        INSTALLED,
-        "the executor's operator-key Secret exists with the needed keys",
-        keys_secret
-    ),
-    check!(
-        "workload.executor.inline-keys",
-        Workloads,
-        Error,
-        Installed,
-        INSTALLED,
-        "no private key is inline in the executor spec",
-        inline_keys
-    ),
-    check!(
-        "workload.executor.unused-fields",
-        Workloads,
-        Warning,
-        Installed,
-        INSTALLED,
-        "the executor spec sets no field the executor binary ignores",
-        unused_fields
-    ),
+    check!(REACHABLE, Cluster, Fatal, Always, &[], "the kubeconfig resolves and the API server answers", cluster_reachable),
+    check!("cluster.version", Cluster, Warning, Always, BASE, "the Kubernetes version is one hgctl supports", cluster_version),
+    check!("cluster.install-rights", Cluster, Error, Pre, BASE, "you may create what `hgctl install` creates (SelfSubjectAccessReview)", install_rights),
+    check!(CRDS, Installation, Fatal, Installed, BASE, "both CRDs are present and Established", install_crds),
+    check!("install.crd-version", Installation, Warning, Installed, INSTALLED, "the installed CRDs serve v1alpha1 with every field this hgctl knows", crd_version),
+    check!("install.controller", Installation, Warning, Installed, BASE, "an operator Deployment or a run-local is reconciling", controller),
+    check!("install.single-controller", Installation, Warning, Installed, BASE, "at most one hgctl controller holds a lease", single_controller),
+    check!("hardware.gpu-nodes", HardwareInventory, Warning, Always, BASE, "GPU nodes advertise allocatable nvidia.com/gpu (device plugin running)", gpu_nodes),
+    check!("hardware.gpu-model", HardwareInventory, Error, Installed, INSTALLED, "the GPU model a Performer requests exists on some node", gpu_model),
+    check!("hardware.gpu-free", HardwareInventory, Error, Installed, INSTALLED, "a node of that model has as many free GPUs as requested", gpu_free),
+    check!("hardware.taints", HardwareInventory, Warning, Installed, INSTALLED, "the pod hgctl generates tolerates the taints of the matching nodes", hardware_taints),
+    check!("hardware.tee-nodes", HardwareInventory, Error, Installed, INSTALLED, "a node advertises the TEE a Performer requires", tee_nodes),
+    check!("hardware.runtime-class", HardwareInventory, Error, Installed, INSTALLED, "the RuntimeClass a Performer needs exists and matches a node", runtime_class),
+    check!("workload.performer.ready", Workloads, Warning, Installed, INSTALLED, "the Performer is Ready", performer_ready),
+    check!("workload.performer.unschedulable", Workloads, Error, Installed, INSTALLED, "the Performer's pod can be placed on a node", unschedulable),
+    check!("workload.performer.image-pull", Workloads, Error, Installed, INSTALLED, "the Performer's image can be pulled", image_pull),
+    check!("workload.performer.crash-loop", Workloads, Error, Installed, INSTALLED, "the Performer's container is not crash-looping", crash_loop),
+    check!("workload.performer.service", Workloads, Error, Installed, INSTALLED, "Service performer-<name> exists, selects a pod, on the gRPC port", service),
+    check!("workload.performer.endpoints", Workloads, Error, Installed, INSTALLED, "the Service's EndpointSlice has a ready address", endpoints),
+    check!("workload.stale-status", Workloads, Warning, Installed, INSTALLED, "status.observedGeneration matches metadata.generation", stale_status),
+    check!("workload.stuck-deleting", Workloads, Error, Installed, INSTALLED, "no object is stuck with a deletionTimestamp", stuck_deleting),
+    check!("workload.executor.keys-secret", Workloads, Error, Installed, INSTALLED, "the executor's operator-key Secret exists with the needed keys", keys_secret),
+    check!("workload.executor.inline-keys", Workloads, Error, Installed, INSTALLED, "no private key is inline in the executor spec", inline_keys),
+    check!("workload.executor.unused-fields", Workloads, Warning, Installed, INSTALLED, "the executor spec sets no field the executor binary ignores", unused_fields),
 ];
 
 // ---------------------------------------------------------------- helpers
@@ -1670,9 +1479,9 @@ fn keys_secret(s: &Snapshot) -> Vec<Finding> {
             if !has(SECRET_KEY_OPERATOR) {
                 missing.push(SECRET_KEY_OPERATOR.to_string());
             }
-            if !has(SECRET_KEY_ECDSA)
-                && !(has(SECRET_KEY_BLS_KEYSTORE) && has(SECRET_KEY_BLS_PASSWORD))
-            {
+            let signing = has(SECRET_KEY_ECDSA)
+                || (has(SECRET_KEY_BLS_KEYSTORE) && has(SECRET_KEY_BLS_PASSWORD));
+            if !signing {
                 missing.push(format!(
                     "{SECRET_KEY_ECDSA} (or {SECRET_KEY_BLS_KEYSTORE} + {SECRET_KEY_BLS_PASSWORD})"
                 ));
