@@ -233,7 +233,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_su
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l image -d 'Executor image' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l operator-address -d 'Operator address (0x + 40 hex digits)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l replicas -d 'Replicas (one per operator identity is recommended)' -r
-complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l log-level -d 'Executor log level (debug, info, warn, error)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l executor-log-level -d 'Executor log level (debug, info, warn, error); `--log-level` is hgctl\'s own' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l chain -d 'Chain (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l l1-chain -d 'Which chain is the L1 (default: the one with a known L1 chain id)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l aggregator -d 'Aggregator endpoint (seed field; not read by the executor)' -r
@@ -256,6 +256,11 @@ json\t''
 yaml\t''
 name\t''
 short\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l log-level -d 'Log verbosity on stderr' -r -f -a "error\t''
+warn\t''
+info\t''
+debug\t''
+trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l dry-run -d 'Print the objects and change nothing'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -s y -l yes -d 'Never prompt; fail naming the missing flags instead'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l wait -d 'Wait until the object is ready'

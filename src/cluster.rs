@@ -15,6 +15,9 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(8);
 /// How long one non-watch request may wait for its answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The User-Agent of every request hgctl makes.
+pub const USER_AGENT: &str = concat!("hgctl/", env!("CARGO_PKG_VERSION"));
+
 /// A client and the namespace commands default to.
 #[derive(Clone)]
 pub struct Connection {
@@ -36,6 +39,11 @@ pub async fn connect(global: &GlobalArgs) -> Result<Client> {
 pub async fn connection(global: &GlobalArgs) -> Result<Connection> {
     let (mut config, context) = load_config(global).await?;
     config.connect_timeout = Some(CONNECT_TIMEOUT);
+    // Lets audit logs and API server metrics tell hgctl's requests apart.
+    config.headers.push((
+        http::header::USER_AGENT,
+        http::HeaderValue::from_static(USER_AGENT),
+    ));
     config.write_timeout = Some(REQUEST_TIMEOUT);
     let namespace = global
         .namespace

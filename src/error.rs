@@ -54,6 +54,43 @@ pub enum Error {
     #[diagnostic(transparent)]
     InvalidFile(Box<FileError>),
 
+    #[error("missing {}: {message}", flags.join(", "))]
+    #[diagnostic(code(hgctl::missing_flags))]
+    MissingFlags {
+        flags: Vec<String>,
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("conflicting flags {}: {message}", flags.join(" and "))]
+    #[diagnostic(code(hgctl::conflicting_flags))]
+    ConflictingFlags {
+        flags: Vec<String>,
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A key file that is not what it should be. The message never quotes the file's content.
+    #[error("invalid key file for {flag} ({path}): {message}")]
+    #[diagnostic(code(hgctl::invalid_key_file))]
+    InvalidKeyFile {
+        flag: String,
+        path: String,
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(hgctl::unschedulable))]
+    Unschedulable {
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("cannot read {path}: {source}")]
     #[diagnostic(code(hgctl::io), help("check that the file exists and is readable"))]
     Io {
@@ -191,6 +228,22 @@ impl Error {
         }
     }
 
+    pub fn missing(flags: &[&str], help: impl Into<String>) -> Self {
+        Self::MissingFlags {
+            flags: flags.iter().map(|f| f.to_string()).collect(),
+            message: "required when not reading from a file (-f)".into(),
+            help: Some(help.into()),
+        }
+    }
+
+    pub fn conflict(a: &str, b: &str, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Self::ConflictingFlags {
+            flags: vec![a.to_string(), b.to_string()],
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+
     /// Wraps a kube error raised while doing `context` ("listing performers").
     /// Status codes map to the matching variant so the exit code says what happened.
     pub fn kube(context: impl Into<String>, err: kube::Error) -> Self {
@@ -241,6 +294,9 @@ impl Error {
             Self::Usage { .. }
             | Self::InvalidFlag { .. }
             | Self::InvalidFile { .. }
+            | Self::MissingFlags { .. }
+            | Self::ConflictingFlags { .. }
+            | Self::InvalidKeyFile { .. }
             | Self::Io { .. } => ExitCode::Usage,
             Self::Kubeconfig { .. } | Self::Unreachable { .. } => ExitCode::Cluster,
             Self::Forbidden { .. } => ExitCode::Forbidden,
@@ -248,7 +304,10 @@ impl Error {
             Self::Refused { .. } => ExitCode::Refused,
             Self::Timeout { .. } => ExitCode::Timeout,
             Self::NotImplemented { .. } => ExitCode::NotImplemented,
-            Self::Rejected { .. } | Self::Api { .. } | Self::Failed(_) => ExitCode::Failure,
+            Self::Rejected { .. }
+            | Self::Api { .. }
+            | Self::Failed(_)
+            | Self::Unschedulable { .. } => ExitCode::Failure,
             Self::Internal(_) => ExitCode::Internal,
         }
     }

@@ -157,6 +157,28 @@ fn structural(schema: &Value, value: &Value, path: &str, out: &mut Vec<Violation
                     structural(item_schema, item, &format!("{path}[{i}]"), out);
                 }
             }
+            // `x-kubernetes-list-type: map`: the keys identify an item, so they must be unique.
+            if schema.get("x-kubernetes-list-type").and_then(Value::as_str) == Some("map") {
+                let keys: Vec<&str> = schema
+                    .get("x-kubernetes-list-map-keys")
+                    .and_then(Value::as_array)
+                    .map(|k| k.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let mut seen = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let id: Vec<&Value> = keys.iter().map(|k| &item[*k]).collect();
+                    if seen.contains(&id) {
+                        out.push(Violation {
+                            path: format!("{path}[{i}]"),
+                            message: format!(
+                                "Duplicate value: an item with the same {} already exists",
+                                keys.join(", ")
+                            ),
+                        });
+                    }
+                    seen.push(id);
+                }
+            }
         }
         Value::Object(map) => {
             if schema

@@ -361,10 +361,30 @@ async fn gpu_pod_asking_for_h200_stays_pending() {
         "unexpected FailedScheduling message: {message}"
     );
 
-    let pod = pods.get("wants-h200").await.expect("get pod");
-    let status = pod.status.as_ref().unwrap();
+    // The scheduler records the event and sets PodScheduled=False/Unschedulable; the two writes
+    // are not ordered, so wait for the condition as well.
+    let pod = wait_for(TIMEOUT, "wants-h200 to be marked Unschedulable", || async {
+        let pod = pods.get("wants-h200").await.map_err(|e| e.to_string())?;
+        let unschedulable = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|cs| {
+                cs.iter().any(|c| {
+                    c.type_ == "PodScheduled"
+                        && c.status == "False"
+                        && c.reason.as_deref() == Some("Unschedulable")
+                })
+            });
+        if unschedulable {
+            Ok(pod)
+        } else {
+            Err(describe_pod(&pod))
+        }
+    })
+    .await;
     assert_eq!(
-        status.phase.as_deref(),
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
         Some("Pending"),
         "{}",
         describe_pod(&pod)
@@ -373,18 +393,6 @@ async fn gpu_pod_asking_for_h200_stays_pending() {
         node_name(&pod).is_empty(),
         "must not be bound: {}",
         describe_pod(&pod)
-    );
-    let scheduled = status
-        .conditions
-        .as_ref()
-        .unwrap()
-        .iter()
-        .find(|c| c.type_ == "PodScheduled")
-        .cloned();
-    let scheduled = scheduled.expect("PodScheduled condition");
-    assert_eq!(
-        (scheduled.status.as_str(), scheduled.reason.as_deref()),
-        ("False", Some("Unschedulable"))
     );
 }
 

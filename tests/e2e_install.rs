@@ -186,7 +186,8 @@ where
     }
 }
 
-/// `kind/name -> resourceVersion` of everything an install into `ns` owns.
+/// `kind/name -> resourceVersion` of everything an install into `ns` owns (for the Deployment,
+/// what only a write of spec or metadata changes; see below).
 async fn resource_versions(client: &Client, ns: &str) -> BTreeMap<String, String> {
     let cluster = manifests::cluster_name(ns);
     let name = manifests::NAME;
@@ -211,34 +212,87 @@ async fn resource_versions(client: &Client, ns: &str) -> BTreeMap<String, String
     out.insert("role".into(), rv(&role.get(name).await.unwrap().metadata));
     let rb: Api<RoleBinding> = Api::namespaced(client.clone(), ns);
     out.insert("rb".into(), rv(&rb.get(name).await.unwrap().metadata));
+    // The deployment controller writes the Deployment's status whenever it likes (even after the
+    // rollout settled), which moves its resourceVersion. What hgctl writes shows in the
+    // generation, the metadata and hgctl's own managed-fields entry instead.
     let d: Api<Deployment> = Api::namespaced(client.clone(), ns);
-    out.insert("deploy".into(), rv(&d.get(name).await.unwrap().metadata));
+    let meta = d.get(name).await.unwrap().metadata;
+    let hgctl_entry = meta
+        .managed_fields
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m.manager.as_deref() == Some("hgctl"))
+        .map(|m| format!("{:?} {:?}", m.time, m.fields_v1))
+        .collect::<Vec<_>>();
+    out.insert(
+        "deploy".into(),
+        format!(
+            "generation={:?} labels={:?} annotations={:?} hgctl={hgctl_entry:?}",
+            meta.generation, meta.labels, meta.annotations
+        ),
+    );
     out
 }
 
-/// Waits until the operator Deployment in `ns` is Available, after which the deployment and
-/// ReplicaSet controllers stop writing its status (so resourceVersions are stable).
+/// Waits until the operator Deployment in `ns` has fully rolled out (Available, and Progressing
+/// with reason NewReplicaSetAvailable, every replica count at 1): after that the deployment
+/// controller stops writing its status, so resourceVersions are stable.
 async fn wait_available(client: &Client, ns: &str) {
     let api: Api<Deployment> = Api::namespaced(client.clone(), ns);
     wait_for(
-        "the operator Deployment to be Available",
+        "the operator Deployment to be rolled out",
         Duration::from_secs(90),
         || {
             let api = api.clone();
             async move {
                 let d = api.get(manifests::NAME).await.ok()?;
                 let status = d.status?;
-                let available = status.conditions.unwrap_or_default().iter().any(|c| {
-                    c.type_.as_deref() == Some("Available") && c.status.as_deref() == Some("True")
-                });
-                (available
+                let conditions = status.conditions.unwrap_or_default();
+                let has = |type_: &str, reason: Option<&str>| {
+                    conditions.iter().any(|c| {
+                        c.type_.as_deref() == Some(type_)
+                            && c.status.as_deref() == Some("True")
+                            && reason.is_none_or(|r| c.reason.as_deref() == Some(r))
+                    })
+                };
+                let one = Some(1);
+                (has("Available", None)
+                    && has("Progressing", Some("NewReplicaSetAvailable"))
                     && status.observed_generation == d.metadata.generation
-                    && status.available_replicas == Some(1))
-                .then_some(())
+                    && status.replicas == one
+                    && status.ready_replicas == one
+                    && status.updated_replicas == one
+                    && status.available_replicas == one)
+                    .then_some(())
             }
         },
     )
     .await;
+}
+
+/// Asserts no resourceVersion moved; on failure shows the Deployment (status, managed fields)
+/// to tell our write from a controller's.
+async fn assert_unchanged(client: &Client, ns: &str, before: &BTreeMap<String, String>) {
+    let after = resource_versions(client, ns).await;
+    if &after != before {
+        let d = kubectl(
+            &[
+                "-n",
+                ns,
+                "get",
+                "deploy",
+                manifests::NAME,
+                "-o",
+                "yaml",
+                "--show-managed-fields",
+            ],
+            None,
+        );
+        panic!(
+            "resourceVersions moved:\nbefore {before:?}\nafter  {after:?}\n{}",
+            stdout(&d)
+        );
+    }
 }
 
 async fn exists<K>(api: &Api<K>, name: &str) -> bool
@@ -360,7 +414,25 @@ async fn install_creates_everything_and_a_second_run_changes_nothing() {
         );
     }
     assert_eq!(stdout(&second).lines().count(), 9);
-    assert_eq!(resource_versions(&client, &ns).await, before);
+    assert_unchanged(&client, &ns, &before).await;
+
+    // A real change is reported and seen (so the check above can fail).
+    let changed = hgctl(&["install", "-n", &ns, "--image", "example.com/hgctl:other"]);
+    assert_ok(&changed, "install --image");
+    let text = stdout(&changed);
+    let configured: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.ends_with(" unchanged"))
+        .collect();
+    assert_eq!(configured, ["deployment.apps/hgctl-operator configured"]);
+    assert_ne!(
+        resource_versions(&client, &ns).await["deploy"],
+        before["deploy"]
+    );
+    assert_ok(
+        &hgctl(&["install", "-n", &ns]),
+        "install back to the default image",
+    );
 
     // --wait returns once the Deployment is Available.
     let waited = hgctl(&["install", "-n", &ns, "--wait", "--timeout", "90s"]);
@@ -447,7 +519,7 @@ async fn dry_run_output_applied_with_kubectl_equals_install() {
             "kubectl-applied export differs from install: {line}"
         );
     }
-    assert_eq!(resource_versions(&client, &ns).await, before);
+    assert_unchanged(&client, &ns, &before).await;
 }
 
 #[tokio::test]
@@ -827,11 +899,15 @@ async fn uninstall_keep_crds_refuses_when_the_operator_namespace_holds_performer
         "{}",
         stderr(&refused)
     );
-    assert_eq!(resource_versions(&client, &ns).await, before);
+    assert_unchanged(&client, &ns, &before).await;
 }
 
+/// `hgctl operator` run locally against the test cluster, reconciling only its own namespace
+/// and holding the lease there (so it competes with no other test's controller).
 #[tokio::test]
 async fn operator_serves_health_and_metrics_and_stops_on_sigterm() {
+    let ns = unique("hg-op");
+    let _cleanup = Installed::new(&ns);
     let free_port = || {
         std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -841,13 +917,11 @@ async fn operator_serves_health_and_metrics_and_stops_on_sigterm() {
     };
     let (health, metrics) = (free_port(), free_port());
     let mut child = Command::new(env!("CARGO_BIN_EXE_hgctl"))
-        .args([
-            "operator",
-            "--health-addr",
-            &format!("127.0.0.1:{health}"),
-            "--metrics-addr",
-            &format!("127.0.0.1:{metrics}"),
-        ])
+        .arg("--kubeconfig")
+        .arg(kubeconfig())
+        .args(["operator", "-n", &ns, "--lease-namespace", &ns])
+        .args(["--health-addr", &format!("127.0.0.1:{health}")])
+        .args(["--metrics-addr", &format!("127.0.0.1:{metrics}")])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -865,16 +939,23 @@ async fn operator_serves_health_and_metrics_and_stops_on_sigterm() {
         s.read_to_string(&mut out).await.ok()?;
         Some(out)
     };
-    let ready = wait_for("/readyz to answer 200", Duration::from_secs(30), || {
-        get(health, "/readyz")
-    })
+    // Ready once it holds the lease and its caches are synced.
+    wait_for(
+        "/readyz to answer 200",
+        Duration::from_secs(60),
+        || async move {
+            get(health, "/readyz")
+                .await
+                .filter(|r| r.starts_with("HTTP/1.1 200"))
+        },
+    )
     .await;
-    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
     let live = get(health, "/healthz").await.unwrap();
     assert!(live.starts_with("HTTP/1.1 200"), "{live}");
     let scrape = get(metrics, "/metrics").await.unwrap();
     assert!(
-        scrape.starts_with("HTTP/1.1 200") && scrape.contains("hgctl_build_info{version="),
+        scrape.starts_with("HTTP/1.1 200")
+            && scrape.contains("# TYPE hgctl_reconciles_total counter"),
         "{scrape}"
     );
 
@@ -900,4 +981,10 @@ async fn operator_serves_health_and_metrics_and_stops_on_sigterm() {
         .read_to_string(&mut err)
         .unwrap();
     assert!(status.success(), "clean exit on SIGTERM: {status:?}\n{err}");
+    assert!(
+        tokio::net::TcpStream::connect(("127.0.0.1", health))
+            .await
+            .is_err(),
+        "the health listener is closed after shutdown"
+    );
 }

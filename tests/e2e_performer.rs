@@ -5,10 +5,11 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::cluster::{self, TestNamespace, wait_for};
+use common::run_local::RunLocal;
 use hgctl::api::{self, Performer};
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
@@ -20,43 +21,6 @@ use serde_json::json;
 const TIMEOUT: Duration = Duration::from_secs(60);
 /// The garbage collector may need a discovery resync (~30 s) for a fresh CRD.
 const GC_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// A `hgctl run-local` child process, killed when dropped.
-struct RunLocal {
-    child: Child,
-}
-
-impl RunLocal {
-    fn start(ns: &str) -> RunLocal {
-        Self::start_with(ns, &[])
-    }
-
-    fn start_with(ns: &str, extra: &[&str]) -> RunLocal {
-        let child = Command::new(env!("CARGO_BIN_EXE_hgctl"))
-            .args(["run-local", "-n", ns, "--lease-namespace", ns])
-            .args(extra)
-            .arg("--kubeconfig")
-            .arg(cluster::kubeconfig_path())
-            .args(["--log-level", "info"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting hgctl run-local");
-        RunLocal { child }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for RunLocal {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 async fn install_crds() {
     let client = cluster::client().await;

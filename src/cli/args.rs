@@ -288,9 +288,9 @@ pub struct ExecutorCreateArgs {
     /// Replicas (one per operator identity is recommended)
     #[arg(long, value_name = "N")]
     pub replicas: Option<i32>,
-    /// Executor log level (debug, info, warn, error)
+    /// Executor log level (debug, info, warn, error); `--log-level` is hgctl's own
     #[arg(long, value_name = "LEVEL")]
-    pub log_level: Option<String>,
+    pub executor_log_level: Option<String>,
     /// Chain (repeatable)
     #[arg(long = "chain", value_name = "NAME=CHAIN_ID,RPC_URL[,MAILBOX]")]
     pub chain: Vec<String>,

@@ -70,7 +70,7 @@ pub async fn performer(global: &GlobalArgs, args: &NameArgs) -> Result<()> {
         .await
         .map_err(|e| Error::kube("listing the performer's pods", e))?
         .items;
-    let service_name = format!("performer-{name}");
+    let service_name = format!("{}{name}", crate::validate::SERVICE_PREFIX);
     let service = Api::<Service>::namespaced(client.clone(), &ns)
         .get_opt(&service_name)
         .await

@@ -15,7 +15,7 @@ use crate::api::{HourglassExecutor, Performer};
 use crate::cli::args::{GlobalArgs, KindGetArgs, OutputFormat, ResourceKind};
 use crate::cluster;
 use crate::error::{Error, Result};
-use crate::output::get::{self as render, PERFORMER_POD_SELECTOR, PodIndex};
+use crate::output::get::{self as render, PodIndex, performer_pod_selector};
 use crate::output::table::{self, TableOptions};
 
 /// Runs `get` for one kind.
@@ -150,7 +150,7 @@ pub fn not_found(kind: ResourceKind, name: &str, namespace: &str) -> Error {
 pub async fn performer_pods(client: &Client, namespace: Option<&str>) -> Result<PodIndex> {
     let pods: Api<Pod> = api(client, namespace);
     let list = pods
-        .list(&ListParams::default().labels(PERFORMER_POD_SELECTOR))
+        .list(&ListParams::default().labels(&performer_pod_selector()))
         .await
         .map_err(|e| Error::kube("listing performer pods", e))?;
     Ok(PodIndex::new(&list.items))

@@ -1,12 +1,12 @@
 //! The `hgctl` commands: argument types in [`args`], one module per command.
 
 pub mod args;
+pub mod create;
 pub mod describe;
 pub mod doctor;
 pub mod generated;
 pub mod get;
 pub mod install;
-pub mod operator;
 pub mod run_local;
 pub mod status;
 
@@ -37,12 +37,16 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Executor(ExecutorCommand::Describe(args)) => {
             describe::executor(&global, &args).await
         }
+        Command::Performer(PerformerCommand::Create(args)) => {
+            create::performer(&global, args).await
+        }
+        Command::Executor(ExecutorCommand::Create(args)) => create::executor(&global, args).await,
         Command::Performer(_) => not_implemented("performer"),
         Command::Executor(_) => not_implemented("executor"),
         Command::Get(args) => get::run(&global, args.kind, &args.get).await,
         Command::Status(args) => status::run(&global, &args).await,
         Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
-        Command::Operator(args) => operator::run(&global, &args).await,
+        Command::Operator(args) => run_local::run(&global, &args, run_local::Mode::Operator).await,
         Command::Doctor(args) => doctor::run(&global, &args).await,
     }
 }

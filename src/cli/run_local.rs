@@ -16,6 +16,7 @@ use crate::api::Performer;
 use crate::cluster;
 use crate::error::{Error, Result};
 use crate::reconcile::{self, Metrics, RuntimeConfig, lease};
+use crate::serve::{self, Endpoints, Health};
 
 /// Which entry point started the controllers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,34 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
         lease::LEASE_NAME,
     );
 
+    // The in-cluster operator serves its probes and metrics from the start, so liveness holds
+    // while it waits for the lease; /readyz turns 200 once the caches are synced.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let metrics = Arc::new(Metrics::new());
+    let health = Health::new();
+    let servers = if mode == Mode::Operator {
+        let health_listener = serve::bind(&args.health_addr).await?;
+        let metrics_listener = serve::bind(&args.metrics_addr).await?;
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let m = metrics.clone();
+        Some(tokio::spawn(futures::future::join(
+            serve::run(
+                health_listener,
+                Endpoints::health(health.clone()),
+                stopped(stop_rx.clone()),
+            ),
+            serve::run(
+                metrics_listener,
+                Endpoints::metrics(move || m.render()),
+                stopped(stop_rx.clone()),
+            ),
+        )))
+    } else {
+        None
+    };
+
     check_crds(&conn.client, namespace.as_deref()).await?;
     check_rights(&conn.client, namespace.as_deref(), &args.lease_namespace).await?;
     ensure_namespace(&conn.client, &args.lease_namespace).await?;
@@ -58,13 +87,11 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
     .await?;
     eprintln!("hgctl: holding the lease; reconciling (Ctrl-C to stop)");
 
-    let metrics = Arc::new(Metrics::new());
     let config = RuntimeConfig {
         namespace,
         cluster_domain: args.cluster_domain.clone(),
         identity,
     };
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let shutdown = {
         let mut rx = stop_rx.clone();
         async move {
@@ -75,7 +102,13 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
         conn.client.clone(),
         config,
         metrics.clone(),
-        || tracing::info!("caches synced"),
+        {
+            let health = health.clone();
+            move || {
+                tracing::info!("caches synced");
+                health.set_ready(true);
+            }
+        },
         shutdown,
     );
     tokio::pin!(controllers);
@@ -92,6 +125,11 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
             let _ = stop_tx.send(true);
             controllers.await;
         }
+    }
+    health.set_ready(false);
+    let _ = stop_tx.send(true);
+    if let Some(servers) = servers {
+        let _ = servers.await;
     }
     guard.release().await;
     if lost {

@@ -375,6 +375,9 @@ fn deployment(ns: &str, image: &str) -> Deployment {
                 "--metrics-addr",
                 &format!("0.0.0.0:{METRICS_PORT}"),
                 "-A",
+                // The Role grants leases only in the operator's own namespace.
+                "--lease-namespace",
+                ns,
             ]
             .map(String::from)
             .to_vec(),
@@ -582,7 +585,9 @@ mod tests {
                 "0.0.0.0:8081",
                 "--metrics-addr",
                 "0.0.0.0:9464",
-                "-A"
+                "-A",
+                "--lease-namespace",
+                "hourglass-system"
             ]
         );
         let sc = c.security_context.as_ref().unwrap();

@@ -12,6 +12,7 @@ use crate::api::performer::EnvironmentFromSource;
 use crate::api::{HourglassExecutor, Performer};
 use crate::doctor::{CheckResult, report};
 use crate::output::table::{self, age_of};
+use crate::validate::SERVICE_PREFIX;
 
 /// Shown instead of an inline key.
 pub const REDACTED_INLINE_KEY: &str = "<redacted: inline key, move it to a Secret>";
@@ -363,7 +364,7 @@ pub fn performer(view: &PerformerView<'_>, now: Timestamp) -> String {
             &[(
                 "Service",
                 format!(
-                    "<none> (performer-{} does not exist)",
+                    "<none> ({SERVICE_PREFIX}{} does not exist)",
                     p.metadata.name.as_deref().unwrap_or_default()
                 ),
             )],

@@ -13,11 +13,14 @@ use crate::api::columns::{self, Column};
 use crate::cli::args::{OutputFormat, ResourceKind};
 use crate::error::{Error, Result};
 use crate::output::table::{self, ExtraColumn, Rows, TableOptions};
+use crate::render::performer::{APP_PERFORMER, LABEL_APP, LABEL_PERFORMER};
 
-/// Label every performer pod carries.
-pub const PERFORMER_POD_SELECTOR: &str = "app=hourglass-performer";
+/// Selects every performer pod (`app=hourglass-performer`).
+pub fn performer_pod_selector() -> String {
+    format!("{LABEL_APP}={APP_PERFORMER}")
+}
 /// Label naming a pod's Performer.
-pub const PERFORMER_LABEL: &str = "hourglass.eigenlayer.io/performer";
+pub const PERFORMER_LABEL: &str = LABEL_PERFORMER;
 
 impl ResourceKind {
     /// Columns shared with the CRD's printer columns.

@@ -15,7 +15,7 @@ source "$HERE/lib.sh"
 STATE="$HGCTL_CLUSTER_STATE"
 [[ -f "$STATE/env" ]] || die "no running cluster in $STATE; start it with tests/cluster/up.sh"
 KUBECTL="$(cat "$STATE/bin-dir")/kubectl"
-k() { "$KUBECTL" --kubeconfig="$STATE/kubeconfig" "$@"; }
+k() { "$KUBECTL" --kubeconfig="$STATE/kubeconfig" --cache-dir="$STATE/kube-cache" "$@"; }
 
 usage() { sed -n '2,9p' "$0"; exit 2; }
 [[ $# -ge 1 ]] || usage

@@ -325,7 +325,7 @@ start kwok "$BIN/kwok" \
   --cidr=$POD_CIDR \
   --node-lease-duration-seconds=40
 
-k() { "$KUBECTL" --kubeconfig="$STATE/kubeconfig" "$@"; }
+k() { "$KUBECTL" --kubeconfig="$STATE/kubeconfig" --cache-dir="$STATE/kube-cache" "$@"; }
 
 # The inventory: nodes (with status) and RuntimeClasses.
 k apply -f "$HERE/inventory.yaml" >"$STATE/logs/inventory-apply.log" 2>&1

@@ -1,29 +1,22 @@
-//! Running `hgctl run-local` in a test, and installing the CRDs it needs.
-//!
-//! Each test runs its own run-local scoped to its namespace, with the leader Lease in that
-//! namespace (`--lease-namespace`), so concurrent tests never compete for one Lease.
+//! `hgctl run-local` as a child process of a test, with its leader Lease in
+//! the test's own namespace so parallel tests do not compete for it.
 
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
-use hgctl::api;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{Api, Patch, PatchParams};
-use serde_json::json;
+use super::cluster;
 
-use super::cluster::{self, wait_for};
-
-/// A `hgctl run-local` child process (binary `hgctl` of this crate), killed when dropped.
+/// A running `hgctl run-local`, killed when dropped.
 pub struct RunLocal {
-    child: Child,
+    pub child: Child,
 }
 
 impl RunLocal {
-    /// `hgctl run-local -n NS --lease-namespace NS` against the test cluster.
+    /// Reconciles namespace `ns`, lease in `ns`.
     pub fn start(ns: &str) -> RunLocal {
         Self::start_with(ns, &[])
     }
 
+    /// Same, with extra arguments (e.g. `--take-over`).
     pub fn start_with(ns: &str, extra: &[&str]) -> RunLocal {
         let child = Command::new(env!("CARGO_BIN_EXE_hgctl"))
             .args(["run-local", "-n", ns, "--lease-namespace", ns])
@@ -39,7 +32,7 @@ impl RunLocal {
         RunLocal { child }
     }
 
-    /// Stops it (SIGKILL) and reaps it.
+    /// Stops it at once (SIGKILL), as a crash would.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -55,6 +48,11 @@ impl Drop for RunLocal {
 /// Server-side applies both CRDs (shared by every test; never deleted) and waits until
 /// they are Established.
 pub async fn install_crds() {
+    use hgctl::api;
+    use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+    use kube::api::{Api, Patch, PatchParams};
+    use serde_json::json;
+
     let client = cluster::client().await;
     let crds: Api<CustomResourceDefinition> = Api::all(client);
     for crd in api::crds() {
@@ -69,8 +67,8 @@ pub async fn install_crds() {
         )
         .await
         .unwrap();
-        wait_for(
-            Duration::from_secs(60),
+        cluster::wait_for(
+            std::time::Duration::from_secs(60),
             format!("CRD {name} Established"),
             || async {
                 let crd = crds.get(&name).await.map_err(|e| e.to_string())?;

@@ -1,0 +1,785 @@
+//! The benchmark harness: convergence against the control plane's own floor,
+//! per-object latency, API cost, memory and CPU, blue-green rollout and CLI
+//! wall time, on the local control plane. Measurements only; nothing here is
+//! a pass/fail assertion.
+//!
+//! Run it through `tests/bench/run.sh [--count N]`, which builds the release
+//! binary, starts the cluster and adds fake nodes. Reports go to
+//! `target/bench/report.json` and `target/bench/report.md`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use futures::{StreamExt, stream};
+use hgctl::api::{self, Performer, PerformerSpec};
+use hgctl::render::performer as render;
+use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Client, Config, ResourceExt};
+use serde_json::{Value, json};
+
+const BENCH_UA: &str = "hgctl-bench";
+const AVS: &str = "0x1234567890abcdef1234567890abcdef12345678";
+
+struct Args {
+    count: usize,
+    concurrency: usize,
+    steady_secs: u64,
+    out: PathBuf,
+    skip_double: bool,
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        count: 1000,
+        concurrency: 16,
+        steady_secs: 60,
+        out: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench")),
+        skip_double: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--count" => args.count = it.next().and_then(|v| v.parse().ok()).expect("--count N"),
+            "--concurrency" => {
+                args.concurrency = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--concurrency N")
+            }
+            "--steady-secs" => {
+                args.steady_secs = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--steady-secs S")
+            }
+            "--out" => args.out = PathBuf::from(it.next().expect("--out DIR")),
+            "--skip-double" => args.skip_double = true,
+            "--bench" => {}
+            other => panic!("unknown argument {other}; see tests/bench/run.sh"),
+        }
+    }
+    args
+}
+
+async fn client() -> Client {
+    let path = std::env::var("HGCTL_TEST_KUBECONFIG")
+        .expect("source the cluster env (tests/bench/run.sh does)");
+    let kubeconfig = Kubeconfig::read_from(path).unwrap();
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    config.headers.push((
+        http::header::USER_AGENT,
+        http::HeaderValue::from_static(BENCH_UA),
+    ));
+    Client::try_from(config).unwrap()
+}
+
+fn hgctl_bin() -> PathBuf {
+    PathBuf::from(
+        std::env::var("HGCTL_BIN").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/hgctl").into()
+        }),
+    )
+}
+
+fn kubeconfig() -> String {
+    std::env::var("HGCTL_TEST_KUBECONFIG").unwrap()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn stats(mut v: Vec<f64>) -> Value {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    json!({
+        "p50_ms": percentile(&v, 50.0),
+        "p90_ms": percentile(&v, 90.0),
+        "p99_ms": percentile(&v, 99.0),
+        "max_ms": v.last().copied().unwrap_or(f64::NAN),
+        "n": v.len(),
+    })
+}
+
+/// Resident memory and CPU of a process, from /proc.
+struct ProcSample {
+    rss_kib: u64,
+    hwm_kib: u64,
+    cpu_secs: f64,
+}
+
+fn sample(pid: u32) -> ProcSample {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    ProcSample {
+        rss_kib: field("VmRSS:"),
+        hwm_kib: field("VmHWM:"),
+        cpu_secs: ticks / 100.0,
+    }
+}
+
+struct RunLocal(Child);
+
+impl RunLocal {
+    fn start(ns: &str) -> RunLocal {
+        let log = std::fs::File::create(format!("/tmp/hgctl-bench-run-local-{ns}.log")).unwrap();
+        let child = Command::new(hgctl_bin())
+            .args([
+                "run-local",
+                "-n",
+                ns,
+                "--lease-namespace",
+                ns,
+                "--kubeconfig",
+                &kubeconfig(),
+            ])
+            .args([
+                "--health-addr",
+                "127.0.0.1:0",
+                "--metrics-addr",
+                "127.0.0.1:0",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("starting run-local");
+        RunLocal(child)
+    }
+}
+
+impl Drop for RunLocal {
+    fn drop(&mut self) {
+        // SIGTERM: a clean stop releases the lease.
+        unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
+        let _ = self.0.wait();
+    }
+}
+
+fn performer(name: &str, image: &str) -> Performer {
+    Performer::new(
+        name,
+        PerformerSpec {
+            avs_address: AVS.into(),
+            image: image.into(),
+            ..Default::default()
+        },
+    )
+}
+
+async fn create_namespace(client: &Client, name: &str) {
+    let api: Api<Namespace> = Api::all(client.clone());
+    let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": name}})).unwrap();
+    api.create(&PostParams::default(), &ns).await.unwrap();
+    let sas: Api<k8s_openapi::api::core::v1::ServiceAccount> =
+        Api::namespaced(client.clone(), name);
+    for _ in 0..300 {
+        if sas.get_opt("default").await.unwrap().is_some() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no default ServiceAccount in {name}");
+}
+
+async fn delete_namespace(client: &Client, name: &str) {
+    let api: Api<Namespace> = Api::all(client.clone());
+    let _ = api.delete(name, &DeleteParams::background()).await;
+}
+
+async fn install_crds(client: &Client) {
+    let crds: Api<k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition> =
+        Api::all(client.clone());
+    for crd in api::crds() {
+        let mut body = serde_json::to_value(&crd).unwrap();
+        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
+        body["kind"] = json!("CustomResourceDefinition");
+        crds.patch(
+            crd.metadata.name.as_deref().unwrap(),
+            &PatchParams::apply("hgctl-bench").force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+}
+
+/// First time each named object was seen by a watch (ms since `t0`).
+type Seen = Arc<Mutex<HashMap<String, f64>>>;
+
+fn watch_first_seen<K>(
+    api: Api<K>,
+    seen: Seen,
+    t0: Instant,
+    key: fn(&K) -> Option<String>,
+) -> tokio::task::JoinHandle<()>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut s = watcher(api, watcher::Config::default())
+            .default_backoff()
+            .applied_objects()
+            .boxed();
+        while let Some(Ok(obj)) = s.next().await {
+            if let Some(k) = key(&obj) {
+                let now = t0.elapsed().as_secs_f64() * 1000.0;
+                seen.lock().unwrap().entry(k).or_insert(now);
+            }
+        }
+    })
+}
+
+/// Counts hgctl's requests in the audit log between two wall-clock times, by verb.
+fn audit_counts(ns: &str, from: SystemTime, to: SystemTime) -> BTreeMap<String, u64> {
+    let Ok(path) = std::env::var("HGCTL_CLUSTER_AUDIT_LOG") else {
+        return BTreeMap::new();
+    };
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let from = k8s_openapi::jiff::Timestamp::try_from(from).unwrap();
+    let to = k8s_openapi::jiff::Timestamp::try_from(to).unwrap();
+    let mut counts = BTreeMap::new();
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if !v["userAgent"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("hgctl/")
+        {
+            continue;
+        }
+        let in_ns = v["objectRef"]["namespace"]
+            .as_str()
+            .map(|n| n == ns)
+            .unwrap_or(true);
+        if !in_ns {
+            continue;
+        }
+        let Some(ts) = v["requestReceivedTimestamp"]
+            .as_str()
+            .and_then(|t| t.parse::<k8s_openapi::jiff::Timestamp>().ok())
+        else {
+            continue;
+        };
+        if ts < from || ts > to {
+            continue;
+        }
+        let verb = v["verb"].as_str().unwrap_or("?").to_string();
+        let resource = v["objectRef"]["resource"].as_str().unwrap_or("-");
+        let sub = v["objectRef"]["subresource"]
+            .as_str()
+            .map(|s| format!("/{s}"))
+            .unwrap_or_default();
+        *counts.entry(format!("{verb} {resource}{sub}")).or_default() += 1;
+    }
+    counts
+}
+
+fn is_write(key: &str) -> bool {
+    [
+        "create ",
+        "update ",
+        "patch ",
+        "delete ",
+        "deletecollection ",
+    ]
+    .iter()
+    .any(|v| key.starts_with(v))
+}
+
+async fn wait_all<F>(what: &str, timeout: Duration, mut done: F)
+where
+    F: FnMut() -> bool,
+{
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Convergence, latency, API cost, memory and rollout of run-local at `n` performers.
+async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollout: bool) -> Value {
+    let ns = format!("bench-perf-{n}-{}", std::process::id());
+    create_namespace(client, &ns).await;
+    let run = RunLocal::start(&ns);
+    let pid = run.0.id();
+    let performers: Api<Performer> = Api::namespaced(client.clone(), &ns);
+    // Wait for run-local to hold its lease before starting the clock.
+    let leases: Api<k8s_openapi::api::coordination::v1::Lease> =
+        Api::namespaced(client.clone(), &ns);
+    let start_wait = Instant::now();
+    while leases.get_opt("hgctl-operator").await.unwrap().is_none() {
+        assert!(
+            start_wait.elapsed() < Duration::from_secs(60),
+            "run-local did not take its lease"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let idle = sample(pid);
+
+    let t0 = Instant::now();
+    let wall0 = SystemTime::now();
+    let pods_seen: Seen = Arc::default();
+    let svcs_seen: Seen = Arc::default();
+    let ready_seen: Seen = Arc::default();
+    let w1 = watch_first_seen(
+        Api::<Pod>::namespaced(client.clone(), &ns),
+        pods_seen.clone(),
+        t0,
+        |p: &Pod| p.labels().get(render::LABEL_PERFORMER).cloned(),
+    );
+    let w2 = watch_first_seen(
+        Api::<Service>::namespaced(client.clone(), &ns),
+        svcs_seen.clone(),
+        t0,
+        |s: &Service| s.labels().get(render::LABEL_PERFORMER).cloned(),
+    );
+    let w3 = watch_first_seen(
+        performers.clone(),
+        ready_seen.clone(),
+        t0,
+        |p: &Performer| p.status.as_ref().filter(|s| s.ready).map(|_| p.name_any()),
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let created: Arc<Mutex<HashMap<String, f64>>> = Arc::default();
+    let t_create = Instant::now();
+    stream::iter(0..n)
+        .map(|i| {
+            let performers = performers.clone();
+            let created = created.clone();
+            async move {
+                let name = format!("p{i:05}");
+                let before = t0.elapsed().as_secs_f64() * 1000.0;
+                performers
+                    .create(
+                        &PostParams::default(),
+                        &performer(&name, "bench/performer:v1"),
+                    )
+                    .await
+                    .unwrap();
+                created.lock().unwrap().insert(name, before);
+            }
+        })
+        .buffer_unordered(args.concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    wait_all("every performer ready", Duration::from_secs(1800), || {
+        ready_seen.lock().unwrap().len() >= n
+    })
+    .await;
+    let converge_s = t_create.elapsed().as_secs_f64();
+    let wall1 = SystemTime::now();
+    let peak = sample(pid);
+
+    let lat = |seen: &Seen| {
+        let seen = seen.lock().unwrap();
+        let created = created.lock().unwrap();
+        stats(
+            created
+                .iter()
+                .filter_map(|(k, c)| seen.get(k).map(|s| s - c))
+                .collect(),
+        )
+    };
+    let latency = json!({
+        "performer_to_pod": lat(&pods_seen),
+        "performer_to_service": lat(&svcs_seen),
+        "performer_to_ready": lat(&ready_seen),
+    });
+    let convergence_calls = audit_counts(&ns, wall0, wall1);
+    let per_performer: BTreeMap<String, f64> = convergence_calls
+        .iter()
+        .map(|(k, v)| (k.clone(), *v as f64 / n as f64))
+        .collect();
+
+    // Steady window: nothing changes; count hgctl's writes.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let steady_from = SystemTime::now();
+    tokio::time::sleep(Duration::from_secs(args.steady_secs)).await;
+    let steady_to = SystemTime::now();
+    let steady_calls = audit_counts(&ns, steady_from, steady_to);
+    let steady_writes: u64 = steady_calls
+        .iter()
+        .filter(|(k, _)| is_write(k))
+        .map(|(_, v)| v)
+        .sum();
+    let steady = sample(pid);
+
+    let mut result = json!({
+        "count": n,
+        "convergence_s": converge_s,
+        "latency": latency,
+        "api_calls_during_convergence": convergence_calls,
+        "api_calls_per_performer": per_performer,
+        "steady_window_s": args.steady_secs,
+        "steady_writes": steady_writes,
+        "steady_calls": steady_calls,
+        "rss_idle_mib": idle.rss_kib as f64 / 1024.0,
+        "rss_peak_mib": peak.hwm_kib.max(steady.hwm_kib) as f64 / 1024.0,
+        "rss_steady_mib": steady.rss_kib as f64 / 1024.0,
+        "cpu_s_convergence": peak.cpu_secs - idle.cpu_secs,
+        "cpu_s_steady_window": steady.cpu_secs - peak.cpu_secs,
+    });
+
+    if with_rollout {
+        result["rollout"] = rollout(client, &ns, n, args).await;
+        result["cli"] = cli_timings().await;
+        result["rss_peak_mib"] = json!(sample(pid).hwm_kib as f64 / 1024.0);
+    }
+    drop(run);
+    for w in [w1, w2, w3] {
+        w.abort();
+    }
+    delete_namespace(client, &ns).await;
+    result
+}
+
+/// Changes the image of every performer; times the blue-green rollout and
+/// records the fewest ready endpoints seen per performer during it.
+async fn rollout(client: &Client, ns: &str, n: usize, args: &Args) -> Value {
+    let performers: Api<Performer> = Api::namespaced(client.clone(), ns);
+    let slices: Api<EndpointSlice> = Api::namespaced(client.clone(), ns);
+    let min_ready: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let watch = {
+        let min_ready = min_ready.clone();
+        tokio::spawn(async move {
+            let mut s = watcher(slices, watcher::Config::default())
+                .default_backoff()
+                .applied_objects()
+                .boxed();
+            while let Some(Ok(slice)) = s.next().await {
+                let Some(svc) = slice.labels().get("kubernetes.io/service-name").cloned() else {
+                    continue;
+                };
+                let ready = slice
+                    .endpoints
+                    .iter()
+                    .flatten()
+                    .filter(|e| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false))
+                    .count();
+                let mut m = min_ready.lock().unwrap();
+                let e = m.entry(svc).or_insert(usize::MAX);
+                *e = (*e).min(ready);
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let t = Instant::now();
+    stream::iter(0..n)
+        .map(|i| {
+            let performers = performers.clone();
+            async move {
+                performers
+                    .patch(
+                        &format!("p{i:05}"),
+                        &PatchParams::default(),
+                        &Patch::Merge(json!({"spec": {"image": "bench/performer:v2"}})),
+                    )
+                    .await
+                    .unwrap();
+            }
+        })
+        .buffer_unordered(args.concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
+    loop {
+        assert!(
+            t.elapsed() < Duration::from_secs(1800),
+            "rollout did not finish"
+        );
+        let list = pods
+            .list(&ListParams::default().labels("app=hourglass-performer"))
+            .await
+            .unwrap();
+        let done = list.items.len() == n
+            && list.items.iter().all(|p| {
+                p.spec.as_ref().unwrap().containers[0].image.as_deref()
+                    == Some("bench/performer:v2")
+                    && p.metadata.deletion_timestamp.is_none()
+            });
+        let statuses = performers.list(&ListParams::default()).await.unwrap();
+        let running = statuses.items.iter().all(|p| {
+            p.status.as_ref().and_then(|s| s.phase).map(|p| p.as_str()) == Some("Running")
+                && p.status.as_ref().unwrap().ready
+        });
+        if done && running {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    watch.abort();
+    let m = min_ready.lock().unwrap();
+    let mins: Vec<usize> = m.values().copied().collect();
+    json!({
+        "rollout_s": secs,
+        "min_ready_endpoints_seen": mins.iter().min().copied().unwrap_or(0),
+        "performers_ever_at_zero_ready": mins.iter().filter(|v| **v == 0).count(),
+        "services_observed": mins.len(),
+    })
+}
+
+/// Wall time of the read-only CLI commands over the whole fleet.
+async fn cli_timings() -> Value {
+    let mut out = serde_json::Map::new();
+    for (label, cmd) in [
+        ("get performers -A", vec!["get", "performers", "-A"]),
+        ("status -A", vec!["status", "-A"]),
+        ("doctor -A", vec!["doctor", "-A"]),
+    ] {
+        let t = Instant::now();
+        let status = Command::new(hgctl_bin())
+            .args(&cmd)
+            .args(["--kubeconfig", &kubeconfig()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        out.insert(
+            label.into(),
+            json!({"wall_s": secs, "exit_code": status.code()}),
+        );
+    }
+    Value::Object(out)
+}
+
+/// The floor: the same pods and services created directly, same concurrency, no reconciler.
+async fn floor_scenario(client: &Client, n: usize, args: &Args) -> Value {
+    let ns = format!("bench-floor-{n}-{}", std::process::id());
+    create_namespace(client, &ns).await;
+    let pods: Api<Pod> = Api::namespaced(client.clone(), &ns);
+    let services: Api<Service> = Api::namespaced(client.clone(), &ns);
+    let ready: Seen = Arc::default();
+    let t0 = Instant::now();
+    let w = watch_first_seen(pods.clone(), ready.clone(), t0, |p: &Pod| {
+        let ready = p
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+        ready.then(|| p.name_any())
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let t = Instant::now();
+    stream::iter(0..n)
+        .map(|i| {
+            let pods = pods.clone();
+            let services = services.clone();
+            let ns = ns.clone();
+            async move {
+                let mut p = performer(&format!("p{i:05}"), "bench/performer:v1");
+                p.metadata.namespace = Some(ns);
+                let mut desired = render::desired_pod(&p).unwrap();
+                desired.pod.metadata.owner_references = None;
+                let mut svc = render::desired_service(&p, &desired.hash);
+                svc.metadata.owner_references = None;
+                pods.create(&PostParams::default(), &desired.pod)
+                    .await
+                    .unwrap();
+                services.create(&PostParams::default(), &svc).await.unwrap();
+            }
+        })
+        .buffer_unordered(args.concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    wait_all("every floor pod ready", Duration::from_secs(1800), || {
+        ready.lock().unwrap().len() >= n
+    })
+    .await;
+    let secs = t.elapsed().as_secs_f64();
+    w.abort();
+    delete_namespace(client, &ns).await;
+    json!({"count": n, "convergence_s": secs})
+}
+
+fn machine() -> Value {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let mem_kib: u64 = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    json!({"cores": cores, "memory_gib": (mem_kib as f64 / 1048576.0 * 10.0).round() / 10.0, "cpu": cpu})
+}
+
+fn markdown(report: &Value) -> String {
+    let r = &report["reconciler"];
+    let f = &report["floor"];
+    let lat = |k: &str, p: &str| r["latency"][k][p].as_f64().unwrap_or(f64::NAN);
+    let mut md = String::new();
+    md.push_str(&format!(
+        "Machine: {} cores, {} GiB ({}); hgctl {}; Kubernetes {}\n\n",
+        report["machine"]["cores"],
+        report["machine"]["memory_gib"],
+        report["machine"]["cpu"].as_str().unwrap_or(""),
+        report["versions"]["hgctl"].as_str().unwrap_or(""),
+        report["versions"]["kubernetes"].as_str().unwrap_or("")
+    ));
+    md.push_str("| measure | value |\n|---|---|\n");
+    let n = r["count"].as_u64().unwrap_or(0);
+    let conv = r["convergence_s"].as_f64().unwrap_or(f64::NAN);
+    let floor = f["convergence_s"].as_f64().unwrap_or(f64::NAN);
+    md.push_str(&format!(
+        "| convergence of {n} Performers (run-local) | {conv:.1} s |\n"
+    ));
+    md.push_str(&format!(
+        "| floor: {n} Pods + Services created directly | {floor:.1} s |\n"
+    ));
+    md.push_str(&format!("| convergence / floor | {:.2} |\n", conv / floor));
+    for (k, label) in [
+        ("performer_to_pod", "Performer → Pod created"),
+        ("performer_to_service", "Performer → Service created"),
+        ("performer_to_ready", "Performer → status ready"),
+    ] {
+        md.push_str(&format!(
+            "| {label}: p50 / p90 / p99 / max | {:.0} / {:.0} / {:.0} / {:.0} ms |\n",
+            lat(k, "p50_ms"),
+            lat(k, "p90_ms"),
+            lat(k, "p99_ms"),
+            lat(k, "max_ms")
+        ));
+    }
+    let per: Vec<String> = r["api_calls_per_performer"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {:.2}", v.as_f64().unwrap_or(0.0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    md.push_str(&format!(
+        "| API requests per Performer during convergence | {} |\n",
+        per.join(", ")
+    ));
+    md.push_str(&format!(
+        "| writes in a {} s steady window | {} |\n",
+        r["steady_window_s"], r["steady_writes"]
+    ));
+    md.push_str(&format!(
+        "| run-local RSS at {n}: peak / steady | {:.1} / {:.1} MiB |\n",
+        r["rss_peak_mib"].as_f64().unwrap_or(f64::NAN),
+        r["rss_steady_mib"].as_f64().unwrap_or(f64::NAN)
+    ));
+    md.push_str(&format!(
+        "| run-local CPU during convergence at {n} | {:.1} s |\n",
+        r["cpu_s_convergence"].as_f64().unwrap_or(f64::NAN)
+    ));
+    if let Some(d) = report.get("reconciler_2n").filter(|d| !d.is_null()) {
+        md.push_str(&format!(
+            "| at {}: convergence / RSS peak / RSS steady / CPU | {:.1} s / {:.1} MiB / {:.1} MiB / {:.1} s |\n",
+            d["count"], d["convergence_s"].as_f64().unwrap_or(f64::NAN), d["rss_peak_mib"].as_f64().unwrap_or(f64::NAN),
+            d["rss_steady_mib"].as_f64().unwrap_or(f64::NAN), d["cpu_s_convergence"].as_f64().unwrap_or(f64::NAN)
+        ));
+    }
+    let ro = &r["rollout"];
+    md.push_str(&format!(
+        "| blue-green image rollout of all {n} | {:.1} s, fewest ready endpoints seen per Performer: {} ({} Performers ever at 0) |\n",
+        ro["rollout_s"].as_f64().unwrap_or(f64::NAN), ro["min_ready_endpoints_seen"], ro["performers_ever_at_zero_ready"]
+    ));
+    if let Some(cli) = r["cli"].as_object() {
+        for (k, v) in cli {
+            md.push_str(&format!(
+                "| `hgctl {k}` at {n} | {:.2} s (exit {}) |\n",
+                v["wall_s"].as_f64().unwrap_or(f64::NAN),
+                v["exit_code"]
+            ));
+        }
+    }
+    md
+}
+
+#[tokio::main]
+async fn main() {
+    let args = parse_args();
+    let client = client().await;
+    install_crds(&client).await;
+    let server = client
+        .apiserver_version()
+        .await
+        .map(|v| v.git_version)
+        .unwrap_or_default();
+    let versions = json!({"hgctl": env!("CARGO_PKG_VERSION"), "kubernetes": server, "rustc": option_env!("RUSTC_VERSION")});
+    eprintln!("machine {} | versions {}", machine(), versions);
+
+    eprintln!("== reconciler at N={}", args.count);
+    let reconciler = reconciler_scenario(&client, args.count, &args, true).await;
+    eprintln!("{reconciler:#}");
+    eprintln!("== floor at N={}", args.count);
+    let floor = floor_scenario(&client, args.count, &args).await;
+    eprintln!("{floor:#}");
+    let double = if args.skip_double {
+        Value::Null
+    } else {
+        eprintln!("== reconciler at 2N={}", 2 * args.count);
+        let short = Args {
+            steady_secs: 10,
+            ..args
+        };
+        let d = reconciler_scenario(&client, 2 * short.count, &short, false).await;
+        eprintln!("{d:#}");
+        return finish(&short, reconciler, floor, d, versions);
+    };
+    finish(&args, reconciler, floor, double, versions);
+}
+
+fn finish(args: &Args, reconciler: Value, floor: Value, double: Value, versions: Value) {
+    let report = json!({
+        "machine": machine(),
+        "versions": versions,
+        "args": {"count": args.count, "concurrency": args.concurrency},
+        "reconciler": reconciler,
+        "floor": floor,
+        "reconciler_2n": double,
+    });
+    std::fs::create_dir_all(&args.out).unwrap();
+    let json_path = Path::new(&args.out).join("report.json");
+    let md_path = Path::new(&args.out).join("report.md");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+    let md = markdown(&report);
+    std::fs::write(&md_path, &md).unwrap();
+    println!("{md}");
+    println!("wrote {} and {}", json_path.display(), md_path.display());
+}

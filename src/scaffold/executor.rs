@@ -1,0 +1,856 @@
+//! `hgctl executor create` flags -> a validated `HourglassExecutor` and the
+//! Secret `<name>-keys` holding the operator's keys. Pure: key files are read
+//! through the `read` function the caller passes.
+//!
+//! Key bytes only ever go into the Secret's `stringData`: never into the CR,
+//! never into an error message (errors say what is wrong with a file, not what
+//! is in it), and [`redacted`] is what `--dry-run` prints.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::performer::{check_avs, check_image};
+use super::{check_port, check_schema, parse_quantity, split_kv};
+use crate::api::executor::{
+    AvsPerformer, Chain, ExecutorConfig, KeysSecretRef, LogLevel, OperatorKeys,
+    SECRET_KEY_BLS_KEYSTORE, SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA, SECRET_KEY_OPERATOR,
+    Storage, StorageType,
+};
+use crate::api::{self, HourglassExecutor, HourglassExecutorSpec};
+use crate::cli::args::ExecutorCreateArgs;
+use crate::error::{Error, Result};
+use crate::validate;
+
+/// What the value of every key looks like in `--dry-run` output.
+pub const REDACTED: &str = "<redacted>";
+
+/// The scaffolded objects.
+pub struct Scaffold {
+    pub executor: HourglassExecutor,
+    /// The key Secret to create, unless `--keys-secret` names an existing one.
+    pub secret: Option<Secret>,
+    /// Advice that does not stop the command (printed on stderr).
+    pub warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for Scaffold {
+    // Never print key material, even in a debug dump.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scaffold")
+            .field("executor", &self.executor)
+            .field("secret", &self.secret.as_ref().map(redacted))
+            .field("warnings", &self.warnings)
+            .finish()
+    }
+}
+
+/// `<name>-keys`.
+pub fn keys_secret_name(executor: &str) -> String {
+    format!("{executor}-keys")
+}
+
+/// A copy of the Secret with every value replaced by [`REDACTED`].
+pub fn redacted(secret: &Secret) -> Secret {
+    let mut copy = secret.clone();
+    let hide = |keys: Vec<String>| -> BTreeMap<String, String> {
+        keys.into_iter()
+            .map(|k| (k, REDACTED.to_string()))
+            .collect()
+    };
+    let mut keys: Vec<String> = Vec::new();
+    keys.extend(copy.string_data.iter().flat_map(|m| m.keys().cloned()));
+    keys.extend(copy.data.iter().flat_map(|m| m.keys().cloned()));
+    copy.data = None::<BTreeMap<String, ByteString>>;
+    copy.string_data = (!keys.is_empty()).then(|| hide(keys));
+    copy
+}
+
+/// Builds the executor and its key Secret. `read` reads a key file.
+pub fn build(
+    args: &ExecutorCreateArgs,
+    namespace: Option<&str>,
+    read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
+) -> Result<Scaffold> {
+    let key_files = [
+        &args.operator_key_file,
+        &args.ecdsa_key_file,
+        &args.bls_keystore,
+        &args.bls_password_file,
+    ];
+    let has_key_files = key_files.iter().any(|f| f.is_some());
+    let mut missing = Vec::new();
+    if args.name.is_none() {
+        missing.push("NAME");
+    }
+    if args.image.is_none() {
+        missing.push("--image");
+    }
+    if args.operator_address.is_none() {
+        missing.push("--operator-address");
+    }
+    if args.keys_secret.is_none() && !has_key_files {
+        missing.push("--operator-key-file (or --keys-secret)");
+    }
+    if !missing.is_empty() {
+        return Err(Error::missing(
+            &missing,
+            "e.g. hgctl executor create ops --image ghcr.io/layr-labs/hourglass/executor:v1 --operator-address 0x... --operator-key-file op.hex --ecdsa-key-file ecdsa.hex",
+        ));
+    }
+    let name = args.name.as_deref().unwrap_or_default();
+    check_name(name)?;
+    check_image("--image", args.image.as_deref().unwrap_or_default())?;
+    let operator_address = args.operator_address.clone().unwrap_or_default();
+    check_avs("--operator-address", &operator_address)?;
+
+    let mut warnings = Vec::new();
+    if let Some(r) = args.replicas {
+        if !(0..=1000).contains(&r) {
+            return Err(Error::flag(
+                "--replicas",
+                format!("{r} is not a replica count"),
+                "use 0 to 1000; one replica per operator identity is recommended",
+            ));
+        }
+        if r > 1 {
+            warnings.push(format!(
+                "--replicas {r}: the executor has no leader election, so {r} replicas of one operator identity deploy every performer {r} times; one is recommended"
+            ));
+        }
+    }
+    let log_level = args
+        .executor_log_level
+        .as_deref()
+        .map(|l| match l.to_ascii_lowercase().as_str() {
+            "debug" => Ok(LogLevel::Debug),
+            "info" => Ok(LogLevel::Info),
+            "warn" | "warning" => Ok(LogLevel::Warn),
+            "error" => Ok(LogLevel::Error),
+            _ => Err(Error::flag(
+                "--executor-log-level",
+                format!("{l:?} is not a log level"),
+                "use debug, info, warn or error (only debug changes what the executor logs)",
+            )),
+        })
+        .transpose()?;
+    let chains = chains(&args.chain)?;
+    if let Some(l1) = &args.l1_chain
+        && !chains.iter().any(|c| &c.name == l1)
+    {
+        return Err(Error::flag(
+            "--l1-chain",
+            format!("{l1:?} is not one of the --chain names"),
+            if chains.is_empty() {
+                "add it with --chain NAME=CHAIN_ID,RPC_URL".to_string()
+            } else {
+                format!(
+                    "use one of {}",
+                    chains
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+        ));
+    }
+    if let Some(agg) = &args.aggregator {
+        check_host_port(agg)?;
+    }
+    let avs_performers = avs_performers(&args.avs)?;
+    let storage = args.storage.as_deref().map(storage).transpose()?;
+    for (flag, port) in [
+        ("--grpc-port", args.grpc_port),
+        ("--management-port", args.management_port),
+    ] {
+        if let Some(p) = port {
+            check_port(flag, p)?;
+        }
+    }
+    let grpc = args
+        .grpc_port
+        .unwrap_or(api::executor::DEFAULT_EXECUTOR_GRPC_PORT);
+    let management = args
+        .management_port
+        .unwrap_or(api::executor::DEFAULT_EXECUTOR_MANAGEMENT_PORT);
+    if grpc == management {
+        return Err(Error::conflict(
+            "--grpc-port",
+            "--management-port",
+            format!("both servers would listen on port {grpc}"),
+            "give the task and management servers different ports (the defaults are 9000 and 9001)",
+        ));
+    }
+
+    let (secret_name, secret) = match (&args.keys_secret, has_key_files) {
+        (Some(_), true) => {
+            return Err(Error::conflict(
+                "--keys-secret",
+                "--*-key-file/--bls-*",
+                "keys come either from an existing Secret or from files",
+                "drop --keys-secret to create <name>-keys from the files, or drop the key files",
+            ));
+        }
+        (Some(existing), false) => {
+            if !validate::is_dns1123_subdomain(existing) {
+                return Err(Error::flag(
+                    "--keys-secret",
+                    format!("{existing:?} is not a valid Secret name"),
+                    "use lowercase letters, digits, '-' and '.'",
+                ));
+            }
+            (existing.clone(), None)
+        }
+        (None, _) => {
+            let secret = key_secret(args, name, namespace, read)?;
+            (keys_secret_name(name), Some(secret))
+        }
+    };
+
+    let config = ExecutorConfig {
+        aggregator_endpoint: args.aggregator.clone(),
+        performer_mode: None,
+        log_level,
+        chains: (!chains.is_empty()).then_some(chains),
+        l1_chain: args.l1_chain.clone(),
+        operator_keys: Some(OperatorKeys {
+            ecdsa: None,
+            bls: None,
+            secret_ref: Some(KeysSecretRef { name: secret_name }),
+        }),
+        operator_address: Some(operator_address),
+        grpc_port: args.grpc_port,
+        management_grpc_port: args.management_port,
+        storage,
+        avs_performers: (!avs_performers.is_empty()).then_some(avs_performers),
+        auth: None,
+    };
+    let executor = HourglassExecutor {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: namespace.map(str::to_string),
+            ..Default::default()
+        },
+        spec: HourglassExecutorSpec {
+            image: args.image.clone().unwrap_or_default(),
+            replicas: args.replicas,
+            config: Some(config),
+            ..Default::default()
+        },
+        status: None,
+    };
+    check_schema(&api::crds()[1], &executor, flag_for_path)?;
+    Ok(Scaffold {
+        executor,
+        secret,
+        warnings,
+    })
+}
+
+fn flag_for_path(path: &str) -> &'static str {
+    let table: &[(&str, &str)] = &[
+        ("metadata.name", "NAME"),
+        ("spec.image", "--image"),
+        ("spec.replicas", "--replicas"),
+        ("spec.config.chains", "--chain"),
+        ("spec.config.l1Chain", "--l1-chain"),
+        ("spec.config.aggregatorEndpoint", "--aggregator"),
+        ("spec.config.operatorAddress", "--operator-address"),
+        ("spec.config.operatorKeys", "--keys-secret"),
+        ("spec.config.grpcPort", "--grpc-port"),
+        ("spec.config.managementGrpcPort", "--management-port"),
+        ("spec.config.storage", "--storage"),
+        ("spec.config.avsPerformers", "--avs"),
+        ("spec.config.logLevel", "--executor-log-level"),
+    ];
+    table
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map(|(_, flag)| *flag)
+        .unwrap_or("NAME")
+}
+
+/// An executor name: DNS-1035, short enough for `<name>-config` and `<name>-keys`.
+pub fn check_name(name: &str) -> Result<()> {
+    if name.len() > validate::MAX_EXECUTOR_NAME || !validate::is_dns1035_label(name) {
+        return Err(Error::flag(
+            "NAME",
+            format!("{name:?} is not a valid executor name"),
+            format!(
+                "use at most {} lowercase letters, digits and '-', starting with a letter (its children are NAME-config and NAME-keys)",
+                validate::MAX_EXECUTOR_NAME
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `NAME=CHAIN_ID,RPC_URL[,MAILBOX]`.
+fn chains(items: &[String]) -> Result<Vec<Chain>> {
+    let flag = "--chain";
+    let hint = "use NAME=CHAIN_ID,RPC_URL[,MAILBOX_ADDRESS], e.g. --chain ethereum=1,https://eth.example.com";
+    let mut chains: Vec<Chain> = Vec::new();
+    for item in items {
+        let (name, rest) = split_kv(flag, item, "ethereum=1,https://eth.example.com", false)?;
+        if !validate::is_dns1123_label(name) {
+            return Err(Error::flag(
+                flag,
+                format!("{name:?} is not a chain name"),
+                "chain names are lowercase letters, digits and '-'",
+            ));
+        }
+        let parts: Vec<&str> = rest.split(',').collect();
+        if !(2..=3).contains(&parts.len()) {
+            return Err(Error::flag(
+                flag,
+                format!("{item:?} needs a chain id and an RPC URL"),
+                hint,
+            ));
+        }
+        let chain_id = parts[0]
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id >= 1)
+            .ok_or_else(|| {
+                Error::flag(
+                    flag,
+                    format!("{:?} is not a chain id", parts[0]),
+                    "a chain id is a positive integer (1 mainnet, 17000 holesky, 11155111 sepolia, 31337 anvil)",
+                )
+            })?;
+        if !validate::is_rpc_url(parts[1]) {
+            return Err(Error::flag(
+                flag,
+                format!("{:?} is not an http(s) or ws(s) URL", parts[1]),
+                hint,
+            ));
+        }
+        let mailbox = match parts.get(2) {
+            Some(m) if validate::is_eth_address(m) => Some(m.to_string()),
+            Some(m) => {
+                return Err(Error::flag(
+                    flag,
+                    format!("mailbox {m:?} is not an Ethereum address"),
+                    "use 0x followed by 40 hexadecimal digits",
+                ));
+            }
+            None => None,
+        };
+        if chains.iter().any(|c| c.name == name) {
+            return Err(Error::flag(
+                flag,
+                format!("chain {name} is given twice"),
+                "give each chain once",
+            ));
+        }
+        chains.push(Chain {
+            name: name.to_string(),
+            rpc: parts[1].to_string(),
+            chain_id,
+            task_mailbox_address: mailbox,
+        });
+    }
+    Ok(chains)
+}
+
+fn check_host_port(text: &str) -> Result<()> {
+    let ok = text.rsplit_once(':').is_some_and(|(host, port)| {
+        !host.is_empty()
+            && !host.contains(char::is_whitespace)
+            && !host.contains('/')
+            && port.parse::<u16>().is_ok_and(|p| p > 0)
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::flag(
+            "--aggregator",
+            format!("{text:?} is not HOST:PORT"),
+            "e.g. --aggregator aggregator.avs.svc:9010 (the real executor does not read it: the aggregator dials the executor)",
+        ))
+    }
+}
+
+/// `0x...=IMAGE`.
+fn avs_performers(items: &[String]) -> Result<Vec<AvsPerformer>> {
+    let mut out: Vec<AvsPerformer> = Vec::new();
+    for item in items {
+        let (address, image) = split_kv("--avs", item, "0x...=ghcr.io/org/performer:v1", false)?;
+        check_avs("--avs", address)?;
+        check_image("--avs", image)?;
+        if out
+            .iter()
+            .any(|p| p.avs_address.eq_ignore_ascii_case(address))
+        {
+            return Err(Error::flag(
+                "--avs",
+                format!("AVS {address} is given twice"),
+                "give each AVS once",
+            ));
+        }
+        out.push(AvsPerformer {
+            avs_address: address.to_string(),
+            image: image.to_string(),
+            envs: None,
+            service_account_name: None,
+        });
+    }
+    Ok(out)
+}
+
+/// `memory` or `badger[:SIZE]`.
+fn storage(text: &str) -> Result<Storage> {
+    let hint = "use memory, badger or badger:SIZE (e.g. badger:10Gi)";
+    let (kind, size) = match text.split_once(':') {
+        Some((k, s)) => (k, Some(s)),
+        None => (text, None),
+    };
+    let kind = match kind {
+        "memory" => StorageType::Memory,
+        "badger" => StorageType::Badger,
+        other => {
+            return Err(Error::flag(
+                "--storage",
+                format!("{other:?} is not a storage type"),
+                hint,
+            ));
+        }
+    };
+    if let Some(size) = size {
+        if kind == StorageType::Memory {
+            return Err(Error::flag(
+                "--storage",
+                "memory storage has no size".to_string(),
+                hint,
+            ));
+        }
+        if parse_quantity("--storage", size)? == 0 {
+            return Err(Error::flag(
+                "--storage",
+                "the badger volume size must be above zero".to_string(),
+                hint,
+            ));
+        }
+    }
+    Ok(Storage {
+        kind,
+        size: size.map(|s| Quantity(s.to_string())),
+    })
+}
+
+/// Reads and checks the key files and builds the Secret.
+fn key_secret(
+    args: &ExecutorCreateArgs,
+    name: &str,
+    namespace: Option<&str>,
+    read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
+) -> Result<Secret> {
+    let Some(operator_file) = &args.operator_key_file else {
+        return Err(Error::MissingFlags {
+            flags: vec!["--operator-key-file".into()],
+            message: "the executor signs transactions with the operator key".into(),
+            help: Some(
+                "pass --operator-key-file FILE (hex), or --keys-secret NAME for an existing Secret"
+                    .into(),
+            ),
+        });
+    };
+    match (&args.bls_keystore, &args.bls_password_file) {
+        (Some(_), None) => {
+            return Err(Error::MissingFlags {
+                flags: vec!["--bls-password-file".into()],
+                message: "a BLS keystore is encrypted with a password".into(),
+                help: Some("pass --bls-password-file FILE with the keystore's password".into()),
+            });
+        }
+        (None, Some(_)) => {
+            return Err(Error::MissingFlags {
+                flags: vec!["--bls-keystore".into()],
+                message: "--bls-password-file is the password of a BLS keystore".into(),
+                help: Some("pass --bls-keystore FILE (EIP-2335 JSON)".into()),
+            });
+        }
+        _ => {}
+    }
+    if args.ecdsa_key_file.is_none() && args.bls_keystore.is_none() {
+        return Err(Error::MissingFlags {
+            flags: vec!["--ecdsa-key-file or --bls-keystore".into()],
+            message: "the executor needs at least one signing key".into(),
+            help: Some(
+                "pass --ecdsa-key-file FILE (hex), or --bls-keystore FILE --bls-password-file FILE"
+                    .into(),
+            ),
+        });
+    }
+    let mut data = BTreeMap::new();
+    data.insert(
+        SECRET_KEY_OPERATOR.to_string(),
+        hex_key("--operator-key-file", operator_file, read)?,
+    );
+    if let Some(file) = &args.ecdsa_key_file {
+        data.insert(
+            SECRET_KEY_ECDSA.to_string(),
+            hex_key("--ecdsa-key-file", file, read)?,
+        );
+    }
+    if let (Some(keystore), Some(password)) = (&args.bls_keystore, &args.bls_password_file) {
+        data.insert(
+            SECRET_KEY_BLS_KEYSTORE.to_string(),
+            bls_keystore(keystore, read)?,
+        );
+        data.insert(
+            SECRET_KEY_BLS_PASSWORD.to_string(),
+            bls_password(password, read)?,
+        );
+    }
+    let mut labels = BTreeMap::new();
+    labels.insert("app.kubernetes.io/managed-by".into(), "hgctl".into());
+    labels.insert("app.kubernetes.io/instance".into(), name.to_string());
+    labels.insert("app.kubernetes.io/component".into(), "executor-keys".into());
+    Ok(Secret {
+        metadata: ObjectMeta {
+            name: Some(keys_secret_name(name)),
+            namespace: namespace.map(str::to_string),
+            labels: Some(labels),
+            ..Default::default()
+        },
+        type_: Some("Opaque".into()),
+        string_data: Some(data),
+        ..Default::default()
+    })
+}
+
+fn read_key_file(
+    flag: &str,
+    path: &Path,
+    read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
+) -> Result<String> {
+    let bytes = read(path).map_err(|e| Error::InvalidKeyFile {
+        flag: flag.into(),
+        path: path.display().to_string(),
+        // The io error describes the file system, never the content.
+        message: format!("cannot read it: {}", e.kind()),
+        help: Some("check the path and that the file is readable".into()),
+    })?;
+    String::from_utf8(bytes).map_err(|_| Error::InvalidKeyFile {
+        flag: flag.into(),
+        path: path.display().to_string(),
+        message: "it is not text".into(),
+        help: Some("key files are UTF-8 text (hex, or keystore JSON)".into()),
+    })
+}
+
+/// A 32-byte hex key, `0x` optional, surrounding whitespace ignored.
+fn hex_key(
+    flag: &str,
+    path: &Path,
+    read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
+) -> Result<String> {
+    let text = read_key_file(flag, path, read)?;
+    let key = text.trim();
+    let digits = key
+        .strip_prefix("0x")
+        .or_else(|| key.strip_prefix("0X"))
+        .unwrap_or(key);
+    if digits.len() != 64 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let what = if digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            format!("it has {} hexadecimal digits, not 64", digits.len())
+        } else {
+            "it contains characters that are not hexadecimal digits".to_string()
+        };
+        return Err(Error::InvalidKeyFile {
+            flag: flag.into(),
+            path: path.display().to_string(),
+            message: format!("expected a 32-byte private key in hex: {what}"),
+            help: Some(
+                "the file holds 64 hexadecimal digits, optionally prefixed with 0x (e.g. the output of `cast wallet new`'s private key)"
+                    .into(),
+            ),
+        });
+    }
+    Ok(key.to_string())
+}
+
+/// An EIP-2335 keystore: a JSON object with `crypto {kdf, checksum, cipher}` and `version: 4`.
+fn bls_keystore(path: &Path, read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>) -> Result<String> {
+    let flag = "--bls-keystore";
+    let text = read_key_file(flag, path, read)?;
+    let invalid = |message: String| {
+        Error::InvalidKeyFile {
+        flag: flag.into(),
+        path: path.display().to_string(),
+        message,
+        help: Some(
+            "pass an EIP-2335 keystore (JSON with crypto.kdf, crypto.checksum, crypto.cipher, pubkey and version 4), e.g. from `eigenlayer keys create --key-type bls`"
+                .into(),
+        ),
+    }
+    };
+    // serde_json's messages give a line and column, never the text.
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        invalid(format!(
+            "not JSON (line {} column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let crypto = value
+        .get("crypto")
+        .and_then(|c| c.as_object())
+        .ok_or_else(|| invalid("it has no crypto object".into()))?;
+    for part in ["kdf", "checksum", "cipher"] {
+        if !crypto.get(part).is_some_and(|p| p.is_object()) {
+            return Err(invalid(format!("crypto.{part} is missing")));
+        }
+    }
+    if value.get("version").and_then(|v| v.as_u64()) != Some(4) {
+        return Err(invalid("version is not 4".into()));
+    }
+    Ok(text)
+}
+
+/// The keystore password: non-empty; one trailing newline is not part of it.
+fn bls_password(path: &Path, read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>) -> Result<String> {
+    let flag = "--bls-password-file";
+    let text = read_key_file(flag, path, read)?;
+    let password = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(&text);
+    if password.is_empty() {
+        return Err(Error::InvalidKeyFile {
+            flag: flag.into(),
+            path: path.display().to_string(),
+            message: "it is empty".into(),
+            help: Some("the file holds the keystore's password".into()),
+        });
+    }
+    Ok(password.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::args::{Cli, Command, ExecutorCommand};
+    use clap::Parser;
+    use serde_json::json;
+
+    const OP: &str = "0x1111111111111111111111111111111111111111";
+    const KEY: &str = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+
+    fn args(extra: &[&str]) -> Box<ExecutorCreateArgs> {
+        let mut argv = vec![
+            "hgctl",
+            "executor",
+            "create",
+            "ops",
+            "--image",
+            "ex:v1",
+            "--operator-address",
+            OP,
+        ];
+        argv.extend_from_slice(extra);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Executor(ExecutorCommand::Create(a)) => a,
+            _ => unreachable!(),
+        }
+    }
+
+    fn files(path: &Path) -> std::io::Result<Vec<u8>> {
+        let text = match path.to_str().unwrap() {
+            "op" | "ecdsa" => format!("{KEY}\n"),
+            "bare" => KEY[2..].to_string(),
+            "short" => "0xabcd".into(),
+            "ks" => json!({"crypto": {"kdf": {}, "checksum": {}, "cipher": {}}, "pubkey": "ab", "version": 4}).to_string(),
+            "ks3" => json!({"crypto": {"kdf": {}, "checksum": {}, "cipher": {}}, "version": 3}).to_string(),
+            "pw" => "hunter2\n".into(),
+            "empty" => "\n".into(),
+            _ => return Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+        };
+        Ok(text.into_bytes())
+    }
+
+    fn ok(extra: &[&str]) -> Scaffold {
+        build(&args(extra), Some("ns1"), &files).unwrap()
+    }
+
+    fn err(extra: &[&str]) -> Error {
+        build(&args(extra), None, &files).unwrap_err()
+    }
+
+    #[test]
+    fn key_files_become_a_secret_the_executor_references() {
+        let s = ok(&[
+            "--operator-key-file",
+            "op",
+            "--ecdsa-key-file",
+            "ecdsa",
+            "--bls-keystore",
+            "ks",
+            "--bls-password-file",
+            "pw",
+        ]);
+        let secret = s.secret.unwrap();
+        assert_eq!(secret.metadata.name.as_deref(), Some("ops-keys"));
+        let data = secret.string_data.clone().unwrap();
+        assert_eq!(data[SECRET_KEY_OPERATOR], KEY);
+        assert_eq!(data[SECRET_KEY_ECDSA], KEY);
+        assert_eq!(data[SECRET_KEY_BLS_PASSWORD], "hunter2");
+        assert!(data[SECRET_KEY_BLS_KEYSTORE].contains("\"version\":4"));
+        let cr = serde_json::to_string(&s.executor).unwrap();
+        assert!(!cr.contains(&KEY[2..]) && !cr.contains("hunter2"), "{cr}");
+        assert_eq!(
+            serde_json::to_value(&s.executor.spec.config.unwrap().operator_keys).unwrap(),
+            json!({"secretRef": {"name": "ops-keys"}})
+        );
+        let shown = serde_json::to_string(&redacted(&secret)).unwrap();
+        assert!(!shown.contains(&KEY[2..]) && !shown.contains("hunter2"));
+        assert!(shown.contains(REDACTED));
+    }
+
+    #[test]
+    fn an_existing_secret_is_referenced_and_nothing_is_created() {
+        let s = ok(&["--keys-secret", "vault-synced"]);
+        assert!(s.secret.is_none());
+        assert_eq!(
+            s.executor
+                .spec
+                .config
+                .unwrap()
+                .operator_keys
+                .unwrap()
+                .secret_ref
+                .unwrap()
+                .name,
+            "vault-synced"
+        );
+    }
+
+    #[test]
+    fn every_flag_renders_its_field() {
+        let s = ok(&[
+            "--keys-secret",
+            "k",
+            "--replicas",
+            "1",
+            "--executor-log-level",
+            "debug",
+            "--chain",
+            "ethereum=1,https://eth.example.com,0x2222222222222222222222222222222222222222",
+            "--chain",
+            "base=8453,wss://base.example.com",
+            "--l1-chain",
+            "ethereum",
+            "--aggregator",
+            "agg.avs.svc:9010",
+            "--avs",
+            "0x3333333333333333333333333333333333333333=avs/p:v1",
+            "--storage",
+            "badger:10Gi",
+            "--grpc-port",
+            "7000",
+            "--management-port",
+            "7001",
+        ]);
+        let spec = serde_json::to_value(&s.executor.spec).unwrap();
+        assert_eq!(
+            spec,
+            json!({
+                "image": "ex:v1", "replicas": 1,
+                "config": {
+                    "aggregatorEndpoint": "agg.avs.svc:9010", "logLevel": "debug",
+                    "chains": [
+                        {"name": "ethereum", "rpc": "https://eth.example.com", "chainId": 1, "taskMailboxAddress": "0x2222222222222222222222222222222222222222"},
+                        {"name": "base", "rpc": "wss://base.example.com", "chainId": 8453}
+                    ],
+                    "l1Chain": "ethereum",
+                    "operatorKeys": {"secretRef": {"name": "k"}},
+                    "operatorAddress": OP, "grpcPort": 7000, "managementGrpcPort": 7001,
+                    "storage": {"type": "badger", "size": "10Gi"},
+                    "avsPerformers": [{"avsAddress": "0x3333333333333333333333333333333333333333", "image": "avs/p:v1"}]
+                }
+            })
+        );
+        assert!(s.warnings.is_empty());
+        assert_eq!(
+            ok(&["--keys-secret", "k", "--replicas", "3"])
+                .warnings
+                .len(),
+            1
+        );
+        let mem = ok(&["--keys-secret", "k", "--storage", "memory"]);
+        assert_eq!(
+            serde_json::to_value(mem.executor.spec.config.unwrap().storage).unwrap(),
+            json!({"type": "memory"})
+        );
+        // A bare hex key (no 0x) is accepted as is.
+        let bare = ok(&["--operator-key-file", "bare", "--ecdsa-key-file", "op"]);
+        assert_eq!(
+            bare.secret.unwrap().string_data.unwrap()[SECRET_KEY_OPERATOR],
+            &KEY[2..]
+        );
+    }
+
+    #[test]
+    fn key_errors_never_quote_the_key() {
+        use miette::Diagnostic;
+        for (flags, code) in [
+            (
+                vec!["--operator-key-file", "short", "--ecdsa-key-file", "op"],
+                "hgctl::invalid_key_file",
+            ),
+            (
+                vec!["--operator-key-file", "ks", "--ecdsa-key-file", "op"],
+                "hgctl::invalid_key_file",
+            ),
+            (
+                vec![
+                    "--operator-key-file",
+                    "op",
+                    "--bls-keystore",
+                    "ks3",
+                    "--bls-password-file",
+                    "pw",
+                ],
+                "hgctl::invalid_key_file",
+            ),
+            (
+                vec![
+                    "--operator-key-file",
+                    "op",
+                    "--bls-keystore",
+                    "ks",
+                    "--bls-password-file",
+                    "empty",
+                ],
+                "hgctl::invalid_key_file",
+            ),
+            (
+                vec!["--operator-key-file", "missing", "--ecdsa-key-file", "op"],
+                "hgctl::invalid_key_file",
+            ),
+            (vec!["--operator-key-file", "op"], "hgctl::missing_flags"),
+            (
+                vec!["--operator-key-file", "op", "--bls-keystore", "ks"],
+                "hgctl::missing_flags",
+            ),
+            (
+                vec!["--keys-secret", "k", "--operator-key-file", "op"],
+                "hgctl::conflicting_flags",
+            ),
+        ] {
+            let e = err(&flags);
+            assert_eq!(e.code().unwrap().to_string(), code, "{flags:?}");
+            let text = format!("{e} {:?}", e.help().map(|h| h.to_string()));
+            assert!(
+                !text.contains("abcd") && !text.contains(&KEY[2..10]) && !text.contains("hunter2"),
+                "{text}"
+            );
+        }
+    }
+}

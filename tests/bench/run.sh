@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The benchmark: convergence of N Performers against the control plane's own
+# floor, per-object latency, API cost (from the API server's audit log),
+# run-local memory and CPU at N and 2N, a blue-green rollout of all N, and
+# the CLI's wall time. Measurements only; nothing is judged.
+#
+#   tests/bench/run.sh                # N=1000 (as in the README's table)
+#   tests/bench/run.sh --count 100    # a quick run (CI runs this one)
+#
+# Reports: target/bench/report.json and target/bench/report.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+count=1000
+extra=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --count) count="$2"; shift 2 ;;
+    *) extra+=("$1"); shift ;;
+  esac
+done
+
+state="${HGCTL_CLUSTER_STATE:-/tmp/hgctl-cluster}"
+tests/cluster/up.sh
+# shellcheck disable=SC1091
+source "$state/env"
+# Capacity is not what is measured: 2N pods (N at 2N) fit on the extra nodes with room.
+tests/cluster/add-nodes.sh $(( (2 * count + 499) / 500 + 1 )) --pods 1000
+
+cargo build --release --locked
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(cargo --version); Kubernetes $HGCTL_CLUSTER_K8S_VERSION"
+cargo bench --locked --bench fleet -- --count "$count" "${extra[@]}"

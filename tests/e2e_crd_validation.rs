@@ -1,0 +1,424 @@
+//! The real API server enforces the CRDs' rules (OpenAPI constraints and CEL,
+//! no webhook): every invalid manifest below is rejected with a readable
+//! message naming the problem, every valid one (the examples) is accepted,
+//! and hgctl's client-side validation agrees with the server on each case.
+
+mod common;
+
+use std::time::Duration;
+
+use common::cluster::{self, TestNamespace, wait_for};
+use hgctl::api;
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{Api, DynamicObject, Patch, PatchParams, PostParams};
+use kube::core::{ApiResource, GroupVersionKind};
+use serde_json::{Value, json};
+
+const AVS: &str = "0x1234567890abcdef1234567890abcdef12345678";
+
+async fn install_crds() {
+    let crds: Api<CustomResourceDefinition> = Api::all(cluster::client().await);
+    for crd in api::crds() {
+        let name = crd.metadata.name.clone().unwrap();
+        let mut body = serde_json::to_value(&crd).unwrap();
+        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
+        body["kind"] = json!("CustomResourceDefinition");
+        crds.patch(
+            &name,
+            &PatchParams::apply("hgctl-test").force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .unwrap();
+        wait_for(
+            Duration::from_secs(60),
+            format!("{name} Established"),
+            || async {
+                let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
+                let ok = crd
+                    .status
+                    .and_then(|s| s.conditions)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|c| c.type_ == "Established" && c.status == "True");
+                ok.then_some(()).ok_or("not yet".to_string())
+            },
+        )
+        .await;
+    }
+}
+
+fn performer(name: &str, spec: Value) -> Value {
+    json!({"apiVersion": "hourglass.eigenlayer.io/v1alpha1", "kind": "Performer", "metadata": {"name": name}, "spec": spec})
+}
+
+fn executor(name: &str, spec: Value) -> Value {
+    json!({"apiVersion": "hourglass.eigenlayer.io/v1alpha1", "kind": "HourglassExecutor", "metadata": {"name": name}, "spec": spec})
+}
+
+fn perf_spec(extra: Value) -> Value {
+    let mut spec = json!({"avsAddress": AVS, "image": "avs/p:v1"});
+    for (k, v) in extra.as_object().unwrap() {
+        spec[k] = v.clone();
+    }
+    spec
+}
+
+fn exec_spec(config: Value) -> Value {
+    json!({"image": "hourglass/executor:v1", "config": config})
+}
+
+/// (case, manifest, a word the server's message must contain)
+fn invalid_manifests() -> Vec<(&'static str, Value, &'static str)> {
+    let chain =
+        |name: &str, id: i64| json!({"name": name, "rpc": "https://rpc.example", "chainId": id});
+    vec![
+        (
+            "avs address placeholder",
+            performer(
+                "p",
+                perf_spec(json!({"avsAddress": "0x1234567890abcdef..."})),
+            ),
+            "avsAddress must be 0x",
+        ),
+        (
+            "avs address without 0x",
+            performer(
+                "p",
+                perf_spec(json!({"avsAddress": "1234567890abcdef1234567890abcdef12345678"})),
+            ),
+            "avsAddress",
+        ),
+        (
+            "avs address non-hex",
+            performer(
+                "p",
+                perf_spec(json!({"avsAddress": "0x1234567890abcdef1234567890abcdef1234567g"})),
+            ),
+            "avsAddress",
+        ),
+        (
+            "avs address too long",
+            performer("p", perf_spec(json!({"avsAddress": format!("{AVS}00")}))),
+            "avsAddress",
+        ),
+        (
+            "missing avsAddress",
+            performer("p", json!({"image": "x"})),
+            "avsAddress",
+        ),
+        (
+            "missing image",
+            performer("p", json!({"avsAddress": AVS})),
+            "image",
+        ),
+        (
+            "empty image",
+            performer("p", perf_spec(json!({"image": ""}))),
+            "image",
+        ),
+        (
+            "image with a space",
+            performer("p", perf_spec(json!({"image": "avs/p v1"}))),
+            "image",
+        ),
+        (
+            "grpc port 0",
+            performer("p", perf_spec(json!({"config": {"grpcPort": 0}}))),
+            "grpcPort",
+        ),
+        (
+            "grpc port 70000",
+            performer("p", perf_spec(json!({"config": {"grpcPort": 70000}}))),
+            "grpcPort",
+        ),
+        (
+            "grpc port as text",
+            performer("p", perf_spec(json!({"config": {"grpcPort": "http"}}))),
+            "grpcPort",
+        ),
+        (
+            "gpuCount 0 with gpuType",
+            performer(
+                "p",
+                perf_spec(json!({"hardwareRequirements": {"gpuType": "a100", "gpuCount": 0}})),
+            ),
+            "gpuCount must be at least 1",
+        ),
+        (
+            "negative gpuCount",
+            performer(
+                "p",
+                perf_spec(json!({"hardwareRequirements": {"gpuCount": -1}})),
+            ),
+            "gpuCount",
+        ),
+        (
+            "unknown gpuType",
+            performer(
+                "p",
+                perf_spec(json!({"hardwareRequirements": {"gpuType": "a200"}})),
+            ),
+            "gpuType must be a known GPU model",
+        ),
+        (
+            "nvidia resource-style gpuType",
+            performer(
+                "p",
+                perf_spec(json!({"hardwareRequirements": {"gpuType": "nvidia.com/gpu"}})),
+            ),
+            "gpuType",
+        ),
+        (
+            "unknown teeType",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"teeRequired": true, "teeType": "trustzone"}}),
+                ),
+            ),
+            "teeType must be one of",
+        ),
+        (
+            "teeRequired without teeType",
+            performer(
+                "p",
+                perf_spec(json!({"hardwareRequirements": {"teeRequired": true}})),
+            ),
+            "teeType is required",
+        ),
+        (
+            "bad pull policy",
+            performer("p", perf_spec(json!({"imagePullPolicy": "Sometimes"}))),
+            "imagePullPolicy",
+        ),
+        (
+            "env from both secret and configmap",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"config": {"environmentFrom": [{"name": "X", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}, "configMapKeyRef": {"name": "c", "key": "k"}}}]}}),
+                ),
+            ),
+            "exactly one of secretKeyRef or configMapKeyRef",
+        ),
+        (
+            "env from neither",
+            performer(
+                "p",
+                perf_spec(json!({"config": {"environmentFrom": [{"name": "X", "valueFrom": {}}]}})),
+            ),
+            "exactly one of",
+        ),
+        (
+            "performer name of 54 characters",
+            performer(&"a".repeat(54), perf_spec(json!({}))),
+            "at most 53 characters",
+        ),
+        (
+            "performer name with a dot",
+            performer("a.b", perf_spec(json!({}))),
+            "DNS-1035",
+        ),
+        (
+            "performer name starting with a digit",
+            performer("1abc", perf_spec(json!({}))),
+            "DNS-1035",
+        ),
+        (
+            "environment value not a string",
+            performer("p", perf_spec(json!({"config": {"environment": {"A": 1}}}))),
+            "environment",
+        ),
+        (
+            "negative replicas",
+            executor("e", json!({"image": "x", "replicas": -1})),
+            "replicas",
+        ),
+        (
+            "chain id 0",
+            executor("e", exec_spec(json!({"chains": [chain("eth", 0)]}))),
+            "chainId",
+        ),
+        (
+            "duplicate chain names",
+            executor(
+                "e",
+                exec_spec(json!({"chains": [chain("eth", 1), chain("eth", 8453)]})),
+            ),
+            "Duplicate value",
+        ),
+        (
+            "chain rpc not a URL",
+            executor(
+                "e",
+                exec_spec(
+                    json!({"chains": [{"name": "eth", "rpc": "localhost:8545", "chainId": 1}]}),
+                ),
+            ),
+            "rpc must be an http(s) or ws(s) URL",
+        ),
+        (
+            "task mailbox placeholder",
+            executor(
+                "e",
+                exec_spec(
+                    json!({"chains": [{"name": "eth", "rpc": "https://x", "chainId": 1, "taskMailboxAddress": "0x..."}]}),
+                ),
+            ),
+            "taskMailboxAddress",
+        ),
+        (
+            "l1Chain naming no chain",
+            executor(
+                "e",
+                exec_spec(json!({"chains": [chain("eth", 1)], "l1Chain": "base"})),
+            ),
+            "l1Chain must name one of the chains",
+        ),
+        (
+            "bad operator address",
+            executor("e", exec_spec(json!({"operatorAddress": "0xabc"}))),
+            "operatorAddress",
+        ),
+        (
+            "secretRef and inline keys",
+            executor(
+                "e",
+                exec_spec(json!({"operatorKeys": {"secretRef": {"name": "k"}, "ecdsa": "0x1"}})),
+            ),
+            "either secretRef or the inline",
+        ),
+        (
+            "unknown performerMode",
+            executor("e", exec_spec(json!({"performerMode": "nomad"}))),
+            "performerMode",
+        ),
+        (
+            "unknown logLevel",
+            executor("e", exec_spec(json!({"logLevel": "verbose"}))),
+            "logLevel",
+        ),
+        (
+            "storage size with memory",
+            executor(
+                "e",
+                exec_spec(json!({"storage": {"type": "memory", "size": "1Gi"}})),
+            ),
+            "storage.size applies to type badger",
+        ),
+        (
+            "executor grpc port 0",
+            executor("e", exec_spec(json!({"grpcPort": 0}))),
+            "grpcPort",
+        ),
+        (
+            "executor name of 51 characters",
+            executor(&"e".repeat(51), json!({"image": "x"})),
+            "at most 50 characters",
+        ),
+        (
+            "avs performer bad address",
+            executor(
+                "e",
+                exec_spec(json!({"avsPerformers": [{"avsAddress": "0x1", "image": "x"}]})),
+            ),
+            "avsAddress",
+        ),
+        (
+            "avs env with value and valueFrom",
+            executor(
+                "e",
+                exec_spec(
+                    json!({"avsPerformers": [{"avsAddress": AVS, "image": "x", "envs": [{"name": "A", "value": "1", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}]}]}),
+                ),
+            ),
+            "exactly one of value or valueFrom",
+        ),
+    ]
+}
+
+fn dynamic_api(ns: &TestNamespace, kind: &str) -> Api<DynamicObject> {
+    let plural = if kind == "Performer" {
+        "performers"
+    } else {
+        "hourglassexecutors"
+    };
+    let ar = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("hourglass.eigenlayer.io", "v1alpha1", kind),
+        plural,
+    );
+    Api::namespaced_with(ns.client(), ns.name(), &ar)
+}
+
+#[tokio::test]
+async fn the_api_server_rejects_each_invalid_manifest_with_the_rules_message() {
+    install_crds().await;
+    let ns = TestNamespace::create("crd-invalid").await;
+    let crds = api::crds();
+    let cases = invalid_manifests();
+    assert!(cases.len() >= 30, "at least 30 invalid manifests");
+    let mut failures = Vec::new();
+    for (case, manifest, expected) in cases {
+        let kind = manifest["kind"].as_str().unwrap().to_string();
+        let api = dynamic_api(&ns, &kind);
+        // A create, as `kubectl apply` does for a new object; dry run writes nothing.
+        let object: DynamicObject = serde_json::from_value(manifest.clone()).unwrap();
+        let params = PostParams {
+            dry_run: true,
+            ..Default::default()
+        };
+        match api.create(&params, &object).await {
+            Ok(_) => failures.push(format!("{case}: accepted by the API server")),
+            Err(kube::Error::Api(status)) => {
+                if status.code != 422 || !status.message.contains(expected) {
+                    failures.push(format!(
+                        "{case}: {} {:?} lacks {expected:?}",
+                        status.code, status.message
+                    ));
+                }
+            }
+            Err(e) => failures.push(format!("{case}: {e}")),
+        }
+        // hgctl refuses the same manifest before sending it.
+        let crd = if kind == "Performer" {
+            &crds[0]
+        } else {
+            &crds[1]
+        };
+        if hgctl::schema::validate_object(crd, &manifest).is_empty() {
+            failures.push(format!(
+                "{case}: hgctl's client-side validation accepted it"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn the_api_server_accepts_every_example() {
+    install_crds().await;
+    let ns = TestNamespace::create("crd-valid").await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut applied = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let manifest: Value =
+            serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let kind = manifest["kind"].as_str().unwrap().to_string();
+        let name = manifest["metadata"]["name"].as_str().unwrap().to_string();
+        dynamic_api(&ns, &kind)
+            .patch(
+                &name,
+                &PatchParams::apply("hgctl-test"),
+                &Patch::Apply(&manifest),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        applied += 1;
+    }
+    assert!(applied >= 6);
+}

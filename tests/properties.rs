@@ -1,0 +1,31 @@
+//! Property test: any Performer spec the Rust types can hold renders without
+//! panicking, and a spec the schema accepts always renders to a Pod and a
+//! Service (no cluster needed; the server-side half is in e2e_reliability).
+
+mod support_specs;
+
+use hgctl::render::performer::{desired_pod, desired_service};
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_spec_renders_without_panicking(spec in support_specs::performer_spec()) {
+        let p = support_specs::performer("p1", "ns", spec);
+        if let Ok(rendered) = desired_pod(&p) {
+            let svc = desired_service(&p, &rendered.hash);
+            prop_assert_eq!(svc.metadata.name.as_deref(), Some("performer-p1"));
+            prop_assert_eq!(rendered.pod.spec.as_ref().map(|s| s.containers.len()), Some(1));
+        }
+    }
+
+    #[test]
+    fn a_spec_the_schema_accepts_always_renders(spec in support_specs::performer_spec()) {
+        let p = support_specs::performer("p1", "ns", spec);
+        let object = serde_json::to_value(&p).unwrap();
+        if hgctl::schema::validate_object(&hgctl::api::crds()[0], &object).is_empty() {
+            prop_assert!(desired_pod(&p).is_ok(), "valid spec failed to render: {:?}", desired_pod(&p).err());
+        }
+    }
+}
