@@ -442,6 +442,7 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
         "api_calls_per_performer": per_performer,
         "steady_window_s": args.steady_secs,
         "steady_writes": steady_writes,
+        "steady_lease_renewals": lease_renewals,
         "steady_calls": steady_calls,
         "rss_idle_mib": idle.rss_kib as f64 / 1024.0,
         "rss_peak_mib": peak.hwm_kib.max(steady.hwm_kib) as f64 / 1024.0,
