@@ -427,9 +427,15 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
     tokio::time::sleep(Duration::from_secs(args.steady_secs)).await;
     let steady_to = SystemTime::now();
     let steady_calls = audit_counts(&ns, steady_from, steady_to);
+    // Lease renewals are leader election's heartbeat, not reconcile writes: counted apart.
     let steady_writes: u64 = steady_calls
         .iter()
-        .filter(|(k, _)| is_write(k))
+        .filter(|(k, _)| is_write(k) && !k.ends_with(" leases"))
+        .map(|(_, v)| v)
+        .sum();
+    let lease_renewals: u64 = steady_calls
+        .iter()
+        .filter(|(k, _)| is_write(k) && k.ends_with(" leases"))
         .map(|(_, v)| v)
         .sum();
     let steady = sample(pid);
