@@ -427,9 +427,15 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
     tokio::time::sleep(Duration::from_secs(args.steady_secs)).await;
     let steady_to = SystemTime::now();
     let steady_calls = audit_counts(&ns, steady_from, steady_to);
+    // Lease renewals are leader election's heartbeat, not reconcile writes: counted apart.
     let steady_writes: u64 = steady_calls
         .iter()
-        .filter(|(k, _)| is_write(k))
+        .filter(|(k, _)| is_write(k) && !k.ends_with(" leases"))
+        .map(|(_, v)| v)
+        .sum();
+    let lease_renewals: u64 = steady_calls
+        .iter()
+        .filter(|(k, _)| is_write(k) && k.ends_with(" leases"))
         .map(|(_, v)| v)
         .sum();
     let steady = sample(pid);
@@ -442,6 +448,7 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
         "api_calls_per_performer": per_performer,
         "steady_window_s": args.steady_secs,
         "steady_writes": steady_writes,
+        "steady_lease_renewals": lease_renewals,
         "steady_calls": steady_calls,
         "rss_idle_mib": idle.rss_kib as f64 / 1024.0,
         "rss_peak_mib": peak.hwm_kib.max(steady.hwm_kib) as f64 / 1024.0,

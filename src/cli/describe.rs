@@ -10,7 +10,8 @@ use kube::api::{Api, ListParams};
 use crate::api::{HourglassExecutor, Performer};
 use crate::cli::args::{GlobalArgs, NameArgs, ResourceKind};
 use crate::cli::get::not_found;
-use crate::cluster;
+use crate::cluster::{self, Connection};
+use crate::doctor::{self, CheckResult, executor_object, gather, performer_object};
 use crate::error::{Error, Result};
 use crate::output::describe;
 use crate::output::get::PERFORMER_LABEL;
@@ -42,11 +43,22 @@ async fn events_for(client: &Client, ns: &str, names: &[String]) -> Result<Vec<E
     Ok(all)
 }
 
+/// What doctor says about one object: the same pure checks, on a snapshot of its namespace.
+async fn doctor_for(conn: &Connection, name: &str, object: &str) -> Vec<CheckResult> {
+    let scope = gather::Scope {
+        namespace: Some(conn.namespace.clone()),
+        names: vec![name.to_string()],
+        pre: false,
+    };
+    let snapshot = gather::gather(conn, &scope, Timestamp::now()).await;
+    doctor::for_object(&snapshot, object)
+}
+
 /// Runs `hgctl performer describe NAME`.
 pub async fn performer(global: &GlobalArgs, args: &NameArgs) -> Result<()> {
     no_output_flag(global)?;
     let conn = cluster::connection(global).await?;
-    let (client, ns) = (conn.client, conn.namespace);
+    let (client, ns) = (conn.client.clone(), conn.namespace.clone());
     let name = &args.name;
     let performer = Api::<Performer>::namespaced(client.clone(), &ns)
         .get_opt(name)
@@ -71,12 +83,14 @@ pub async fn performer(global: &GlobalArgs, args: &NameArgs) -> Result<()> {
     let mut names = vec![name.clone()];
     names.extend(pods.iter().filter_map(|p| p.metadata.name.clone()));
     let events = events_for(&client, &ns, &names).await?;
+    let checks = doctor_for(&conn, name, &performer_object(&ns, name)).await;
     let view = describe::PerformerView {
         performer: &performer,
         pods: &pods,
         service: service.as_ref(),
         endpoint_slices: &slices,
         events: &events,
+        doctor: &checks,
     };
     crate::output::print(&describe::performer(&view, Timestamp::now()))
 }
@@ -85,7 +99,7 @@ pub async fn performer(global: &GlobalArgs, args: &NameArgs) -> Result<()> {
 pub async fn executor(global: &GlobalArgs, args: &NameArgs) -> Result<()> {
     no_output_flag(global)?;
     let conn = cluster::connection(global).await?;
-    let (client, ns) = (conn.client, conn.namespace);
+    let (client, ns) = (conn.client.clone(), conn.namespace.clone());
     let name = &args.name;
     let executor = Api::<HourglassExecutor>::namespaced(client.clone(), &ns)
         .get_opt(name)
@@ -107,10 +121,12 @@ pub async fn executor(global: &GlobalArgs, args: &NameArgs) -> Result<()> {
     let mut names = vec![name.clone()];
     names.extend(pods.iter().filter_map(|p| p.metadata.name.clone()));
     let events = events_for(&client, &ns, &names).await?;
+    let checks = doctor_for(&conn, name, &executor_object(&ns, name)).await;
     crate::output::print(&describe::executor(
         &executor,
         &pods,
         &events,
+        &checks,
         Timestamp::now(),
     ))
 }

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod create;
 pub mod describe;
+pub mod doctor;
 pub mod generated;
 pub mod get;
 pub mod install;
@@ -46,7 +47,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Status(args) => status::run(&global, &args).await,
         Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
         Command::Operator(args) => run_local::run(&global, &args, run_local::Mode::Operator).await,
-        Command::Doctor(_) => not_implemented("doctor"),
+        Command::Doctor(args) => doctor::run(&global, &args).await,
     }
 }
 

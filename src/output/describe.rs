@@ -10,6 +10,7 @@ use k8s_openapi::jiff::Timestamp;
 use crate::api::executor::{AvsEnv, Chain};
 use crate::api::performer::EnvironmentFromSource;
 use crate::api::{HourglassExecutor, Performer};
+use crate::doctor::{CheckResult, report};
 use crate::output::table::{self, age_of};
 use crate::validate::SERVICE_PREFIX;
 
@@ -250,6 +251,8 @@ pub struct PerformerView<'a> {
     pub service: Option<&'a Service>,
     pub endpoint_slices: &'a [EndpointSlice],
     pub events: &'a [Event],
+    /// What `hgctl doctor` says about this Performer.
+    pub doctor: &'a [CheckResult],
 }
 
 /// `hgctl performer describe`.
@@ -438,6 +441,7 @@ pub fn performer(view: &PerformerView<'_>, now: Timestamp) -> String {
         }
     }
     events(&mut b, view.events, now);
+    b.out.push_str(&report::describe_section(view.doctor));
     b.out
 }
 
@@ -478,6 +482,7 @@ pub fn executor(
     e: &HourglassExecutor,
     pod_list: &[Pod],
     event_list: &[Event],
+    doctor: &[CheckResult],
     now: Timestamp,
 ) -> String {
     let mut b = Block::new();
@@ -656,14 +661,53 @@ pub fn executor(
     conditions(&mut b, status.and_then(|s| s.conditions.as_deref()), now);
     pods(&mut b, pod_list, None, now);
     events(&mut b, event_list, now);
+    b.out.push_str(&report::describe_section(doctor));
     b.out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doctor::snapshot::{ClusterInfo, Missing};
+    use crate::doctor::{self, Snapshot, executor_object, performer_object};
     use crate::output::fixtures;
     use serde_json::json;
+
+    /// What doctor says about one object of the fixtures, on a small cluster.
+    fn doctor_on(
+        object: &str,
+        pods: &[Pod],
+        services: Vec<Service>,
+        slices: Vec<EndpointSlice>,
+    ) -> Vec<CheckResult> {
+        let mut s = Snapshot::empty(fixtures::now());
+        s.namespace = Some("avs".into());
+        s.cluster = Ok(ClusterInfo {
+            context: Some("test".into()),
+            server: "https://127.0.0.1:6443".into(),
+            version: Some("v1.36.3".into()),
+        });
+        s.crds = Err(Missing::Forbidden("list customresourcedefinitions".into()));
+        s.nodes = Ok(vec![
+            serde_json::from_value(json!({"metadata": {"name": "gpu-a100-80gb",
+                "labels": {"nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB"}},
+                "status": {"allocatable": {"nvidia.com/gpu": "8"}}})).unwrap(),
+            serde_json::from_value(json!({"metadata": {"name": "tee-sgx",
+                "labels": {"feature.node.kubernetes.io/cpu-security.sgx.enabled": "true"}},
+                "status": {"allocatable": {"sgx.intel.com/epc": "512Mi", "sgx.intel.com/enclave": "20", "sgx.intel.com/provision": "20"}}})).unwrap(),
+        ]);
+        s.pods = Ok(pods.to_vec());
+        s.pods_cluster_wide = true;
+        s.runtime_classes = Ok(vec![]);
+        s.performers = Ok(fixtures::performers());
+        s.executors = Ok(fixtures::executors());
+        s.services = Ok(services);
+        s.endpoint_slices = Ok(slices);
+        s.secrets = Ok(vec![]);
+        s.leases = Ok(vec![]);
+        s.operator_deployments = Ok(vec![]);
+        doctor::for_object(&s, object)
+    }
 
     fn service() -> Service {
         serde_json::from_value(json!({
@@ -711,12 +755,19 @@ mod tests {
         let mut pods = fixtures::pods();
         pods.truncate(1);
         let svc = service();
+        let checks = doctor_on(
+            &performer_object("avs", "gpu-a"),
+            &pods,
+            vec![svc.clone()],
+            slices(),
+        );
         let view = PerformerView {
             performer: &performers[0],
             pods: &pods,
             service: Some(&svc),
             endpoint_slices: &slices(),
             events: &events(),
+            doctor: &checks,
         };
         fixtures::assert_golden("describe-performer.txt", &performer(&view, fixtures::now()));
     }
@@ -725,12 +776,19 @@ mod tests {
     fn golden_unschedulable_performer_describe() {
         let performers = fixtures::performers();
         let pods = fixtures::pods();
+        let checks = doctor_on(
+            &performer_object("avs", "h200-d"),
+            &pods[4..],
+            vec![],
+            vec![],
+        );
         let view = PerformerView {
             performer: &performers[3],
             pods: &pods[4..],
             service: None,
             endpoint_slices: &[],
             events: &[],
+            doctor: &checks,
         };
         fixtures::assert_golden(
             "describe-performer-unschedulable.txt",
@@ -741,20 +799,28 @@ mod tests {
     #[test]
     fn golden_executor_describe() {
         let executors = fixtures::executors();
-        let mut text = executor(&executors[0], &[], &[], fixtures::now());
+        let main = doctor_on(&executor_object("avs", "exec-main"), &[], vec![], vec![]);
+        let inline = doctor_on(&executor_object("avs", "exec-inline"), &[], vec![], vec![]);
+        let mut text = executor(&executors[0], &[], &[], &main, fixtures::now());
         text.push_str("---\n");
-        text.push_str(&executor(&executors[1], &[], &[], fixtures::now()));
+        text.push_str(&executor(&executors[1], &[], &[], &inline, fixtures::now()));
         fixtures::assert_golden("describe-executors.txt", &text);
     }
 
     #[test]
     fn secrets_and_inline_keys_never_shown() {
         let executors = fixtures::executors();
-        let text = executor(&executors[1], &[], &[], fixtures::now());
+        let checks = doctor_on(&executor_object("avs", "exec-inline"), &[], vec![], vec![]);
+        assert!(
+            checks
+                .iter()
+                .any(|c| c.id == "workload.executor.inline-keys")
+        );
+        let text = executor(&executors[1], &[], &[], &checks, fixtures::now());
         assert!(text.contains(REDACTED_INLINE_KEY));
         assert!(!text.contains("deadbeef"));
         assert!(!text.contains("super-secret-bls-key"));
-        let main = executor(&executors[0], &[], &[], fixtures::now());
+        let main = executor(&executors[0], &[], &[], &[], fixtures::now());
         assert!(main.contains("API_TOKEN:"));
         assert!(main.contains("<set from Secret avs-secrets key token>"));
     }

@@ -176,7 +176,109 @@ pub fn template_hash(spec: &PodSpec, labels: &BTreeMap<String, String>) -> Strin
     format!("{:010x}", hash & 0xff_ffff_ffff)
 }
 
+/// Refuses what the CRD schema lets through but a Pod may not hold, so every
+/// rendered Pod passes the API server's validation (the property test checks it).
+fn check_pod_fields(p: &Performer) -> Result<(), RenderError> {
+    use crate::validate::{is_dns1123_subdomain, is_env_name, is_label_key, is_label_value};
+    let spec = &p.spec;
+    let port = spec.grpc_port();
+    if !(1..=65535).contains(&port) {
+        return Err(RenderError(format!(
+            "config.grpcPort {port} is not a port (1-65535)"
+        )));
+    }
+    let labels = |field: &str, map: Option<&BTreeMap<String, String>>| -> Result<(), RenderError> {
+        for (k, v) in map.into_iter().flatten() {
+            if !is_label_key(k) {
+                return Err(RenderError(format!(
+                    "{field}: {k:?} is not a valid label key"
+                )));
+            }
+            if !is_label_value(v) {
+                return Err(RenderError(format!(
+                    "{field}: {v:?} (for {k}) is not a valid label value"
+                )));
+            }
+        }
+        Ok(())
+    };
+    let scheduling = spec.scheduling.as_ref();
+    labels(
+        "scheduling.nodeSelector",
+        scheduling.and_then(|s| s.node_selector.as_ref()),
+    )?;
+    labels(
+        "hardwareRequirements.customLabels",
+        spec.hardware_requirements
+            .as_ref()
+            .and_then(|h| h.custom_labels.as_ref()),
+    )?;
+    let config = spec.config.as_ref();
+    let env_names = config
+        .and_then(|c| c.environment.as_ref())
+        .into_iter()
+        .flat_map(|e| e.keys())
+        .chain(
+            config
+                .and_then(|c| c.environment_from.as_ref())
+                .into_iter()
+                .flatten()
+                .map(|e| &e.name),
+        );
+    for name in env_names {
+        if !is_env_name(name) {
+            return Err(RenderError(format!(
+                "config.environment: {name:?} is not a valid environment variable name"
+            )));
+        }
+    }
+    for (field, name) in [
+        (
+            "scheduling.runtimeClass",
+            scheduling.and_then(|s| s.runtime_class.as_ref()),
+        ),
+        (
+            "scheduling.priorityClassName",
+            scheduling.and_then(|s| s.priority_class_name.as_ref()),
+        ),
+        (
+            "config.serviceAccountName",
+            config.and_then(|c| c.service_account_name.as_ref()),
+        ),
+    ] {
+        if let Some(name) = name
+            && !is_dns1123_subdomain(name)
+        {
+            return Err(RenderError(format!(
+                "{field}: {name:?} is not a valid name"
+            )));
+        }
+    }
+    if spec.image.trim() != spec.image || spec.image.is_empty() {
+        return Err(RenderError(
+            "image must not be empty or start or end with white space".into(),
+        ));
+    }
+    if let Some(resources) = spec.resources.as_ref() {
+        for (name, q) in resources
+            .limits
+            .iter()
+            .flatten()
+            .chain(resources.requests.iter().flatten())
+        {
+            if !crate::quantity::is_quantity(&q.0) {
+                return Err(RenderError(format!(
+                    "resources: {name}: {:?} is not a quantity (e.g. 500m, 2, 4Gi)",
+                    q.0
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn pod_spec(p: &Performer) -> Result<PodSpec, RenderError> {
+    check_pod_fields(p)?;
     let spec = &p.spec;
     let config = spec.config.clone().unwrap_or_default();
     let scheduling = spec.scheduling.clone().unwrap_or_default();

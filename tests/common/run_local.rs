@@ -44,3 +44,43 @@ impl Drop for RunLocal {
         self.kill();
     }
 }
+
+/// Server-side applies both CRDs (shared by every test; never deleted) and waits until
+/// they are Established.
+pub async fn install_crds() {
+    use hgctl::api;
+    use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+    use kube::api::{Api, Patch, PatchParams};
+    use serde_json::json;
+
+    let client = cluster::client().await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client);
+    for crd in api::crds() {
+        let name = crd.metadata.name.clone().unwrap();
+        let mut body = serde_json::to_value(&crd).unwrap();
+        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
+        body["kind"] = json!("CustomResourceDefinition");
+        crds.patch(
+            &name,
+            &PatchParams::apply("hgctl-test").force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .unwrap();
+        cluster::wait_for(
+            std::time::Duration::from_secs(60),
+            format!("CRD {name} Established"),
+            || async {
+                let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
+                let established = crd
+                    .status
+                    .and_then(|s| s.conditions)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|c| c.type_ == "Established" && c.status == "True");
+                established.then_some(()).ok_or("not yet".to_string())
+            },
+        )
+        .await;
+    }
+}

@@ -1,0 +1,408 @@
+//! Fills a [`Snapshot`] from the cluster. Every call is bounded by a timeout,
+//! and a call the user has no right to make becomes `Missing::Forbidden`
+//! ("no permission to list nodes"), never an error: doctor never hangs and
+//! never stops at the first wall.
+
+use std::future::Future;
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::authorization::v1::{
+    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+};
+use k8s_openapi::api::coordination::v1::Lease;
+use k8s_openapi::api::core::v1::{Node, Pod, Secret, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::node::v1::RuntimeClass;
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Api, ListParams, LogParams, PostParams};
+use kube::{Client, Resource};
+use serde::de::DeserializeOwned;
+
+use super::snapshot::{ClusterInfo, Gathered, Missing, Right, SecretKeys, Snapshot};
+use crate::api::{HourglassExecutor, Performer};
+use crate::cluster::Connection;
+use crate::install::manifests;
+use crate::reconcile::lease::LEASE_NAME;
+
+/// How long one API call may take.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// Log lines shown for a crash-looping container.
+pub const LOG_LINES: i64 = 5;
+
+/// What to read.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// None: every namespace.
+    pub namespace: Option<String>,
+    pub names: Vec<String>,
+    pub pre: bool,
+}
+
+/// Runs one call with [`CALL_TIMEOUT`]; 403 becomes `Forbidden(what)`.
+pub async fn bounded<T>(
+    what: &str,
+    call: impl Future<Output = Result<T, kube::Error>>,
+) -> Gathered<T> {
+    match tokio::time::timeout(CALL_TIMEOUT, call).await {
+        Err(_) => Err(Missing::Failed(format!(
+            "could not {what}: no answer within {}s",
+            CALL_TIMEOUT.as_secs()
+        ))),
+        Ok(Err(kube::Error::Api(s))) if s.code == 403 => Err(Missing::Forbidden(what.to_string())),
+        Ok(Err(e)) => Err(Missing::Failed(format!("could not {what}: {e}"))),
+        Ok(Ok(v)) => Ok(v),
+    }
+}
+
+async fn list<K>(api: Api<K>, what: impl AsRef<str>, params: ListParams) -> Gathered<Vec<K>>
+where
+    K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+{
+    bounded(what.as_ref(), async {
+        api.list(&params).await.map(|l| l.items)
+    })
+    .await
+}
+
+fn scoped<K>(client: &Client, ns: Option<&str>) -> Api<K>
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+    <K as Resource>::DynamicType: Default,
+{
+    match ns {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    }
+}
+
+fn in_ns(kind: &str, ns: Option<&str>) -> String {
+    match ns {
+        Some(ns) => format!("list {kind} in namespace {ns}"),
+        None => format!("list {kind} in all namespaces"),
+    }
+}
+
+/// The rights `hgctl install` needs, asked with SelfSubjectAccessReviews.
+pub fn install_rights() -> Vec<Right> {
+    let r = |verb: &str, group: &str, resource: &str, ns: Option<&str>| Right {
+        verb: verb.into(),
+        group: group.into(),
+        resource: resource.into(),
+        namespace: ns.map(str::to_string),
+    };
+    let ns = Some(manifests::DEFAULT_NAMESPACE);
+    vec![
+        r(
+            "create",
+            "apiextensions.k8s.io",
+            "customresourcedefinitions",
+            None,
+        ),
+        r("create", "rbac.authorization.k8s.io", "clusterroles", None),
+        r(
+            "create",
+            "rbac.authorization.k8s.io",
+            "clusterrolebindings",
+            None,
+        ),
+        r("create", "", "namespaces", None),
+        r("create", "apps", "deployments", ns),
+    ]
+}
+
+async fn can(client: &Client, right: &Right) -> Gathered<bool> {
+    let review = SelfSubjectAccessReview {
+        spec: SelfSubjectAccessReviewSpec {
+            resource_attributes: Some(ResourceAttributes {
+                verb: Some(right.verb.clone()),
+                group: Some(right.group.clone()),
+                resource: Some(right.resource.clone()),
+                namespace: right.namespace.clone(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let api: Api<SelfSubjectAccessReview> = Api::all(client.clone());
+    bounded("create selfsubjectaccessreviews", async {
+        api.create(&PostParams::default(), &review).await
+    })
+    .await
+    .map(|a| a.status.is_some_and(|s| s.allowed))
+}
+
+/// Reads everything the checks need. Unreachable: only `cluster` is set.
+pub async fn gather(conn: &Connection, scope: &Scope, now: Timestamp) -> Snapshot {
+    let mut s = Snapshot::empty(now);
+    s.namespace = scope.namespace.clone();
+    s.names = scope.names.clone();
+    let client = conn.client.clone();
+    let context = conn.context.clone();
+    match bounded(
+        "ask the API server for its version",
+        client.apiserver_version(),
+    )
+    .await
+    {
+        Ok(info) => {
+            s.cluster = Ok(ClusterInfo {
+                context,
+                server: conn.server.clone(),
+                version: Some(info.git_version),
+            })
+        }
+        Err(m) => {
+            s.cluster = Err(format!(
+                "cannot reach the API server {} (context {}): {}",
+                conn.server,
+                context.as_deref().unwrap_or("in-cluster"),
+                match m {
+                    Missing::Forbidden(_) => "it refused the credentials".to_string(),
+                    other => other.reason(),
+                }
+            ));
+            return s;
+        }
+    }
+    let ns = scope.namespace.as_deref();
+
+    let nodes = list(
+        Api::<Node>::all(client.clone()),
+        "list nodes",
+        ListParams::default(),
+    );
+    let rcs = list(
+        Api::<RuntimeClass>::all(client.clone()),
+        "list runtimeclasses",
+        ListParams::default(),
+    );
+    if scope.pre {
+        let rights = async {
+            let mut out = Vec::new();
+            for right in install_rights() {
+                match can(&client, &right).await {
+                    Ok(ok) => out.push((right, ok)),
+                    Err(m) => return Err(m),
+                }
+            }
+            Ok(out)
+        };
+        let (n, r, rights) = tokio::join!(nodes, rcs, rights);
+        s.nodes = n;
+        s.runtime_classes = r;
+        s.rights = rights;
+        return s;
+    }
+
+    let crds = list(
+        Api::<CustomResourceDefinition>::all(client.clone()),
+        "list customresourcedefinitions",
+        ListParams::default(),
+    );
+    let performers = list(
+        scoped::<Performer>(&client, ns),
+        in_ns("performers", ns),
+        ListParams::default(),
+    );
+    let executors = list(
+        scoped::<HourglassExecutor>(&client, ns),
+        in_ns("hourglassexecutors", ns),
+        ListParams::default(),
+    );
+    let services = list(
+        scoped::<Service>(&client, ns),
+        in_ns("services", ns),
+        ListParams::default(),
+    );
+    let slices = list(
+        scoped::<EndpointSlice>(&client, ns),
+        in_ns("endpointslices", ns),
+        ListParams::default(),
+    );
+    let pods = async {
+        // Every namespace's pods when allowed: free GPUs depend on all of them.
+        match list(
+            Api::<Pod>::all(client.clone()),
+            "list pods in all namespaces",
+            ListParams::default(),
+        )
+        .await
+        {
+            Ok(p) => (Ok(p), true),
+            Err(Missing::Forbidden(_)) if ns.is_some() => (
+                list(
+                    scoped::<Pod>(&client, ns),
+                    in_ns("pods", ns),
+                    ListParams::default(),
+                )
+                .await,
+                false,
+            ),
+            Err(m) => (Err(m), false),
+        }
+    };
+    let by_name = ListParams::default().fields(&format!("metadata.name={LEASE_NAME}"));
+    let leases = async {
+        match list(
+            Api::<Lease>::all(client.clone()),
+            "list leases in all namespaces",
+            by_name.clone(),
+        )
+        .await
+        {
+            Err(Missing::Forbidden(what)) => {
+                // Fall back to the default lease namespace and the scope's.
+                let mut found = Vec::new();
+                let mut places = vec![manifests::DEFAULT_NAMESPACE.to_string()];
+                places.extend(ns.map(str::to_string));
+                let mut any_ok = false;
+                for place in places {
+                    let api: Api<Lease> = Api::namespaced(client.clone(), &place);
+                    if let Ok(l) = bounded("get leases", api.get_opt(LEASE_NAME)).await {
+                        any_ok = true;
+                        found.extend(l);
+                    }
+                }
+                if any_ok {
+                    Ok(found)
+                } else {
+                    Err(Missing::Forbidden(what))
+                }
+            }
+            other => other,
+        }
+    };
+    let deployments = async {
+        match list(
+            Api::<Deployment>::all(client.clone()),
+            "list deployments in all namespaces",
+            by_name.clone(),
+        )
+        .await
+        {
+            Err(Missing::Forbidden(what)) => {
+                let api: Api<Deployment> =
+                    Api::namespaced(client.clone(), manifests::DEFAULT_NAMESPACE);
+                match bounded("get deployments", api.get_opt(manifests::NAME)).await {
+                    Ok(d) => Ok(d.into_iter().collect()),
+                    Err(_) => Err(Missing::Forbidden(what)),
+                }
+            }
+            other => other,
+        }
+    };
+    let (n, r, c, p, e, sv, sl, (pods, wide), l, d) = tokio::join!(
+        nodes,
+        rcs,
+        crds,
+        performers,
+        executors,
+        services,
+        slices,
+        pods,
+        leases,
+        deployments
+    );
+    s.nodes = n;
+    s.runtime_classes = r;
+    s.crds = c;
+    s.performers = p;
+    s.executors = e;
+    s.services = sv;
+    s.endpoint_slices = sl;
+    s.pods = pods;
+    s.pods_cluster_wide = wide;
+    s.leases = l;
+    s.operator_deployments = d;
+    s.secrets = secrets(&client, &s).await;
+    s.logs = crash_logs(&client, &s).await;
+    s
+}
+
+/// The Secrets executors name: their key names only; values are dropped here.
+async fn secrets(client: &Client, s: &Snapshot) -> Gathered<Vec<SecretKeys>> {
+    let mut out = Vec::new();
+    for e in s.executors_in_scope() {
+        let Some(name) = e
+            .spec
+            .config
+            .as_ref()
+            .and_then(|c| c.operator_keys.as_ref())
+            .and_then(|k| k.secret_ref.as_ref())
+            .map(|r| r.name.clone())
+        else {
+            continue;
+        };
+        let ns = e.metadata.namespace.clone().unwrap_or_default();
+        let api: Api<Secret> = Api::namespaced(client.clone(), &ns);
+        let found = bounded(
+            &format!("get secrets in namespace {ns}"),
+            api.get_opt(&name),
+        )
+        .await?;
+        if let Some(secret) = found {
+            let mut keys: Vec<String> = secret
+                .data
+                .iter()
+                .flatten()
+                .map(|(k, _)| k.clone())
+                .collect();
+            keys.extend(secret.string_data.iter().flatten().map(|(k, _)| k.clone()));
+            keys.sort();
+            keys.dedup();
+            out.push(SecretKeys {
+                namespace: ns,
+                name,
+                keys,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The previous container's last lines, for pods in CrashLoopBackOff.
+async fn crash_logs(
+    client: &Client,
+    s: &Snapshot,
+) -> std::collections::BTreeMap<String, Result<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for p in s.performers_in_scope() {
+        let ns = p.metadata.namespace.clone().unwrap_or_default();
+        let name = p.metadata.name.clone().unwrap_or_default();
+        for pod in s.pods_of(&ns, &name) {
+            let looping = pod
+                .status
+                .as_ref()
+                .and_then(|st| st.container_statuses.as_ref())
+                .into_iter()
+                .flatten()
+                .find(|c| {
+                    c.state
+                        .as_ref()
+                        .and_then(|st| st.waiting.as_ref())
+                        .and_then(|w| w.reason.as_deref())
+                        == Some("CrashLoopBackOff")
+                });
+            let Some(container) = looping else { continue };
+            let pod_name = pod.metadata.name.clone().unwrap_or_default();
+            let api: Api<Pod> = Api::namespaced(client.clone(), &ns);
+            let params = LogParams {
+                container: Some(container.name.clone()),
+                previous: true,
+                tail_lines: Some(LOG_LINES),
+                ..Default::default()
+            };
+            let text = bounded(
+                &format!("read logs in namespace {ns}"),
+                api.logs(&pod_name, &params),
+            )
+            .await
+            .map_err(|m| m.reason());
+            out.insert(format!("{ns}/{pod_name}"), text);
+        }
+    }
+    out
+}
