@@ -298,6 +298,34 @@ async fn executor_children_rbac_config_rollout_and_scale_to_zero() {
         "something was written while nothing changed"
     );
 
+    // Deleted children come back (a deletion triggers the owner).
+    ns.api::<Service>()
+        .delete(name, &Default::default())
+        .await
+        .unwrap();
+    ns.api::<ConfigMap>()
+        .delete("exec1-config", &Default::default())
+        .await
+        .unwrap();
+    wait_for(TIMEOUT, "Service and ConfigMap recreated", || async {
+        let svc = ns
+            .api::<Service>()
+            .get_opt(name)
+            .await
+            .map_err(|e| e.to_string())?;
+        let cm = ns
+            .api::<ConfigMap>()
+            .get_opt("exec1-config")
+            .await
+            .map_err(|e| e.to_string())?;
+        (svc.is_some() && cm.is_some()).then_some(()).ok_or(format!(
+            "service {}, configmap {}",
+            svc.is_some(),
+            cm.is_some()
+        ))
+    })
+    .await;
+
     let before = deployments.get(name).await.unwrap();
     let env: Vec<String> = before.spec.template.spec.as_ref().unwrap().containers[0]
         .env
@@ -493,4 +521,27 @@ async fn inline_keys_end_up_only_in_the_owned_secret() {
             assert!(!text.contains(needle), "key bytes found in {what}");
         }
     }
+
+    // Switching to secretRef removes the copy of the inline keys.
+    seed["spec"]["config"]["operatorKeys"] = json!({"secretRef": {"name": "my-keys"}});
+    apply_executor(&ns, &seed).await;
+    let secrets: Api<Secret> = ns.api();
+    wait_for(TIMEOUT, "the <name>-keys Secret deleted", || async {
+        match secrets.get_opt(&format!("{name}-keys")).await {
+            Ok(None) => Ok(()),
+            Ok(Some(_)) => Err("still there".to_string()),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    wait_status(&ns, &name, "KeysSecure=True", |e| {
+        e.status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|c| {
+                c.iter()
+                    .any(|c| c.type_ == "KeysSecure" && c.status == "True")
+            })
+    })
+    .await;
 }

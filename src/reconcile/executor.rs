@@ -75,6 +75,18 @@ async fn reconcile_inner(
 
     // ---- keys: names only (inline keys are moved into <name>-keys first)
     let inline = render::has_inline_keys(e);
+    let had_inline = e
+        .status
+        .as_ref()
+        .and_then(|s| conditions::find(s.conditions.as_deref(), conditions::KEYS_SECURE))
+        .is_some_and(|c| c.reason == reason::INLINE_KEYS);
+    if !inline && had_inline {
+        // The inline keys are gone from the spec: so goes their copy.
+        let keys_name = render::keys_secret_name(&name);
+        if let Some(old) = get::<Secret>(&client, &ns, &keys_name).await? {
+            delete_owned(ctx, e, &ns, &old).await?;
+        }
+    }
     let keys = if inline {
         ensure_inline_secret(e, ctx).await?;
         render::inline_key_material(e).unwrap_or_default()
@@ -212,25 +224,43 @@ pub async fn run(
     use kube::runtime::controller::Controller;
     use kube::runtime::{WatchStreamExt, predicates, reflector, watcher};
 
+    // Each child watch is drained by its own future (the cache never lags
+    // behind a busy controller) and every touched child, deletions included
+    // (shared streams dispatch none), triggers its executor, named by the label.
     let children = watcher::Config::default().labels(render::LABEL_EXECUTOR);
+    let (tx, triggers) = futures::channel::mpsc::unbounded::<ObjectRef<HourglassExecutor>>();
     macro_rules! child_store {
         ($t:ty) => {{
-            let (store, writer) = reflector::store_shared::<$t>(256);
-            let events = writer.subscribe().expect("a shared store has a dispatcher");
-            let watch = watcher(super::api::<$t>(&client, namespace), children.clone())
-                .default_backoff()
-                .modify(|o| {
-                    o.metadata.managed_fields = None;
-                })
-                .reflect_shared(writer)
-                .for_each(|_| future::ready(()));
-            (store, events, watch)
+            let (store, writer) = reflector::store::<$t>();
+            let tx = tx.clone();
+            let watch = reflector::reflector(
+                writer,
+                watcher(super::api::<$t>(&client, namespace), children.clone())
+                    .default_backoff()
+                    .modify(|o| {
+                        o.metadata.managed_fields = None;
+                    }),
+            )
+            .touched_objects()
+            .for_each(move |child| {
+                if let Ok(child) = child
+                    && let (Some(owner), Some(ns)) = (
+                        child.labels().get(render::LABEL_EXECUTOR),
+                        child.namespace(),
+                    )
+                {
+                    let _ = tx.unbounded_send(ObjectRef::new(owner).within(&ns));
+                }
+                future::ready(())
+            });
+            (store, watch)
         }};
     }
-    let (deployments, deploy_events, deploy_watch) = child_store!(Deployment);
-    let (stateful_sets, sts_events, sts_watch) = child_store!(StatefulSet);
-    let (config_maps, cm_events, cm_watch) = child_store!(ConfigMap);
-    let (services, svc_events, svc_watch) = child_store!(Service);
+    let (deployments, deploy_watch) = child_store!(Deployment);
+    let (stateful_sets, sts_watch) = child_store!(StatefulSet);
+    let (config_maps, cm_watch) = child_store!(ConfigMap);
+    let (services, svc_watch) = child_store!(Service);
+    drop(tx);
 
     let (executors, writer) = reflector::store::<HourglassExecutor>();
     let stream = reflector::reflector(
@@ -257,10 +287,7 @@ pub async fn run(
         failures: Default::default(),
     });
     let controller = Controller::for_stream(stream, executors)
-        .owns_shared_stream(deploy_events)
-        .owns_shared_stream(sts_events)
-        .owns_shared_stream(cm_events)
-        .owns_shared_stream(svc_events)
+        .reconcile_on(triggers)
         .graceful_shutdown_on(shutdown)
         .run(reconcile, error_policy, ctx.clone())
         .for_each(|result| {

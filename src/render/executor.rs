@@ -7,6 +7,10 @@
 //! `EXECUTOR__...` environment variables from `secretKeyRef`, which override
 //! the `""` placeholders the file carries for them, and the BLS keystore as a
 //! file mounted from the Secret.
+//!
+//! The container runs with `args: [run, --config, /etc/hourglass/config.yaml]`
+//! and no `command`: the image's entrypoint is assumed to be the `executor`
+//! binary, as in the upstream executor image.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -765,7 +769,7 @@ fn pod_template(
     let container = Container {
         name: CONTAINER_NAME.into(),
         image: Some(spec.image.clone()),
-        // The image's entrypoint is the `executor` binary (as in the upstream image).
+        // The image's entrypoint is the `executor` binary (see the module doc).
         args: Some(["run", "--config", CONFIG_PATH].map(String::from).to_vec()),
         env: (!env.is_empty()).then_some(env),
         ports: Some(vec![
