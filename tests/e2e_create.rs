@@ -6,17 +6,14 @@ mod common;
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
 
-use common::cluster::{self, TestNamespace, wait_for};
+use common::cluster::{self, TestNamespace};
 use common::run_local::install_crds;
-use hgctl::api::{self, HourglassExecutor, Performer};
+use hgctl::api::{HourglassExecutor, Performer};
 use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret};
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{Api, ListParams, Patch, PatchParams};
+use kube::api::{Api, ListParams};
 use serde_json::json;
 
-const TIMEOUT: Duration = Duration::from_secs(60);
 const AVS: &str = "0x1234567890abcdef1234567890abcdef12345678";
 const OPERATOR: &str = "0x1111111111111111111111111111111111111111";
 const OPERATOR_KEY: &str = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";

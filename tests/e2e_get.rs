@@ -13,7 +13,6 @@ use common::cluster::{self, TestNamespace, wait_for};
 use common::run_local::install_crds;
 use hgctl::api::{HourglassExecutor, Performer};
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
 

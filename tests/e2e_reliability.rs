@@ -16,7 +16,6 @@ use common::run_local::{RunLocal, install_crds};
 use futures::StreamExt;
 use hgctl::api::{self, Performer};
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use kube::runtime::{WatchStreamExt, watcher};
