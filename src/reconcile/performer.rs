@@ -96,17 +96,16 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
     let service = ctx
         .services
         .get(&ObjectRef::new(&render::service_name(&name)).within(&ns));
-    let mut observed = Observed {
+    let observed = Observed {
         pods: pods.iter().map(|pod| PodView::from(pod.as_ref())).collect(),
-        service_hash: service.as_ref().and_then(|s| {
+        service_hash: service.as_ref().map(|s| {
             s.spec
-                .as_ref()?
-                .selector
-                .as_ref()?
-                .get(LABEL_TEMPLATE_HASH)
-                .cloned()
+                .as_ref()
+                .and_then(|spec| spec.selector.as_ref())
+                .and_then(|sel| sel.get(LABEL_TEMPLATE_HASH).cloned())
+                .unwrap_or_default()
         }),
-        desired_in_endpoints: false,
+        desired_in_endpoints: endpoints_ready(ctx, &ns, &name, &desired_pod_name),
     };
     fn input<'a>(
         p: &'a Performer,
@@ -126,7 +125,7 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
         }
     }
     let domain = ctx.render.cluster_domain.as_str();
-    let mut plan = plan::plan(input(
+    let plan = plan::plan(input(
         p,
         &desired.hash,
         &desired_pod_name,
@@ -134,18 +133,6 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
         domain,
         &now,
     ));
-    if plan.needs_endpoint_check && observed.service_hash.as_deref() == Some(desired.hash.as_str())
-    {
-        observed.desired_in_endpoints = endpoints_ready(ctx, &ns, &name, &desired_pod_name);
-        plan = plan::plan(input(
-            p,
-            &desired.hash,
-            &desired_pod_name,
-            &observed,
-            domain,
-            &now,
-        ));
-    }
 
     let pod_api: Api<Pod> = Api::namespaced(client.clone(), &ns);
     let apply = PatchParams::apply(FIELD_MANAGER).force();
