@@ -2,6 +2,7 @@
 //! watches (labelled children only, managedFields stripped), the Performer
 //! controller, per-object backoff, events and metrics.
 
+pub mod executor;
 pub mod lease;
 pub mod metrics;
 pub mod performer;
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::{StreamExt, future};
+use futures::{FutureExt, StreamExt, future};
 use k8s_openapi::api::core::v1::{Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::Api;
@@ -172,6 +173,11 @@ pub async fn run(
     });
     metrics.set_performer_store(performers.clone());
 
+    // ---- HourglassExecutor controller: its own caches, same client, recorder and metrics.
+    let shutdown = shutdown.shared();
+    let executors = executor::run(client.clone(), ns, ctx.clone(), shutdown.clone());
+    // ----
+
     let controller = Controller::for_stream(perf_stream, performers)
         .reconcile_on(pod_triggers)
         .reconcile_on(svc_triggers)
@@ -202,6 +208,7 @@ pub async fn run(
     tokio::select! {
         _ = controller => {}
         _ = wait_ready => {}
+        _ = executors => {}
     }
 }
 
