@@ -210,6 +210,7 @@ async fn check_rights(client: &Client, namespace: Option<&str>, lease_ns: &str) 
         ("watch", "", "services", ""),
         ("patch", "", "services", ""),
         ("list", "discovery.k8s.io", "endpointslices", ""),
+        ("watch", "discovery.k8s.io", "endpointslices", ""),
         ("create", "events.k8s.io", "events", ""),
         // The HourglassExecutor controller.
         ("watch", "hourglass.eigenlayer.io", "hourglassexecutors", ""),

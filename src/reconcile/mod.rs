@@ -14,15 +14,16 @@ use std::time::Duration;
 
 use futures::{FutureExt, StreamExt, future};
 use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::Api;
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::{Recorder, Reporter};
 use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
-use kube::{Client, Resource};
+use kube::{Client, Resource, ResourceExt};
 
 use crate::api::Performer;
-use crate::render::performer::{APP_PERFORMER, LABEL_APP, RenderContext};
+use crate::render::performer::{APP_PERFORMER, LABEL_APP, LABEL_PERFORMER, RenderContext};
 
 pub use metrics::Metrics;
 
@@ -56,6 +57,8 @@ pub struct Context {
     pub client: Client,
     pub pods: Store<Pod>,
     pub services: Store<Service>,
+    /// EndpointSlices of performer Services (they carry the Service's labels).
+    pub endpoint_slices: Store<EndpointSlice>,
     pub recorder: Recorder,
     pub render: RenderContext,
     pub metrics: Arc<Metrics>,
@@ -94,29 +97,50 @@ pub async fn run(
     let ns = config.namespace.as_deref();
     let children = watcher::Config::default().labels(&format!("{LABEL_APP}={APP_PERFORMER}"));
 
-    let (pods, pod_writer) = reflector::store_shared::<Pod>(1024);
-    let pod_events = pod_writer
-        .subscribe()
-        .expect("a shared store has a dispatcher");
-    let pod_watch = watcher(api::<Pod>(&client, ns), children.clone())
-        .default_backoff()
-        .modify(|p| {
-            p.metadata.managed_fields = None;
-        })
-        .reflect_shared(pod_writer)
-        .for_each(|_| future::ready(()));
+    // Full-object caches of the labelled children. Each reflector updates its store
+    // before it yields the object, so a reconcile it triggers never reads stale state.
+    let (pods, pod_writer) = reflector::store::<Pod>();
+    let pod_triggers = reflector::reflector(
+        pod_writer,
+        watcher(api::<Pod>(&client, ns), children.clone())
+            .default_backoff()
+            .modify(|p| {
+                p.metadata.managed_fields = None;
+            }),
+    )
+    .touched_objects()
+    .filter_map(|r| future::ready(r.ok().and_then(|pod| owner_performer(&pod))));
 
-    let (services, svc_writer) = reflector::store_shared::<Service>(256);
-    let svc_events = svc_writer
-        .subscribe()
-        .expect("a shared store has a dispatcher");
-    let svc_watch = watcher(api::<Service>(&client, ns), children)
-        .default_backoff()
-        .modify(|s| {
-            s.metadata.managed_fields = None;
-        })
-        .reflect_shared(svc_writer)
-        .for_each(|_| future::ready(()));
+    let (services, svc_writer) = reflector::store::<Service>();
+    let svc_triggers = reflector::reflector(
+        svc_writer,
+        watcher(api::<Service>(&client, ns), children.clone())
+            .default_backoff()
+            .modify(|s| {
+                s.metadata.managed_fields = None;
+            }),
+    )
+    .touched_objects()
+    .filter_map(|r| future::ready(r.ok().and_then(|svc| owner_performer(&svc))));
+
+    // The EndpointSlice controller copies the Service's labels onto its slices, so the
+    // same selector finds them; a slice change wakes its Performer mid-rollout.
+    let (slices, slice_writer) = reflector::store::<EndpointSlice>();
+    let slice_triggers = reflector::reflector(
+        slice_writer,
+        watcher(api::<EndpointSlice>(&client, ns), children)
+            .default_backoff()
+            .modify(|s| {
+                s.metadata.managed_fields = None;
+            }),
+    )
+    .touched_objects()
+    .filter_map(|r| {
+        future::ready(r.ok().and_then(|slice| {
+            let name = slice.labels().get(LABEL_PERFORMER)?.clone();
+            Some(ObjectRef::new(&name).within(slice.namespace().as_deref().unwrap_or_default()))
+        }))
+    });
 
     let (performers, perf_writer) = reflector::store::<Performer>();
     let perf_stream = reflector::reflector(
@@ -133,6 +157,7 @@ pub async fn run(
         client: client.clone(),
         pods: pods.clone(),
         services: services.clone(),
+        endpoint_slices: slices.clone(),
         recorder: Recorder::new(
             client.clone(),
             Reporter {
@@ -154,8 +179,9 @@ pub async fn run(
     // ----
 
     let controller = Controller::for_stream(perf_stream, performers)
-        .owns_shared_stream(pod_events)
-        .owns_shared_stream(svc_events)
+        .reconcile_on(pod_triggers)
+        .reconcile_on(svc_triggers)
+        .reconcile_on(slice_triggers)
         .graceful_shutdown_on(shutdown)
         .run(performer::reconcile, error_policy, ctx.clone())
         .for_each(|result| {
@@ -181,11 +207,20 @@ pub async fn run(
     };
     tokio::select! {
         _ = controller => {}
-        _ = pod_watch => {}
-        _ = svc_watch => {}
         _ = wait_ready => {}
         _ = executors => {}
     }
+}
+
+/// The Performer that controls a child, from its ownerReferences.
+fn owner_performer<K: Resource>(child: &K) -> Option<ObjectRef<Performer>> {
+    let owner = child
+        .meta()
+        .owner_references
+        .as_ref()?
+        .iter()
+        .find(|o| o.kind == "Performer" && o.controller == Some(true))?;
+    Some(ObjectRef::new(&owner.name).within(child.meta().namespace.as_deref().unwrap_or_default()))
 }
 
 fn key(obj: &ObjectRef<Performer>) -> String {
