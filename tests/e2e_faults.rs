@@ -62,7 +62,10 @@ async fn install_crds(client: &Client) {
 }
 
 fn minimal(name: &str) -> Value {
-    let path = format!("{}/examples/performer-minimal.yaml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/examples/performer-minimal.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let mut body: Value = serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     body["metadata"]["name"] = json!(name);
     body
@@ -235,7 +238,10 @@ impl PrivateCluster {
         assert!(rc.success(), "kill -KILL {old} failed");
         let deadline = Instant::now() + Duration::from_secs(30);
         while process_alive(old) {
-            assert!(Instant::now() < deadline, "{component} ({old}) survived SIGKILL");
+            assert!(
+                Instant::now() < deadline,
+                "{component} ({old}) survived SIGKILL"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         self.respawn(component, &argv);
@@ -535,12 +541,12 @@ async fn kwok_stopped_and_back() {
             .ok_or(format!("Ready={ready:?}"))
     })
     .await;
-    eprintln!("node {node_name} NotReady after {:.1}s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "node {node_name} NotReady after {:.1}s",
+        t.elapsed().as_secs_f64()
+    );
     wait_for(grace, "pod Ready condition False/Unknown", || async {
-        let pod = pods
-            .get(&pod.name_any())
-            .await
-            .map_err(|e| e.to_string())?;
+        let pod = pods.get(&pod.name_any()).await.map_err(|e| e.to_string())?;
         let ready = pod
             .status
             .and_then(|s| s.conditions)
@@ -622,25 +628,29 @@ async fn a_relabelled_pod_is_restored_or_replaced() {
     .unwrap();
     assert!(pods_of(&pods, "relabel").await.is_empty());
 
-    wait_for(TIMEOUT, "one labelled pod again, behind the Service", || async {
-        let mine = pods_of(&pods, "relabel").await;
-        let live: Vec<&Pod> = mine
-            .iter()
-            .filter(|p| p.metadata.deletion_timestamp.is_none())
-            .collect();
-        let addrs = ready_addresses(&slices, "performer-relabel").await;
-        let p = perfs.get("relabel").await.map_err(|e| e.to_string())?;
-        let ok = live.len() == 1
-            && mine.len() == 1
-            && live[0].labels().get("app").map(String::as_str) == Some("hourglass-performer")
-            && addrs == [live[0].name_any()]
-            && is_ready(&p);
-        ok.then_some(()).ok_or(format!(
-            "pods {:?}, endpoints {addrs:?}, ready {}",
-            mine.iter().map(|p| p.name_any()).collect::<Vec<_>>(),
-            is_ready(&p)
-        ))
-    })
+    wait_for(
+        TIMEOUT,
+        "one labelled pod again, behind the Service",
+        || async {
+            let mine = pods_of(&pods, "relabel").await;
+            let live: Vec<&Pod> = mine
+                .iter()
+                .filter(|p| p.metadata.deletion_timestamp.is_none())
+                .collect();
+            let addrs = ready_addresses(&slices, "performer-relabel").await;
+            let p = perfs.get("relabel").await.map_err(|e| e.to_string())?;
+            let ok = live.len() == 1
+                && mine.len() == 1
+                && live[0].labels().get("app").map(String::as_str) == Some("hourglass-performer")
+                && addrs == [live[0].name_any()]
+                && is_ready(&p);
+            ok.then_some(()).ok_or(format!(
+                "pods {:?}, endpoints {addrs:?}, ready {}",
+                mine.iter().map(|p| p.name_any()).collect::<Vec<_>>(),
+                is_ready(&p)
+            ))
+        },
+    )
     .await;
     let now = pods_of(&pods, "relabel").await;
     eprintln!(
@@ -650,7 +660,11 @@ async fn a_relabelled_pod_is_restored_or_replaced() {
     );
     // What hgctl does: the desired pod's name is fixed by the spec hash, so the apply lands on
     // the relabelled pod itself and puts the labels back; no second pod is made.
-    assert_eq!(now[0].uid(), uid, "the relabelled pod was replaced, not restored");
+    assert_eq!(
+        now[0].uid(),
+        uid,
+        "the relabelled pod was replaced, not restored"
+    );
     let all = pods.list(&ListParams::default()).await.unwrap();
     assert_eq!(all.items.len(), 1, "a stray pod is left over");
 }
@@ -698,7 +712,8 @@ async fn run_local_scoped_to_one_namespace_works_for_a_namespaced_user() {
     let ns = TestNamespace::create("fault-rbac").await;
     let client = ns.client();
     let sa = "run-local";
-    let sa_body: ServiceAccount = serde_json::from_value(json!({"metadata": {"name": sa}})).unwrap();
+    let sa_body: ServiceAccount =
+        serde_json::from_value(json!({"metadata": {"name": sa}})).unwrap();
     ns.api::<ServiceAccount>()
         .create(&PostParams::default(), &sa_body)
         .await

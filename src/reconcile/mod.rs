@@ -97,13 +97,18 @@ pub async fn run(
     let pod_events = pod_writer
         .subscribe()
         .expect("a shared store has a dispatcher");
+    // Children that leave the watch: see `wake_owner_of_removed`.
+    let (removed_tx, removed_rx) = futures::channel::mpsc::unbounded::<ObjectRef<Performer>>();
     let pod_watch = watcher(api::<Pod>(&client, ns), children.clone())
         .default_backoff()
         .modify(|p| {
             p.metadata.managed_fields = None;
         })
         .reflect_shared(pod_writer)
-        .for_each(|_| future::ready(()));
+        .for_each({
+            let tx = removed_tx.clone();
+            move |event| wake_owner_of_removed(&tx, event)
+        });
 
     let (services, svc_writer) = reflector::store_shared::<Service>(256);
     let svc_events = svc_writer
@@ -115,7 +120,7 @@ pub async fn run(
             s.metadata.managed_fields = None;
         })
         .reflect_shared(svc_writer)
-        .for_each(|_| future::ready(()));
+        .for_each(move |event| wake_owner_of_removed(&removed_tx, event));
 
     let (performers, perf_writer) = reflector::store::<Performer>();
     let perf_stream = reflector::reflector(
@@ -150,6 +155,7 @@ pub async fn run(
     let controller = Controller::for_stream(perf_stream, performers)
         .owns_shared_stream(pod_events)
         .owns_shared_stream(svc_events)
+        .reconcile_on(removed_rx)
         .graceful_shutdown_on(shutdown)
         .run(performer::reconcile, error_policy, ctx.clone())
         .for_each(|result| {
@@ -179,6 +185,26 @@ pub async fn run(
         _ = svc_watch => {}
         _ = wait_ready => {}
     }
+}
+
+/// Shared reflector streams wake owners of applied children only. A child that leaves the watch
+/// (deleted outright, or relabelled out of the `app` selector by someone) must wake its
+/// Performer too, or nobody would notice until the periodic resync.
+fn wake_owner_of_removed<K: Resource>(
+    tx: &futures::channel::mpsc::UnboundedSender<ObjectRef<Performer>>,
+    event: Result<watcher::Event<K>, watcher::Error>,
+) -> future::Ready<()> {
+    if let Ok(watcher::Event::Delete(child)) = event {
+        let ns = child.meta().namespace.clone().unwrap_or_default();
+        for owner in child.meta().owner_references.iter().flatten() {
+            if owner.kind == "Performer"
+                && owner.api_version.starts_with("hourglass.eigenlayer.io/")
+            {
+                let _ = tx.unbounded_send(ObjectRef::new(&owner.name).within(&ns));
+            }
+        }
+    }
+    future::ready(())
 }
 
 fn key(obj: &ObjectRef<Performer>) -> String {
@@ -216,6 +242,24 @@ pub fn backoff(attempts: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_child_leaving_the_watch_wakes_its_performer_only() {
+        let pod: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "performer-a-1", "namespace": "ns", "ownerReferences": [
+                {"apiVersion": "hourglass.eigenlayer.io/v1alpha1", "kind": "Performer",
+                 "name": "a", "uid": "u1", "controller": true},
+                {"apiVersion": "v1", "kind": "ConfigMap", "name": "x", "uid": "u2"},
+            ]},
+        }))
+        .unwrap();
+        let (tx, mut rx) = futures::channel::mpsc::unbounded();
+        let _ = wake_owner_of_removed(&tx, Ok(watcher::Event::Apply(pod.clone())));
+        let _ = wake_owner_of_removed(&tx, Ok(watcher::Event::Delete(pod)));
+        drop(tx);
+        let woken: Vec<_> = futures::executor::block_on_stream(&mut rx).collect();
+        assert_eq!(woken, vec![ObjectRef::<Performer>::new("a").within("ns")]);
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {
