@@ -247,6 +247,8 @@ impl PrivateCluster {
         self.respawn(component, &argv);
     }
 
+    /// The child is deliberately not waited for: it outlives the test until down.sh stops it.
+    #[allow(clippy::zombie_processes)]
     fn respawn(&self, component: &str, argv: &[String]) {
         let log = std::fs::OpenOptions::new()
             .append(true)

@@ -254,8 +254,11 @@ mod tests {
         }))
         .unwrap();
         let (tx, mut rx) = futures::channel::mpsc::unbounded();
-        let _ = wake_owner_of_removed(&tx, Ok(watcher::Event::Apply(pod.clone())));
-        let _ = wake_owner_of_removed(&tx, Ok(watcher::Event::Delete(pod)));
+        futures::executor::block_on(wake_owner_of_removed(
+            &tx,
+            Ok(watcher::Event::Apply(pod.clone())),
+        ));
+        futures::executor::block_on(wake_owner_of_removed(&tx, Ok(watcher::Event::Delete(pod))));
         drop(tx);
         let woken: Vec<_> = futures::executor::block_on_stream(&mut rx).collect();
         assert_eq!(woken, vec![ObjectRef::<Performer>::new("a").within("ns")]);
