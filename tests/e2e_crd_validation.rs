@@ -5,48 +5,14 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::cluster::{self, TestNamespace, wait_for};
+use common::cluster::TestNamespace;
+use common::run_local::install_crds;
 use hgctl::api;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, DynamicObject, Patch, PatchParams, PostParams};
 use kube::core::{ApiResource, GroupVersionKind};
 use serde_json::{Value, json};
 
 const AVS: &str = "0x1234567890abcdef1234567890abcdef12345678";
-
-async fn install_crds() {
-    let crds: Api<CustomResourceDefinition> = Api::all(cluster::client().await);
-    for crd in api::crds() {
-        let name = crd.metadata.name.clone().unwrap();
-        let mut body = serde_json::to_value(&crd).unwrap();
-        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
-        body["kind"] = json!("CustomResourceDefinition");
-        crds.patch(
-            &name,
-            &PatchParams::apply("hgctl-test").force(),
-            &Patch::Apply(&body),
-        )
-        .await
-        .unwrap();
-        wait_for(
-            Duration::from_secs(60),
-            format!("{name} Established"),
-            || async {
-                let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
-                let ok = crd
-                    .status
-                    .and_then(|s| s.conditions)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|c| c.type_ == "Established" && c.status == "True");
-                ok.then_some(()).ok_or("not yet".to_string())
-            },
-        )
-        .await;
-    }
-}
 
 fn performer(name: &str, spec: Value) -> Value {
     json!({"apiVersion": "hourglass.eigenlayer.io/v1alpha1", "kind": "Performer", "metadata": {"name": name}, "spec": spec})

@@ -6,16 +6,14 @@ mod common;
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
 
-use common::cluster::{self, TestNamespace, wait_for};
-use hgctl::api::{self, HourglassExecutor, Performer};
+use common::cluster::{self, TestNamespace};
+use common::run_local::install_crds;
+use hgctl::api::{HourglassExecutor, Performer};
 use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret};
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{Api, ListParams, Patch, PatchParams};
+use kube::api::{Api, ListParams};
 use serde_json::json;
 
-const TIMEOUT: Duration = Duration::from_secs(60);
 const AVS: &str = "0x1234567890abcdef1234567890abcdef12345678";
 const OPERATOR: &str = "0x1111111111111111111111111111111111111111";
 const OPERATOR_KEY: &str = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
@@ -51,34 +49,6 @@ impl Drop for RunLocal {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-async fn install_crds() {
-    let crds: Api<CustomResourceDefinition> = Api::all(cluster::client().await);
-    for crd in api::crds() {
-        let name = crd.metadata.name.clone().unwrap();
-        let mut body = serde_json::to_value(&crd).unwrap();
-        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
-        body["kind"] = json!("CustomResourceDefinition");
-        crds.patch(
-            &name,
-            &PatchParams::apply("hgctl-test").force(),
-            &Patch::Apply(&body),
-        )
-        .await
-        .unwrap();
-        wait_for(TIMEOUT, format!("CRD {name} Established"), || async {
-            let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
-            let ok = crd
-                .status
-                .and_then(|s| s.conditions)
-                .unwrap_or_default()
-                .iter()
-                .any(|c| c.type_ == "Established" && c.status == "True");
-            ok.then_some(()).ok_or("not yet".to_string())
-        })
-        .await;
     }
 }
 

@@ -10,42 +10,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::cluster::{self, TestNamespace, wait_for};
-use hgctl::api::{self, HourglassExecutor, Performer};
+use common::run_local::install_crds;
+use hgctl::api::{HourglassExecutor, Performer};
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Applies both CRDs server-side (idempotent) and waits until they are Established.
-async fn install_crds() {
-    let crds: Api<CustomResourceDefinition> = Api::all(cluster::client().await);
-    for crd in api::crds() {
-        let name = crd.metadata.name.clone().unwrap();
-        let mut body = serde_json::to_value(&crd).unwrap();
-        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
-        body["kind"] = json!("CustomResourceDefinition");
-        crds.patch(
-            &name,
-            &PatchParams::apply("hgctl-test").force(),
-            &Patch::Apply(&body),
-        )
-        .await
-        .unwrap();
-        wait_for(TIMEOUT, format!("CRD {name} Established"), || async {
-            let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
-            let ok = crd
-                .status
-                .and_then(|s| s.conditions)
-                .unwrap_or_default()
-                .iter()
-                .any(|c| c.type_ == "Established" && c.status == "True");
-            ok.then_some(()).ok_or("not yet".to_string())
-        })
-        .await;
-    }
-}
 
 fn hgctl(ns: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hgctl"))

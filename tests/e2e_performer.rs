@@ -9,11 +9,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::cluster::{self, TestNamespace, wait_for};
-use common::run_local::RunLocal;
+use common::run_local::{RunLocal, install_crds};
 use hgctl::api::{self, Performer};
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::ResourceExt;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
 use serde_json::json;
@@ -21,35 +20,6 @@ use serde_json::json;
 const TIMEOUT: Duration = Duration::from_secs(60);
 /// The garbage collector may need a discovery resync (~30 s) for a fresh CRD.
 const GC_TIMEOUT: Duration = Duration::from_secs(120);
-
-async fn install_crds() {
-    let client = cluster::client().await;
-    let crds: Api<CustomResourceDefinition> = Api::all(client);
-    for crd in api::crds() {
-        let name = crd.metadata.name.clone().unwrap();
-        let mut body = serde_json::to_value(&crd).unwrap();
-        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
-        body["kind"] = json!("CustomResourceDefinition");
-        crds.patch(
-            &name,
-            &PatchParams::apply("hgctl-test").force(),
-            &Patch::Apply(&body),
-        )
-        .await
-        .unwrap();
-        wait_for(TIMEOUT, format!("CRD {name} Established"), || async {
-            let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
-            let established = crd
-                .status
-                .and_then(|s| s.conditions)
-                .unwrap_or_default()
-                .iter()
-                .any(|c| c.type_ == "Established" && c.status == "True");
-            established.then_some(()).ok_or("not yet".to_string())
-        })
-        .await;
-    }
-}
 
 async fn setup(prefix: &str) -> (TestNamespace, RunLocal) {
     install_crds().await;

@@ -12,11 +12,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::cluster::{self, TestNamespace, wait_for};
-use common::run_local::RunLocal;
+use common::run_local::{RunLocal, install_crds};
 use futures::StreamExt;
 use hgctl::api::{self, Performer};
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use kube::runtime::{WatchStreamExt, watcher};
@@ -25,34 +24,6 @@ use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
-
-async fn install_crds() {
-    let crds: Api<CustomResourceDefinition> = Api::all(cluster::client().await);
-    for crd in api::crds() {
-        let name = crd.metadata.name.clone().unwrap();
-        let mut body = serde_json::to_value(&crd).unwrap();
-        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
-        body["kind"] = json!("CustomResourceDefinition");
-        crds.patch(
-            &name,
-            &PatchParams::apply("hgctl-test").force(),
-            &Patch::Apply(&body),
-        )
-        .await
-        .unwrap();
-        wait_for(TIMEOUT, format!("{name} Established"), || async {
-            let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
-            let ok = crd
-                .status
-                .and_then(|s| s.conditions)
-                .unwrap_or_default()
-                .iter()
-                .any(|c| c.type_ == "Established" && c.status == "True");
-            ok.then_some(()).ok_or("not yet".to_string())
-        })
-        .await;
-    }
-}
 
 fn example(file: &str) -> Value {
     let path = format!("{}/examples/{file}", env!("CARGO_MANIFEST_DIR"));

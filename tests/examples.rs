@@ -63,3 +63,54 @@ fn the_seed_examples_keep_their_seed_values() {
     assert_eq!(hw.tee_type.as_deref(), Some("sgx"));
     assert_eq!(seed.spec.config.unwrap().grpc_port, Some(9090));
 }
+
+/// The executor's CEL rules reject what the real binary cannot run, and each
+/// rejection names the rule's message.
+#[test]
+fn executor_rules_reject_what_the_binary_cannot_use() {
+    let crd = &api::crds()[1];
+    let with = |config: serde_json::Value| {
+        let obj = serde_json::json!({
+            "apiVersion": "hourglass.eigenlayer.io/v1alpha1",
+            "kind": "HourglassExecutor",
+            "metadata": {"name": "e1"},
+            "spec": {"image": "ponos/executor:v1", "config": config},
+        });
+        hgctl::schema::validate_object(crd, &obj)
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let chain = |name: &str, id: i64| serde_json::json!({"name": name, "rpc": "https://rpc", "chainId": id});
+    assert_eq!(
+        with(serde_json::json!({"chains": [chain("a", 1), chain("b", 8453)]})),
+        ""
+    );
+    assert!(
+        with(serde_json::json!({"chains": [chain("a", 1), chain("b", 11155111)]}))
+            .contains("set l1Chain")
+    );
+    assert_eq!(
+        with(serde_json::json!({"chains": [chain("a", 1), chain("b", 11155111)], "l1Chain": "b"})),
+        ""
+    );
+    assert!(
+        with(serde_json::json!({"grpcPort": 9000, "managementGrpcPort": 9000}))
+            .contains("must differ")
+    );
+    assert!(with(serde_json::json!({"operatorAddress": "0x12"})).contains("operatorAddress"));
+    let avs = |image: &str| serde_json::json!({"avsAddress": "0xCE2Ac75bE2E0951F1F7B288c7a6A9BfB6c331DC4", "image": image});
+    assert_eq!(
+        with(serde_json::json!({"avsPerformers": [avs("reg:5000/a/b:v1")]})),
+        ""
+    );
+    assert!(
+        with(serde_json::json!({"avsPerformers": [avs("reg:5000/a/b")]}))
+            .contains("repository:tag")
+    );
+    assert!(
+        with(serde_json::json!({"avsPerformers": [avs("a/b:v1"), avs("a/c:v2")]}))
+            .contains("only once")
+    );
+}

@@ -16,6 +16,9 @@ pub const DEGRADED: &str = "Degraded";
 pub const CONFIG_COMPLETE: &str = "ConfigComplete";
 /// HourglassExecutor: keys come from a Secret, not inline in the spec.
 pub const KEYS_SECURE: &str = "KeysSecure";
+/// HourglassExecutor: more than one replica runs one operator identity (a warning
+/// when True: the executor has no leader election and would deploy duplicate performers).
+pub const DUPLICATE_OPERATOR: &str = "DuplicateOperator";
 
 /// Reasons, in the API's CamelCase.
 pub mod reason {
@@ -37,6 +40,12 @@ pub mod reason {
     pub const MISSING_FIELDS: &str = "MissingFields";
     pub const INLINE_KEYS: &str = "InlineKeys";
     pub const SECRET_REF: &str = "SecretRef";
+    pub const NO_SECRET: &str = "NoSecret";
+    pub const NO_LEADER_ELECTION: &str = "NoLeaderElection";
+    pub const SINGLE_REPLICA: &str = "SingleReplica";
+    pub const REPLICAS_READY: &str = "ReplicasReady";
+    pub const REPLICAS_NOT_READY: &str = "ReplicasNotReady";
+    pub const SCALED_TO_ZERO: &str = "ScaledToZero";
 }
 
 /// Finds a condition by type.

@@ -73,6 +73,9 @@ fn default_replicas() -> Option<i32> {
 #[serde(rename_all = "camelCase")]
 #[x_kube(
     validation = Rule::new("!has(self.l1Chain) || (has(self.chains) && self.chains.exists(c, c.name == self.l1Chain))").message("l1Chain must name one of the chains"),
+    validation = Rule::new("has(self.l1Chain) || !has(self.chains) || self.chains.filter(c, c.chainId in [1, 11155111, 17000, 560048, 31337]).size() <= 1").message("more than one chain has a known L1 chain id; set l1Chain to the one the executor should use (it reads exactly one L1 chain)"),
+    validation = Rule::new("!has(self.grpcPort) || !has(self.managementGrpcPort) || self.grpcPort != self.managementGrpcPort").message("grpcPort and managementGrpcPort must differ: the executor runs two gRPC servers"),
+    validation = Rule::new("!has(self.avsPerformers) || self.avsPerformers.all(a, self.avsPerformers.exists_one(b, b.avsAddress.lowerAscii() == a.avsAddress.lowerAscii()))").message("each avsAddress may appear in avsPerformers only once"),
 )]
 pub struct ExecutorConfig {
     /// Seed field; the real executor has no such setting (the aggregator dials the executor).
@@ -266,14 +269,17 @@ pub struct AvsPerformer {
     #[x_kube(validation = Rule::new("self.matches('^0x[0-9a-fA-F]{40}$')").message("avsAddress must be 0x followed by 40 hexadecimal digits"))]
     #[schemars(length(max = 42))]
     pub avs_address: String,
-    /// Image reference `repository[:tag]` of the performer.
-    #[x_kube(validation = Rule::new("self.size() > 0 && !self.contains(' ')").message("image must be a non-empty image reference without spaces"))]
+    /// Image reference `repository:tag` of the performer (the executor needs both parts).
+    #[x_kube(validation = Rule::new("self.matches('^[^ @]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$') && !self.substring(self.lastIndexOf(':')).contains('/')").message("image must be repository:tag (the executor reads the repository and the tag separately; digests are not supported)"))]
     #[schemars(length(max = 512))]
     pub image: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 128))]
     pub envs: Option<Vec<AvsEnv>>,
+    /// ServiceAccount of the performer pods the executor creates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(validation = Rule::new("self.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')").message("serviceAccountName must be a valid ServiceAccount name"))]
+    #[schemars(length(max = 253))]
     pub service_account_name: Option<String>,
 }
 
@@ -284,6 +290,8 @@ pub struct AvsPerformer {
     validation = Rule::new("has(self.value) != has(self.valueFrom)").message("an env entry needs exactly one of value or valueFrom"),
 )]
 pub struct AvsEnv {
+    #[x_kube(validation = Rule::new("self.matches('^[A-Za-z_][A-Za-z0-9_]*$')").message("env name must be a C identifier (letters, digits, _)"))]
+    #[schemars(length(min = 1, max = 256))]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,

@@ -212,7 +212,38 @@ async fn check_rights(client: &Client, namespace: Option<&str>, lease_ns: &str) 
         ("watch", "", "services", ""),
         ("patch", "", "services", ""),
         ("list", "discovery.k8s.io", "endpointslices", ""),
+        ("watch", "discovery.k8s.io", "endpointslices", ""),
         ("create", "events.k8s.io", "events", ""),
+        // The HourglassExecutor controller.
+        ("watch", "hourglass.eigenlayer.io", "hourglassexecutors", ""),
+        (
+            "patch",
+            "hourglass.eigenlayer.io",
+            "hourglassexecutors",
+            "status",
+        ),
+        ("get", "", "secrets", ""),
+        ("patch", "", "secrets", ""),
+        ("watch", "", "configmaps", ""),
+        ("patch", "", "configmaps", ""),
+        ("watch", "apps", "deployments", ""),
+        ("patch", "apps", "deployments", ""),
+        ("delete", "apps", "deployments", ""),
+        ("watch", "apps", "statefulsets", ""),
+        ("patch", "apps", "statefulsets", ""),
+        ("delete", "apps", "statefulsets", ""),
+        ("get", "", "serviceaccounts", ""),
+        ("patch", "", "serviceaccounts", ""),
+        ("get", "rbac.authorization.k8s.io", "roles", ""),
+        ("patch", "rbac.authorization.k8s.io", "roles", ""),
+        ("get", "rbac.authorization.k8s.io", "rolebindings", ""),
+        ("patch", "rbac.authorization.k8s.io", "rolebindings", ""),
+        // The executor's Role grants these; RBAC forbids granting rights one lacks.
+        ("create", "hourglass.eigenlayer.io", "performers", ""),
+        ("delete", "hourglass.eigenlayer.io", "performers", ""),
+        ("update", "hourglass.eigenlayer.io", "performers", ""),
+        ("get", "hourglass.eigenlayer.io", "performers", "status"),
+        ("get", "", "namespaces", ""),
     ];
     let api: Api<SelfSubjectAccessReview> = Api::all(client.clone());
     let mut missing = Vec::new();

@@ -16,8 +16,6 @@ use crate::validate::SERVICE_PREFIX;
 
 /// Shown instead of an inline key.
 pub const REDACTED_INLINE_KEY: &str = "<redacted: inline key, move it to a Secret>";
-/// Chain ids of L1s the executor knows (mainnet, sepolia, holesky, hoodi, anvil).
-const L1_CHAIN_IDS: &[i64] = &[1, 11_155_111, 17_000, 560_048, 31_337];
 /// At most this many events, newest last.
 const MAX_EVENTS: usize = 20;
 
@@ -476,10 +474,7 @@ fn avs_env(env: &AvsEnv) -> String {
 
 /// The chain the executor reads as its L1: `l1Chain`, else the first with a known L1 id.
 pub fn l1_chain<'a>(chains: &'a [Chain], l1: Option<&str>) -> Option<&'a Chain> {
-    match l1 {
-        Some(name) => chains.iter().find(|c| c.name == name),
-        None => chains.iter().find(|c| L1_CHAIN_IDS.contains(&c.chain_id)),
-    }
+    crate::render::executor::l1_chain(chains, l1)
 }
 
 /// `hgctl executor describe`.

@@ -2,6 +2,7 @@
 //! watches (labelled children only, managedFields stripped), the Performer
 //! controller, per-object backoff, events and metrics.
 
+pub mod executor;
 pub mod lease;
 pub mod metrics;
 pub mod performer;
@@ -11,17 +12,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::{StreamExt, future};
+use futures::{FutureExt, StreamExt, future};
 use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::Api;
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::{Recorder, Reporter};
 use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
-use kube::{Client, Resource};
+use kube::{Client, Resource, ResourceExt};
 
 use crate::api::Performer;
-use crate::render::performer::{APP_PERFORMER, LABEL_APP, RenderContext};
+use crate::render::performer::{APP_PERFORMER, LABEL_APP, LABEL_PERFORMER, RenderContext};
 
 pub use metrics::Metrics;
 
@@ -55,6 +57,8 @@ pub struct Context {
     pub client: Client,
     pub pods: Store<Pod>,
     pub services: Store<Service>,
+    /// EndpointSlices of performer Services (they carry the Service's labels).
+    pub endpoint_slices: Store<EndpointSlice>,
     pub recorder: Recorder,
     pub render: RenderContext,
     pub metrics: Arc<Metrics>,
@@ -93,34 +97,50 @@ pub async fn run(
     let ns = config.namespace.as_deref();
     let children = watcher::Config::default().labels(&format!("{LABEL_APP}={APP_PERFORMER}"));
 
-    let (pods, pod_writer) = reflector::store_shared::<Pod>(1024);
-    let pod_events = pod_writer
-        .subscribe()
-        .expect("a shared store has a dispatcher");
-    // Children that leave the watch: see `wake_owner_of_removed`.
-    let (removed_tx, removed_rx) = futures::channel::mpsc::unbounded::<ObjectRef<Performer>>();
-    let pod_watch = watcher(api::<Pod>(&client, ns), children.clone())
-        .default_backoff()
-        .modify(|p| {
-            p.metadata.managed_fields = None;
-        })
-        .reflect_shared(pod_writer)
-        .for_each({
-            let tx = removed_tx.clone();
-            move |event| wake_owner_of_removed(&tx, event)
-        });
+    // Full-object caches of the labelled children. Each reflector updates its store
+    // before it yields the object, so a reconcile it triggers never reads stale state.
+    let (pods, pod_writer) = reflector::store::<Pod>();
+    let pod_triggers = reflector::reflector(
+        pod_writer,
+        watcher(api::<Pod>(&client, ns), children.clone())
+            .default_backoff()
+            .modify(|p| {
+                p.metadata.managed_fields = None;
+            }),
+    )
+    .touched_objects()
+    .filter_map(|r| future::ready(r.ok().and_then(|pod| owner_performer(&pod))));
 
-    let (services, svc_writer) = reflector::store_shared::<Service>(256);
-    let svc_events = svc_writer
-        .subscribe()
-        .expect("a shared store has a dispatcher");
-    let svc_watch = watcher(api::<Service>(&client, ns), children)
-        .default_backoff()
-        .modify(|s| {
-            s.metadata.managed_fields = None;
-        })
-        .reflect_shared(svc_writer)
-        .for_each(move |event| wake_owner_of_removed(&removed_tx, event));
+    let (services, svc_writer) = reflector::store::<Service>();
+    let svc_triggers = reflector::reflector(
+        svc_writer,
+        watcher(api::<Service>(&client, ns), children.clone())
+            .default_backoff()
+            .modify(|s| {
+                s.metadata.managed_fields = None;
+            }),
+    )
+    .touched_objects()
+    .filter_map(|r| future::ready(r.ok().and_then(|svc| owner_performer(&svc))));
+
+    // The EndpointSlice controller copies the Service's labels onto its slices, so the
+    // same selector finds them; a slice change wakes its Performer mid-rollout.
+    let (slices, slice_writer) = reflector::store::<EndpointSlice>();
+    let slice_triggers = reflector::reflector(
+        slice_writer,
+        watcher(api::<EndpointSlice>(&client, ns), children)
+            .default_backoff()
+            .modify(|s| {
+                s.metadata.managed_fields = None;
+            }),
+    )
+    .touched_objects()
+    .filter_map(|r| {
+        future::ready(r.ok().and_then(|slice| {
+            let name = slice.labels().get(LABEL_PERFORMER)?.clone();
+            Some(ObjectRef::new(&name).within(slice.namespace().as_deref().unwrap_or_default()))
+        }))
+    });
 
     let (performers, perf_writer) = reflector::store::<Performer>();
     let perf_stream = reflector::reflector(
@@ -137,6 +157,7 @@ pub async fn run(
         client: client.clone(),
         pods: pods.clone(),
         services: services.clone(),
+        endpoint_slices: slices.clone(),
         recorder: Recorder::new(
             client.clone(),
             Reporter {
@@ -152,10 +173,15 @@ pub async fn run(
     });
     metrics.set_performer_store(performers.clone());
 
+    // ---- HourglassExecutor controller: its own caches, same client, recorder and metrics.
+    let shutdown = shutdown.shared();
+    let executors = executor::run(client.clone(), ns, ctx.clone(), shutdown.clone());
+    // ----
+
     let controller = Controller::for_stream(perf_stream, performers)
-        .owns_shared_stream(pod_events)
-        .owns_shared_stream(svc_events)
-        .reconcile_on(removed_rx)
+        .reconcile_on(pod_triggers)
+        .reconcile_on(svc_triggers)
+        .reconcile_on(slice_triggers)
         .graceful_shutdown_on(shutdown)
         .run(performer::reconcile, error_policy, ctx.clone())
         .for_each(|result| {
@@ -181,30 +207,20 @@ pub async fn run(
     };
     tokio::select! {
         _ = controller => {}
-        _ = pod_watch => {}
-        _ = svc_watch => {}
         _ = wait_ready => {}
+        _ = executors => {}
     }
 }
 
-/// Shared reflector streams wake owners of applied children only. A child that leaves the watch
-/// (deleted outright, or relabelled out of the `app` selector by someone) must wake its
-/// Performer too, or nobody would notice until the periodic resync.
-fn wake_owner_of_removed<K: Resource>(
-    tx: &futures::channel::mpsc::UnboundedSender<ObjectRef<Performer>>,
-    event: Result<watcher::Event<K>, watcher::Error>,
-) -> future::Ready<()> {
-    if let Ok(watcher::Event::Delete(child)) = event {
-        let ns = child.meta().namespace.clone().unwrap_or_default();
-        for owner in child.meta().owner_references.iter().flatten() {
-            if owner.kind == "Performer"
-                && owner.api_version.starts_with("hourglass.eigenlayer.io/")
-            {
-                let _ = tx.unbounded_send(ObjectRef::new(&owner.name).within(&ns));
-            }
-        }
-    }
-    future::ready(())
+/// The Performer that controls a child, from its ownerReferences.
+fn owner_performer<K: Resource>(child: &K) -> Option<ObjectRef<Performer>> {
+    let owner = child
+        .meta()
+        .owner_references
+        .as_ref()?
+        .iter()
+        .find(|o| o.kind == "Performer" && o.controller == Some(true))?;
+    Some(ObjectRef::new(&owner.name).within(child.meta().namespace.as_deref().unwrap_or_default()))
 }
 
 fn key(obj: &ObjectRef<Performer>) -> String {
@@ -242,27 +258,6 @@ pub fn backoff(attempts: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_child_leaving_the_watch_wakes_its_performer_only() {
-        let pod: Pod = serde_json::from_value(serde_json::json!({
-            "metadata": {"name": "performer-a-1", "namespace": "ns", "ownerReferences": [
-                {"apiVersion": "hourglass.eigenlayer.io/v1alpha1", "kind": "Performer",
-                 "name": "a", "uid": "u1", "controller": true},
-                {"apiVersion": "v1", "kind": "ConfigMap", "name": "x", "uid": "u2"},
-            ]},
-        }))
-        .unwrap();
-        let (tx, mut rx) = futures::channel::mpsc::unbounded();
-        futures::executor::block_on(wake_owner_of_removed(
-            &tx,
-            Ok(watcher::Event::Apply(pod.clone())),
-        ));
-        futures::executor::block_on(wake_owner_of_removed(&tx, Ok(watcher::Event::Delete(pod))));
-        drop(tx);
-        let woken: Vec<_> = futures::executor::block_on_stream(&mut rx).collect();
-        assert_eq!(woken, vec![ObjectRef::<Performer>::new("a").within("ns")]);
-    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

@@ -5,10 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::{Pod, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
+use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType};
 use kube::runtime::reflector::ObjectRef;
@@ -24,8 +23,8 @@ use crate::render::performer::{self as render, LABEL_PERFORMER, LABEL_TEMPLATE_H
 
 /// How often a settled Performer is looked at again without any event.
 const RESYNC: Duration = Duration::from_secs(600);
-/// How soon to look again while waiting for an EndpointSlice mid-rollout.
-const ENDPOINT_POLL: Duration = Duration::from_millis(500);
+/// A safety net while waiting mid-rollout; EndpointSlice and pod events normally come first.
+const ENDPOINT_POLL: Duration = Duration::from_secs(5);
 
 /// One pass over one Performer.
 pub async fn reconcile(p: Arc<Performer>, ctx: Arc<Context>) -> Result<Action, ReconcileError> {
@@ -97,17 +96,16 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
     let service = ctx
         .services
         .get(&ObjectRef::new(&render::service_name(&name)).within(&ns));
-    let mut observed = Observed {
+    let observed = Observed {
         pods: pods.iter().map(|pod| PodView::from(pod.as_ref())).collect(),
-        service_hash: service.as_ref().and_then(|s| {
+        service_hash: service.as_ref().map(|s| {
             s.spec
-                .as_ref()?
-                .selector
-                .as_ref()?
-                .get(LABEL_TEMPLATE_HASH)
-                .cloned()
+                .as_ref()
+                .and_then(|spec| spec.selector.as_ref())
+                .and_then(|sel| sel.get(LABEL_TEMPLATE_HASH).cloned())
+                .unwrap_or_default()
         }),
-        desired_in_endpoints: false,
+        desired_in_endpoints: endpoints_ready(ctx, &ns, &name, &desired_pod_name),
     };
     fn input<'a>(
         p: &'a Performer,
@@ -127,7 +125,7 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
         }
     }
     let domain = ctx.render.cluster_domain.as_str();
-    let mut plan = plan::plan(input(
+    let plan = plan::plan(input(
         p,
         &desired.hash,
         &desired_pod_name,
@@ -135,18 +133,6 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
         domain,
         &now,
     ));
-    if plan.needs_endpoint_check && observed.service_hash.as_deref() == Some(desired.hash.as_str())
-    {
-        observed.desired_in_endpoints = endpoints_ready(ctx, &ns, &name, &desired_pod_name).await?;
-        plan = plan::plan(input(
-            p,
-            &desired.hash,
-            &desired_pod_name,
-            &observed,
-            domain,
-            &now,
-        ));
-    }
 
     let pod_api: Api<Pod> = Api::namespaced(client.clone(), &ns);
     let apply = PatchParams::apply(FIELD_MANAGER).force();
@@ -219,34 +205,21 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
     Ok(Action::requeue(RESYNC))
 }
 
-/// True when an EndpointSlice of the Service lists the pod as ready.
-async fn endpoints_ready(
-    ctx: &Context,
-    ns: &str,
-    name: &str,
-    pod_name: &str,
-) -> Result<bool, ReconcileError> {
-    let slices: Api<EndpointSlice> = Api::namespaced(ctx.client.clone(), ns);
-    let list = slices
-        .list(&ListParams::default().labels(&format!(
-            "kubernetes.io/service-name={}",
-            render::service_name(name)
-        )))
-        .await
-        .map_err(|e| {
-            ReconcileError::kube(
-                format!("listing endpointslices of {ns}/performer-{name}"),
-                e,
-            )
-        })?;
-    Ok(list
-        .items
+/// True when a cached EndpointSlice of the Service lists the pod as ready.
+fn endpoints_ready(ctx: &Context, ns: &str, name: &str, pod_name: &str) -> bool {
+    let service = render::service_name(name);
+    ctx.endpoint_slices
+        .state()
         .iter()
+        .filter(|s| {
+            s.metadata.namespace.as_deref() == Some(ns)
+                && s.labels().get("kubernetes.io/service-name") == Some(&service)
+        })
         .flat_map(|s| s.endpoints.iter().flatten())
         .any(|e| {
             e.target_ref.as_ref().and_then(|t| t.name.as_deref()) == Some(pod_name)
                 && e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false)
-        }))
+        })
 }
 
 /// The fields hgctl owns on the Service are as rendered.

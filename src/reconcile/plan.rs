@@ -87,7 +87,7 @@ impl From<&Pod> for PodView {
 #[derive(Debug, Clone, Default)]
 pub struct Observed {
     pub pods: Vec<PodView>,
-    /// The template hash the existing Service selects, if the Service exists.
+    /// The template hash the existing Service selects ([`WIDE`] for none), if it exists.
     pub service_hash: Option<String>,
     /// The Service's EndpointSlices list the desired pod as ready (checked only mid-rollout).
     pub desired_in_endpoints: bool,
@@ -101,6 +101,9 @@ pub struct PlannedEvent {
     pub note: String,
 }
 
+/// `serving_hash` of a Service that selects every pod of its Performer (mid-handover).
+pub const WIDE: &str = "";
+
 /// What to do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -108,7 +111,7 @@ pub struct Plan {
     pub create_pod: bool,
     /// Pods to delete (superseded or ended).
     pub delete_pods: Vec<String>,
-    /// Template hash the Service must select.
+    /// Template hash the Service must select ([`WIDE`]: every pod of the Performer).
     pub serving_hash: String,
     /// Old pods are kept until the EndpointSlice shows the new pod: look again soon.
     pub needs_endpoint_check: bool,
@@ -166,22 +169,28 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
         .max_by(|a, b| a.created.cmp(&b.created))
         .copied();
     let desired_ready = desired_ok.is_some_and(|d| d.ready);
-    let serving_hash = if desired_ready {
+    let others: Vec<&PodView> = live
+        .iter()
+        .filter(|v| v.name != desired_pod_name && !v.ended)
+        .copied()
+        .collect();
+    // The handover never leaves the Service without a ready endpoint, even when the
+    // EndpointSlice controller sees the new pod's readiness later than hgctl does:
+    // old serves -> both serve (selector without the hash) until the EndpointSlice
+    // lists the new pod ready -> new serves -> old pods are deleted.
+    let handover = desired_ready && !others.is_empty();
+    let serving_hash = if handover && !observed.desired_in_endpoints {
+        WIDE.to_string()
+    } else if desired_ready {
         desired_hash.to_string()
     } else if let Some(old) = old_ready.and_then(|o| o.hash.clone()) {
         old
     } else {
         desired_hash.to_string()
     };
-
-    let others: Vec<&PodView> = live
-        .iter()
-        .filter(|v| v.name != desired_pod_name && !v.ended)
-        .copied()
-        .collect();
     let switched = observed.service_hash.as_deref() == Some(desired_hash);
     let mut needs_endpoint_check = false;
-    if desired_ready && !others.is_empty() {
+    if handover {
         if switched && observed.desired_in_endpoints {
             delete_pods.extend(others.iter().map(|v| v.name.clone()));
         } else {
@@ -199,11 +208,19 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
     }
 
     // ---- status
-    let serving_pod = live
-        .iter()
-        .find(|v| v.hash.as_deref() == Some(serving_hash.as_str()) && v.ready);
-    let ready =
-        serving_pod.is_some() && observed.service_hash.as_deref() == Some(serving_hash.as_str());
+    let serving_pod = live.iter().find(|v| {
+        v.ready
+            && (v.hash.as_deref() == Some(serving_hash.as_str())
+                || (serving_hash == WIDE && v.name == desired_pod_name))
+    });
+    // Ready: the Service as it is now routes to a Ready pod.
+    let ready = match observed.service_hash.as_deref() {
+        None => false,
+        Some(WIDE) => live.iter().any(|v| v.ready),
+        Some(hash) => live
+            .iter()
+            .any(|v| v.ready && v.hash.as_deref() == Some(hash)),
+    };
     let rolling = serving_hash != desired_hash || !others.is_empty();
     let blocked: Option<(String, String)> =
         desired_ok.and_then(|d| d.unschedulable.clone().or_else(|| d.waiting.clone()));
@@ -365,7 +382,13 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
         conditions: Some(new_conditions.clone()),
     };
 
-    let events = transition_events(old_conditions, &new_conditions, old_status.phase, phase);
+    let events = transition_events(
+        old_conditions,
+        &new_conditions,
+        old_status.phase,
+        phase,
+        old_ready.is_some(),
+    );
     Plan {
         create_pod,
         delete_pods,
@@ -382,6 +405,7 @@ fn transition_events(
     new: &[Condition],
     old_phase: Option<PerformerPhase>,
     phase: PerformerPhase,
+    upgrading: bool,
 ) -> Vec<PlannedEvent> {
     let mut events = Vec::new();
     for c in new {
@@ -400,8 +424,11 @@ fn transition_events(
             (conditions::SCHEDULED, false) if c.reason == reason::UNSCHEDULABLE => {
                 (true, reason::UNSCHEDULABLE.to_string())
             }
-            (conditions::SCHEDULED, true) if flipped => (false, "Scheduled".to_string()),
-            (conditions::PROGRESSING, true) if flipped => (false, reason::ROLLING_OUT.to_string()),
+            // The scheduler records its own Scheduled event on the pod; a first rollout
+            // is announced by Ready. Only upgrades get a RollingOut event.
+            (conditions::PROGRESSING, true) if flipped && upgrading => {
+                (false, reason::ROLLING_OUT.to_string())
+            }
             (conditions::PROGRESSING, false) if c.reason == reason::UPGRADE_BLOCKED => {
                 (true, reason::UPGRADE_BLOCKED.to_string())
             }
@@ -517,17 +544,25 @@ mod tests {
         assert_eq!(step1.status.phase, Some(PerformerPhase::Upgrading));
         assert!(step1.status.ready, "the old pod still serves");
 
-        // New pod ready: switch the Service, keep the old pod until the slice shows the new one.
+        // New pod ready: both serve until the EndpointSlice lists the new one.
         observed.pods[1].ready = true;
         let step2 = run(&p, observed.clone());
-        assert_eq!(step2.serving_hash, "new");
+        assert_eq!(step2.serving_hash, WIDE);
         assert!(step2.delete_pods.is_empty());
         assert!(step2.needs_endpoint_check);
+        assert!(step2.status.ready);
 
-        observed.service_hash = Some("new".into());
+        // The slice lists the new pod: the Service narrows to it; the old pod stays for now.
+        observed.service_hash = Some(WIDE.into());
         observed.desired_in_endpoints = true;
-        let step3 = run(&p, observed);
-        assert_eq!(step3.delete_pods, vec!["performer-p1-old".to_string()]);
+        let step3 = run(&p, observed.clone());
+        assert_eq!(step3.serving_hash, "new");
+        assert!(step3.delete_pods.is_empty());
+
+        // Narrowed and listed: the old pod goes.
+        observed.service_hash = Some("new".into());
+        let step4 = run(&p, observed);
+        assert_eq!(step4.delete_pods, vec!["performer-p1-old".to_string()]);
     }
 
     #[test]

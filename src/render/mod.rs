@@ -1,4 +1,5 @@
 //! Desired state: pure functions from a spec to the Kubernetes objects that
 //! should exist. No I/O here; the reconcilers read, diff and write.
 
+pub mod executor;
 pub mod performer;

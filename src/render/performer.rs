@@ -132,13 +132,17 @@ pub fn desired_pod(p: &Performer) -> Result<DesiredPod, RenderError> {
     Ok(DesiredPod { pod, hash })
 }
 
-/// Renders the Service, selecting the pods whose template hash is `serving_hash`.
+/// Renders the Service, selecting the pods whose template hash is `serving_hash`
+/// (all pods of the Performer when it is empty).
 pub fn desired_service(p: &Performer, serving_hash: &str) -> Service {
     let name = p.metadata.name.clone().unwrap_or_default();
     let port = p.spec.grpc_port();
     let mut selector = BTreeMap::new();
     selector.insert(LABEL_PERFORMER.to_string(), name.clone());
-    selector.insert(LABEL_TEMPLATE_HASH.to_string(), serving_hash.to_string());
+    // An empty hash selects every pod of the Performer (during a handover).
+    if !serving_hash.is_empty() {
+        selector.insert(LABEL_TEMPLATE_HASH.to_string(), serving_hash.to_string());
+    }
     Service {
         metadata: ObjectMeta {
             name: Some(service_name(&name)),

@@ -1,0 +1,843 @@
+//! The HourglassExecutor reconciler: finds which keys the operator's Secret
+//! holds (names only), moves the seed's inline keys into an owned Secret,
+//! renders the children with [`crate::render::executor`], applies each one
+//! only when it differs from what is observed, and writes status only when
+//! it changed. Key values are never logged, put in an event, a condition or
+//! the status; the only place they are written is the `<name>-keys` Secret.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Api, DeleteParams, Patch, PatchParams};
+use kube::runtime::controller::Action;
+use kube::runtime::reflector::{ObjectRef, Store};
+use kube::{Resource, ResourceExt};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::{Context, FIELD_MANAGER, ReconcileError};
+use crate::api::HourglassExecutor;
+use crate::api::conditions::{self, reason};
+use crate::api::executor::{ExecutorPhase, HourglassExecutorStatus};
+use crate::render::executor::{
+    self as render, ANNOTATION_CONFIG_CHECKSUM, ANNOTATION_SPEC_HASH, KeyMaterial, Rendered,
+    Workload,
+};
+
+/// How often a settled executor is looked at again (the keys Secret is not watched).
+const RESYNC: Duration = Duration::from_secs(300);
+/// How soon to look again while the config is incomplete (keys may be added to the Secret).
+const INCOMPLETE_POLL: Duration = Duration::from_secs(30);
+
+/// The executor controller's caches and the runtime shared with the Performer controller.
+pub struct ExecutorContext {
+    pub base: Arc<Context>,
+    pub deployments: Store<Deployment>,
+    pub stateful_sets: Store<StatefulSet>,
+    pub config_maps: Store<ConfigMap>,
+    pub services: Store<Service>,
+    pub render: render::ExecutorContext,
+    /// Consecutive failures per executor, for exponential backoff.
+    failures: std::sync::Mutex<std::collections::HashMap<String, u32>>,
+}
+
+/// One pass over one HourglassExecutor.
+pub async fn reconcile(
+    e: Arc<HourglassExecutor>,
+    ctx: Arc<ExecutorContext>,
+) -> Result<Action, ReconcileError> {
+    let started = Instant::now();
+    let result = reconcile_inner(&e, &ctx).await;
+    ctx.base
+        .metrics
+        .observe("executor", started.elapsed(), result.is_err());
+    result
+}
+
+async fn reconcile_inner(
+    e: &HourglassExecutor,
+    ctx: &ExecutorContext,
+) -> Result<Action, ReconcileError> {
+    if e.metadata.deletion_timestamp.is_some() {
+        // Children go by ownerReference garbage collection.
+        return Ok(Action::await_change());
+    }
+    let name = e.name_any();
+    let ns = e.namespace().unwrap_or_default();
+    let client = ctx.base.client.clone();
+    let now = Time(Timestamp::now());
+
+    // ---- keys: names only (inline keys are moved into <name>-keys first)
+    let inline = render::has_inline_keys(e);
+    let keys = if inline {
+        ensure_inline_secret(e, ctx).await?;
+        render::inline_key_material(e).unwrap_or_default()
+    } else if let Some(secret) = e
+        .spec
+        .config
+        .as_ref()
+        .and_then(|c| c.operator_keys.as_ref())
+        .and_then(|k| k.secret_ref.as_ref())
+    {
+        let api: Api<Secret> = Api::namespaced(client.clone(), &ns);
+        match api.get_opt(&secret.name).await {
+            Ok(Some(s)) => KeyMaterial::from_secret(
+                &secret.name,
+                s.data
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k)
+                    .chain(s.string_data.into_iter().flatten().map(|(k, _)| k)),
+            ),
+            Ok(None) => KeyMaterial::missing_secret(&secret.name),
+            Err(err) => {
+                return Err(ReconcileError::kube(
+                    format!("reading Secret {ns}/{} (key names)", secret.name),
+                    err,
+                ));
+            }
+        }
+    } else {
+        KeyMaterial::default()
+    };
+
+    let rendered = render::render(e, &keys, &ctx.render)
+        .map_err(|err| ReconcileError::Internal(err.to_string()))?;
+
+    // ---- children, each applied only when it differs from what is observed
+    let observed_workload = observed_workload(ctx, &ns, &name);
+    let config_changed = observed_workload
+        .as_ref()
+        .is_none_or(|w| w.checksum.as_deref() != Some(rendered.checksum.as_str()));
+
+    let cm_key = ObjectRef::new(&render::config_map_name(&name)).within(&ns);
+    if stale(
+        ctx.config_maps.get(&cm_key).as_deref(),
+        &rendered.config_map,
+    ) {
+        apply(ctx, &ns, &rendered.config_map).await?;
+    }
+    let sa_name = render::service_account_name(&name);
+    if stale(
+        get(&client, &ns, &sa_name).await?.as_ref(),
+        &rendered.service_account,
+    ) {
+        apply(ctx, &ns, &rendered.service_account).await?;
+    }
+    if stale(get(&client, &ns, &sa_name).await?.as_ref(), &rendered.role) {
+        apply(ctx, &ns, &rendered.role).await?;
+    }
+    if stale(
+        get(&client, &ns, &sa_name).await?.as_ref(),
+        &rendered.role_binding,
+    ) {
+        apply(ctx, &ns, &rendered.role_binding).await?;
+    }
+    let svc_key = ObjectRef::new(&name).within(&ns);
+    if stale(ctx.services.get(&svc_key).as_deref(), &rendered.service) {
+        apply(ctx, &ns, &rendered.service).await?;
+    }
+    let key = ObjectRef::new(&name).within(&ns);
+    match &rendered.workload {
+        Workload::Deployment(d) => {
+            let seen = ctx.deployments.get(&key);
+            let replicas_drifted = seen
+                .as_ref()
+                .is_some_and(|s| s.spec.replicas != d.spec.replicas);
+            if replicas_drifted || stale(seen.as_deref(), d.as_ref()) {
+                apply(ctx, &ns, d.as_ref()).await?;
+            }
+            if let Some(old) = ctx.stateful_sets.get(&ObjectRef::new(&name).within(&ns)) {
+                delete_owned::<StatefulSet>(ctx, e, &ns, &old).await?;
+            }
+        }
+        Workload::StatefulSet(s) => {
+            let seen = ctx.stateful_sets.get(&ObjectRef::new(&name).within(&ns));
+            let replicas_drifted = seen
+                .as_ref()
+                .is_some_and(|o| o.spec.replicas != s.spec.replicas);
+            if replicas_drifted || stale(seen.as_deref(), s.as_ref()) {
+                apply(ctx, &ns, s.as_ref()).await?;
+            }
+            if let Some(old) = ctx.deployments.get(&ObjectRef::new(&name).within(&ns)) {
+                delete_owned::<Deployment>(ctx, e, &ns, &old).await?;
+            }
+        }
+    }
+
+    // ---- status and events
+    let planned = plan_status(
+        e,
+        &rendered,
+        inline,
+        observed_workload.as_ref(),
+        config_changed,
+        &now,
+    );
+    if e.status.as_ref() != Some(&planned.status) {
+        write_status(ctx, &ns, &name, &planned.status).await?;
+    }
+    for (warning, reason, note) in &planned.events {
+        ctx.base.event(e, *warning, reason, note).await;
+    }
+    tracing::debug!(
+        executor = %format!("{ns}/{name}"),
+        phase = ?planned.status.phase,
+        missing = rendered.missing.len(),
+        "reconciled"
+    );
+    Ok(Action::requeue(if rendered.missing.is_empty() {
+        RESYNC
+    } else {
+        INCOMPLETE_POLL
+    }))
+}
+
+/// Runs the HourglassExecutor controller until `shutdown` resolves: watches
+/// the executors (spec changes only: status writes do not trigger a pass) and
+/// the children labelled `hourglass.eigenlayer.io/executor`.
+pub async fn run(
+    client: kube::Client,
+    namespace: Option<&str>,
+    base: Arc<Context>,
+    shutdown: impl std::future::Future<Output = ()> + Send + Sync + 'static,
+) {
+    use futures::{StreamExt, future};
+    use kube::runtime::controller::Controller;
+    use kube::runtime::{WatchStreamExt, predicates, reflector, watcher};
+
+    let children = watcher::Config::default().labels(render::LABEL_EXECUTOR);
+    macro_rules! child_store {
+        ($t:ty) => {{
+            let (store, writer) = reflector::store_shared::<$t>(256);
+            let events = writer.subscribe().expect("a shared store has a dispatcher");
+            let watch = watcher(super::api::<$t>(&client, namespace), children.clone())
+                .default_backoff()
+                .modify(|o| {
+                    o.metadata.managed_fields = None;
+                })
+                .reflect_shared(writer)
+                .for_each(|_| future::ready(()));
+            (store, events, watch)
+        }};
+    }
+    let (deployments, deploy_events, deploy_watch) = child_store!(Deployment);
+    let (stateful_sets, sts_events, sts_watch) = child_store!(StatefulSet);
+    let (config_maps, cm_events, cm_watch) = child_store!(ConfigMap);
+    let (services, svc_events, svc_watch) = child_store!(Service);
+
+    let (executors, writer) = reflector::store::<HourglassExecutor>();
+    let stream = reflector::reflector(
+        writer,
+        watcher(
+            super::api::<HourglassExecutor>(&client, namespace),
+            watcher::Config::default(),
+        )
+        .default_backoff()
+        .modify(|e| {
+            e.metadata.managed_fields = None;
+        }),
+    )
+    .applied_objects()
+    .predicate_filter(predicates::generation, Default::default());
+
+    let ctx = Arc::new(ExecutorContext {
+        base,
+        deployments,
+        stateful_sets,
+        config_maps,
+        services,
+        render: render::ExecutorContext::default(),
+        failures: Default::default(),
+    });
+    let controller = Controller::for_stream(stream, executors)
+        .owns_shared_stream(deploy_events)
+        .owns_shared_stream(sts_events)
+        .owns_shared_stream(cm_events)
+        .owns_shared_stream(svc_events)
+        .graceful_shutdown_on(shutdown)
+        .run(reconcile, error_policy, ctx.clone())
+        .for_each(|result| {
+            match result {
+                Ok((obj, _)) => {
+                    let key = format!(
+                        "{}/{}",
+                        obj.namespace.as_deref().unwrap_or_default(),
+                        obj.name
+                    );
+                    ctx.failures.lock().map(|mut f| f.remove(&key)).ok();
+                }
+                Err(e) => tracing::debug!(error = %e, "executor reconcile stream"),
+            }
+            future::ready(())
+        });
+    tokio::select! {
+        _ = controller => {}
+        _ = deploy_watch => {}
+        _ = sts_watch => {}
+        _ = cm_watch => {}
+        _ = svc_watch => {}
+    }
+}
+
+/// Retries a failed pass with backoff; the error names the object and the write, never a value.
+fn error_policy(
+    e: Arc<HourglassExecutor>,
+    error: &ReconcileError,
+    ctx: Arc<ExecutorContext>,
+) -> Action {
+    let key = format!("{}/{}", e.namespace().unwrap_or_default(), e.name_any());
+    let attempts = {
+        let mut failures = ctx.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let n = failures.entry(key.clone()).or_insert(0);
+        *n = n.saturating_add(1);
+        *n
+    };
+    let delay = super::backoff(attempts);
+    tracing::warn!(executor = %key, attempt = attempts, retry_in = ?delay, "reconcile failed: {error}");
+    Action::requeue(delay)
+}
+
+/// What the reconciler needs to know about the workload it finds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkloadView {
+    pub replicas: i32,
+    pub ready_replicas: i32,
+    /// The config checksum on its pod template.
+    pub checksum: Option<String>,
+}
+
+fn observed_workload(ctx: &ExecutorContext, ns: &str, name: &str) -> Option<WorkloadView> {
+    let key = ObjectRef::new(name).within(ns);
+    let checksum = |t: &k8s_openapi::api::core::v1::PodTemplateSpec| {
+        t.metadata
+            .as_ref()
+            .and_then(|m| m.annotations.as_ref())
+            .and_then(|a| a.get(ANNOTATION_CONFIG_CHECKSUM).cloned())
+    };
+    if let Some(d) = ctx.deployments.get(&key) {
+        let status = d.status.clone().unwrap_or_default();
+        return Some(WorkloadView {
+            replicas: status.replicas.unwrap_or(0),
+            ready_replicas: status.ready_replicas.unwrap_or(0),
+            checksum: checksum(&d.spec.template),
+        });
+    }
+    ctx.stateful_sets
+        .get(&ObjectRef::new(name).within(ns))
+        .map(|s| {
+            let status = s.status.clone().unwrap_or_default();
+            WorkloadView {
+                replicas: status.replicas,
+                ready_replicas: status.ready_replicas.unwrap_or(0),
+                checksum: checksum(&s.spec.template),
+            }
+        })
+}
+
+/// The status to write and the events to record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedStatus {
+    pub status: HourglassExecutorStatus,
+    /// (warning, reason, note): recorded only on a condition's transition.
+    pub events: Vec<(bool, &'static str, String)>,
+}
+
+/// Decides the status; pure. Events fire when a condition turns, so a settled
+/// executor records nothing.
+pub fn plan_status(
+    e: &HourglassExecutor,
+    rendered: &Rendered,
+    inline: bool,
+    workload: Option<&WorkloadView>,
+    config_changed: bool,
+    now: &Time,
+) -> PlannedStatus {
+    let name = e.metadata.name.clone().unwrap_or_default();
+    let old = e.status.clone().unwrap_or_default();
+    let previous = old.conditions.as_deref();
+    let generation = e.metadata.generation;
+    let wanted = e.spec.replicas.unwrap_or(1);
+    let view = workload.cloned().unwrap_or_default();
+    let complete = rendered.missing.is_empty();
+    let mut events = Vec::new();
+    let turned = |type_: &str, status: bool| {
+        conditions::find(previous, type_).is_none_or(|c| (c.status == "True") != status)
+    };
+
+    let phase = if wanted == 0 {
+        ExecutorPhase::Stopped
+    } else if complete
+        && view.ready_replicas >= wanted
+        && view.checksum.is_some()
+        && !config_changed
+    {
+        ExecutorPhase::Running
+    } else {
+        ExecutorPhase::Pending
+    };
+
+    let unused = if rendered.unused.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} spec field(s) are not used by the executor (`hgctl executor describe {name}` lists them)",
+            rendered.unused.len()
+        )
+    };
+    let config_cond = if complete {
+        conditions::condition(
+            previous,
+            conditions::CONFIG_COMPLETE,
+            true,
+            reason::AS_EXPECTED,
+            format!("the executor has every field it needs{unused}"),
+            generation,
+            now,
+        )
+    } else {
+        let message = format!(
+            "the executor cannot start without: {}; it runs 0 replicas until then{unused}",
+            rendered.missing.join("; ")
+        );
+        if turned(conditions::CONFIG_COMPLETE, false) {
+            events.push((true, "ConfigIncomplete", message.clone()));
+        }
+        conditions::condition(
+            previous,
+            conditions::CONFIG_COMPLETE,
+            false,
+            reason::MISSING_FIELDS,
+            message,
+            generation,
+            now,
+        )
+    };
+
+    let keys_cond = if inline {
+        let message = format!(
+            "inline keys in spec.config.operatorKeys were moved to Secret {}; store them in a Secret of your own, set operatorKeys.secretRef and remove the inline keys",
+            render::keys_secret_name(&name)
+        );
+        if turned(conditions::KEYS_SECURE, false) {
+            events.push((true, reason::INLINE_KEYS, message.clone()));
+        }
+        conditions::condition(
+            previous,
+            conditions::KEYS_SECURE,
+            false,
+            reason::INLINE_KEYS,
+            message,
+            generation,
+            now,
+        )
+    } else {
+        let has_ref = e
+            .spec
+            .config
+            .as_ref()
+            .and_then(|c| c.operator_keys.as_ref())
+            .is_some_and(|k| k.secret_ref.is_some());
+        conditions::condition(
+            previous,
+            conditions::KEYS_SECURE,
+            true,
+            if has_ref {
+                reason::SECRET_REF
+            } else {
+                reason::NO_SECRET
+            },
+            if has_ref {
+                "keys come from a Secret"
+            } else {
+                "no keys in the spec"
+            },
+            generation,
+            now,
+        )
+    };
+
+    let duplicate = wanted > 1;
+    let duplicate_cond = if duplicate {
+        let message = format!(
+            "{wanted} replicas run one operator identity; the executor has no leader election and each replica would deploy its own performers: use 1 replica per operator"
+        );
+        if turned(conditions::DUPLICATE_OPERATOR, true) {
+            events.push((true, reason::NO_LEADER_ELECTION, message.clone()));
+        }
+        conditions::condition(
+            previous,
+            conditions::DUPLICATE_OPERATOR,
+            true,
+            reason::NO_LEADER_ELECTION,
+            message,
+            generation,
+            now,
+        )
+    } else {
+        conditions::condition(
+            previous,
+            conditions::DUPLICATE_OPERATOR,
+            false,
+            reason::SINGLE_REPLICA,
+            "at most one replica per operator identity",
+            generation,
+            now,
+        )
+    };
+
+    let ready = phase == ExecutorPhase::Running;
+    let ready_cond = conditions::condition(
+        previous,
+        conditions::READY,
+        ready,
+        match phase {
+            ExecutorPhase::Running => reason::REPLICAS_READY,
+            ExecutorPhase::Stopped => reason::SCALED_TO_ZERO,
+            ExecutorPhase::Pending if !complete => reason::MISSING_FIELDS,
+            ExecutorPhase::Pending => reason::REPLICAS_NOT_READY,
+        },
+        match phase {
+            ExecutorPhase::Running => format!("{}/{wanted} replicas ready", view.ready_replicas),
+            ExecutorPhase::Stopped => "scaled to 0 replicas".to_string(),
+            ExecutorPhase::Pending if !complete => "waiting for a complete config".to_string(),
+            ExecutorPhase::Pending => {
+                format!("{}/{wanted} replicas ready", view.ready_replicas)
+            }
+        },
+        generation,
+        now,
+    );
+
+    let last_config_update = if config_changed || old.last_config_update.is_none() {
+        if workload.is_some() && config_changed {
+            events.push((
+                false,
+                "ConfigUpdated",
+                format!(
+                    "config {} changed (checksum {}); the executor pods are replaced",
+                    render::config_map_name(&name),
+                    rendered.checksum
+                ),
+            ));
+        }
+        Some(now.clone())
+    } else {
+        old.last_config_update.clone()
+    };
+
+    let conditions: Vec<Condition> = vec![config_cond, keys_cond, ready_cond, duplicate_cond];
+    PlannedStatus {
+        status: HourglassExecutorStatus {
+            phase: Some(phase),
+            replicas: Some(view.replicas),
+            ready_replicas: Some(view.ready_replicas),
+            selector: Some(render::selector_string(&name)),
+            last_config_update,
+            observed_generation: generation,
+            conditions: Some(conditions),
+        },
+        events,
+    }
+}
+
+/// True when the observed child is missing or carries another spec hash.
+fn stale<K: Resource>(observed: Option<&K>, desired: &K) -> bool {
+    let hash = |k: &K| {
+        k.meta()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(ANNOTATION_SPEC_HASH).cloned())
+    };
+    observed.is_none_or(|o| hash(o).is_none() || hash(o) != hash(desired))
+}
+
+async fn get<K>(client: &kube::Client, ns: &str, name: &str) -> Result<Option<K>, ReconcileError>
+where
+    K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug,
+{
+    Api::<K>::namespaced(client.clone(), ns)
+        .get_opt(name)
+        .await
+        .map_err(|e| ReconcileError::kube(format!("reading {} {ns}/{name}", K::kind(&())), e))
+}
+
+/// Server-side apply with the `hgctl` field manager, forced: hgctl owns these fields.
+async fn apply<K>(ctx: &ExecutorContext, ns: &str, obj: &K) -> Result<(), ReconcileError>
+where
+    K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + Serialize
+        + DeserializeOwned
+        + std::fmt::Debug,
+{
+    let name = obj.meta().name.clone().unwrap_or_default();
+    let mut body =
+        serde_json::to_value(obj).map_err(|e| ReconcileError::Internal(e.to_string()))?;
+    body["apiVersion"] = json!(K::api_version(&()));
+    body["kind"] = json!(K::kind(&()));
+    Api::<K>::namespaced(ctx.base.client.clone(), ns)
+        .patch(
+            &name,
+            &PatchParams::apply(FIELD_MANAGER).force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .map_err(|e| ReconcileError::kube(format!("applying {} {ns}/{name}", K::kind(&())), e))?;
+    ctx.base.metrics.write("apply", plural::<K>());
+    tracing::debug!(kind = %K::kind(&()), object = %format!("{ns}/{name}"), "applied");
+    Ok(())
+}
+
+fn plural<K: Resource<DynamicType = ()>>() -> &'static str {
+    match K::kind(&()).as_ref() {
+        "ConfigMap" => "configmaps",
+        "Secret" => "secrets",
+        "Deployment" => "deployments",
+        "StatefulSet" => "statefulsets",
+        "Service" => "services",
+        "ServiceAccount" => "serviceaccounts",
+        "Role" => "roles",
+        "RoleBinding" => "rolebindings",
+        _ => "other",
+    }
+}
+
+/// Deletes the workload of the other kind (storage switched) if this executor owns it.
+async fn delete_owned<K>(
+    ctx: &ExecutorContext,
+    e: &HourglassExecutor,
+    ns: &str,
+    old: &K,
+) -> Result<(), ReconcileError>
+where
+    K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug,
+{
+    let owned = old
+        .meta()
+        .owner_references
+        .iter()
+        .flatten()
+        .any(|o| Some(&o.uid) == e.metadata.uid.as_ref());
+    if !owned {
+        return Ok(());
+    }
+    let name = old.meta().name.clone().unwrap_or_default();
+    match Api::<K>::namespaced(ctx.base.client.clone(), ns)
+        .delete(&name, &DeleteParams::background())
+        .await
+    {
+        Ok(_) => {
+            ctx.base.metrics.write("delete", plural::<K>());
+            Ok(())
+        }
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+        Err(err) => Err(ReconcileError::kube(
+            format!("deleting {} {ns}/{name}", K::kind(&())),
+            err,
+        )),
+    }
+}
+
+/// Writes `<name>-keys` from the inline keys when it is missing or differs.
+/// Values are compared in memory only; nothing about them is logged.
+async fn ensure_inline_secret(
+    e: &HourglassExecutor,
+    ctx: &ExecutorContext,
+) -> Result<(), ReconcileError> {
+    let Some(desired) = render::inline_keys_secret(e) else {
+        return Ok(());
+    };
+    let ns = e.namespace().unwrap_or_default();
+    let name = desired.metadata.name.clone().unwrap_or_default();
+    let observed: Option<Secret> = get(&ctx.base.client, &ns, &name).await?;
+    let same = observed.is_some_and(|o| {
+        o.data == desired.data
+            && o.owner_references()
+                .iter()
+                .any(|r| Some(&r.uid) == e.metadata.uid.as_ref() && r.controller == Some(true))
+    });
+    if !same {
+        apply(ctx, &ns, &desired).await?;
+    }
+    Ok(())
+}
+
+async fn write_status(
+    ctx: &ExecutorContext,
+    ns: &str,
+    name: &str,
+    status: &HourglassExecutorStatus,
+) -> Result<(), ReconcileError> {
+    let body = json!({
+        "apiVersion": "hourglass.eigenlayer.io/v1alpha1",
+        "kind": "HourglassExecutor",
+        "status": status,
+    });
+    Api::<HourglassExecutor>::namespaced(ctx.base.client.clone(), ns)
+        .patch_status(
+            name,
+            &PatchParams::apply(FIELD_MANAGER).force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .map_err(|e| {
+            ReconcileError::kube(format!("writing the status of executor {ns}/{name}"), e)
+        })?;
+    ctx.base.metrics.write("patch", "hourglassexecutors/status");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::HourglassExecutorSpec;
+    use crate::api::executor::{ExecutorConfig, KeysSecretRef, OperatorKeys};
+    use crate::render::executor::ExecutorContext as RenderContext;
+    use k8s_openapi::jiff::Timestamp;
+
+    fn at(secs: i64) -> Time {
+        Time(Timestamp::from_second(secs).unwrap())
+    }
+
+    fn executor(replicas: i32) -> HourglassExecutor {
+        let mut e = HourglassExecutor::new(
+            "e1",
+            HourglassExecutorSpec {
+                image: "ponos/executor:v1".into(),
+                replicas: Some(replicas),
+                config: Some(ExecutorConfig {
+                    operator_address: Some("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65".into()),
+                    chains: Some(vec![crate::api::executor::Chain {
+                        name: "l1".into(),
+                        rpc: "http://anvil:8545".into(),
+                        chain_id: 31337,
+                        task_mailbox_address: None,
+                    }]),
+                    operator_keys: Some(OperatorKeys {
+                        secret_ref: Some(KeysSecretRef { name: "k".into() }),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        );
+        e.metadata.namespace = Some("ns".into());
+        e.metadata.uid = Some("u".into());
+        e.metadata.generation = Some(1);
+        e
+    }
+
+    fn keys() -> KeyMaterial {
+        KeyMaterial::from_secret(
+            "k",
+            ["operator-private-key", "ecdsa-private-key"].map(String::from),
+        )
+    }
+
+    fn plan(e: &HourglassExecutor, view: Option<WorkloadView>, now: i64) -> PlannedStatus {
+        let r = render::render(e, &keys(), &RenderContext::default()).unwrap();
+        let changed = view
+            .as_ref()
+            .is_none_or(|v| v.checksum.as_deref() != Some(r.checksum.as_str()));
+        plan_status(e, &r, false, view.as_ref(), changed, &at(now))
+    }
+
+    fn running(e: &HourglassExecutor, ready: i32) -> WorkloadView {
+        let r = render::render(e, &keys(), &RenderContext::default()).unwrap();
+        WorkloadView {
+            replicas: ready,
+            ready_replicas: ready,
+            checksum: Some(r.checksum),
+        }
+    }
+
+    #[test]
+    fn settled_executor_plans_the_same_status_and_no_events() {
+        let mut e = executor(1);
+        let first = plan(&e, None, 10);
+        assert_eq!(first.status.phase, Some(ExecutorPhase::Pending));
+        assert_eq!(first.status.last_config_update, Some(at(10)));
+        e.status = Some(first.status);
+        let up = plan(&e, Some(running(&e, 1)), 20);
+        assert_eq!(up.status.phase, Some(ExecutorPhase::Running));
+        assert_eq!(
+            up.status.last_config_update,
+            Some(at(10)),
+            "config unchanged"
+        );
+        e.status = Some(up.status.clone());
+        let again = plan(&e, Some(running(&e, 1)), 30);
+        assert_eq!(again.status, up.status, "nothing to write");
+        assert!(again.events.is_empty());
+        assert_eq!(
+            again.status.selector.as_deref(),
+            Some(
+                "app.kubernetes.io/instance=e1,app.kubernetes.io/name=hourglass-executor,hourglass.eigenlayer.io/executor=e1"
+            )
+        );
+    }
+
+    #[test]
+    fn a_config_change_moves_last_config_update() {
+        let mut e = executor(1);
+        let view = running(&e, 1);
+        e.status = Some(plan(&e, Some(view.clone()), 10).status);
+        e.spec.config.as_mut().unwrap().grpc_port = Some(7000);
+        let changed = plan(&e, Some(view), 50);
+        assert_eq!(changed.status.last_config_update, Some(at(50)));
+        assert_eq!(changed.status.phase, Some(ExecutorPhase::Pending));
+        assert!(changed.events.iter().any(|(_, r, _)| *r == "ConfigUpdated"));
+    }
+
+    #[test]
+    fn zero_replicas_is_stopped_and_two_is_a_warning() {
+        let e = executor(0);
+        assert_eq!(plan(&e, None, 1).status.phase, Some(ExecutorPhase::Stopped));
+        let two = plan(&executor(2), None, 1);
+        let dup = conditions::find(
+            two.status.conditions.as_deref(),
+            conditions::DUPLICATE_OPERATOR,
+        )
+        .unwrap();
+        assert_eq!(dup.status, "True");
+        assert!(
+            two.events
+                .iter()
+                .any(|(w, r, _)| *w && *r == reason::NO_LEADER_ELECTION)
+        );
+    }
+
+    #[test]
+    fn missing_keys_are_named_in_the_condition() {
+        let e = executor(1);
+        let r = render::render(
+            &e,
+            &KeyMaterial::from_secret("k", ["ecdsa-private-key".to_string()]),
+            &RenderContext::default(),
+        )
+        .unwrap();
+        let p = plan_status(&e, &r, false, None, true, &at(1));
+        let c =
+            conditions::find(p.status.conditions.as_deref(), conditions::CONFIG_COMPLETE).unwrap();
+        assert_eq!(
+            (c.status.as_str(), c.reason.as_str()),
+            ("False", reason::MISSING_FIELDS)
+        );
+        assert!(c.message.contains("operator-private-key"), "{}", c.message);
+        assert_eq!(r.replicas, 0);
+    }
+}

@@ -1,0 +1,1084 @@
+//! Desired state of an HourglassExecutor: the real executor binary ("ponos")
+//! as a workload. Pure: the spec and the *names* of the keys its Secret holds
+//! in, Kubernetes objects out, no I/O, never a key value.
+//!
+//! The binary reads one YAML file whose keys are matched to its Go field names
+//! (see `/work/shared/reference/executor.md`); private keys reach it as
+//! `EXECUTOR__...` environment variables from `secretKeyRef`, which override
+//! the `""` placeholders the file carries for them, and the BLS keystore as a
+//! file mounted from the Secret.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::ByteString;
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, DeploymentStrategy, StatefulSet, StatefulSetSpec,
+};
+use k8s_openapi::api::core::v1::{
+    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, EnvVar, EnvVarSource,
+    KeyToPath, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodSecurityContext, PodSpec,
+    PodTemplateSpec, Probe, SeccompProfile, Secret, SecretKeySelector, SecretVolumeSource,
+    SecurityContext, Service, ServiceAccount, ServicePort, ServiceSpec, TCPSocketAction, Volume,
+    VolumeMount, VolumeResourceRequirements,
+};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kube::Resource;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::api::executor::{
+    AvsPerformer, Chain, DEFAULT_EXECUTOR_GRPC_PORT, DEFAULT_EXECUTOR_MANAGEMENT_PORT, LogLevel,
+    PerformerMode, SECRET_KEY_BLS_KEYSTORE, SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA,
+    SECRET_KEY_OPERATOR, StorageType,
+};
+use crate::api::{GROUP, HourglassExecutor, VERSION};
+
+pub use super::performer::RenderError;
+
+/// The owning HourglassExecutor's name, on every child (the watches select on it).
+pub const LABEL_EXECUTOR: &str = "hourglass.eigenlayer.io/executor";
+/// Checksum of the rendered `config.yaml` on the pod template: a config change rolls the pods.
+pub const ANNOTATION_CONFIG_CHECKSUM: &str = "hourglass.eigenlayer.io/config-checksum";
+/// Hash of the whole rendered child: the reconciler applies only when it differs.
+pub const ANNOTATION_SPEC_HASH: &str = "hourglass.eigenlayer.io/spec-hash";
+/// `app.kubernetes.io/name` of every executor child.
+pub const APP_EXECUTOR: &str = "hourglass-executor";
+/// Name of the executor container.
+pub const CONTAINER_NAME: &str = "executor";
+/// Where the ConfigMap is mounted, and the file the binary is started with.
+pub const CONFIG_DIR: &str = "/etc/hourglass";
+pub const CONFIG_FILE: &str = "config.yaml";
+pub const CONFIG_PATH: &str = "/etc/hourglass/config.yaml";
+/// Where the BLS keystore is mounted from the Secret (not under the read-only config mount).
+pub const KEYS_DIR: &str = "/etc/hourglass-keys";
+/// The badger volume (a PVC of the StatefulSet) and the directory the binary writes.
+pub const DATA_DIR: &str = "/var/lib/hourglass";
+pub const BADGER_DIR: &str = "/var/lib/hourglass/badger";
+/// Size of the badger volume when `storage.size` is not set.
+pub const DEFAULT_BADGER_SIZE: &str = "1Gi";
+/// The binary's environment override prefix (viper prefix `EXECUTOR_` plus its `_`).
+pub const ENV_PREFIX: &str = "EXECUTOR__";
+/// Chain ids of L1s the executor knows (mainnet, sepolia, holesky, hoodi, anvil): the
+/// default `l1Chain` is the chain with one of these.
+pub const KNOWN_L1_CHAIN_IDS: &[i64] = &[1, 11_155_111, 17_000, 560_048, 31_337];
+/// Secret key under which an inline (seed) BLS key is kept; the binary cannot use it.
+pub const SECRET_KEY_INLINE_BLS: &str = "bls-private-key";
+/// Non-root uid/gid the pod runs as (distroless `nonroot`), so `runAsNonRoot` holds
+/// whatever USER the image declares and the Secret/PVC files are group-readable.
+pub const RUN_AS: i64 = 65_532;
+/// Config path of each secret the binary reads, and the Secret key it comes from.
+pub const KEY_OPERATOR_PATH: &str = "operator.operatorPrivateKey.privateKey";
+pub const KEY_ECDSA_PATH: &str = "operator.signingKeys.ecdsa.privateKey";
+pub const KEY_BLS_PASSWORD_PATH: &str = "operator.signingKeys.bls.password";
+
+/// Settings that are not in the spec.
+#[derive(Debug, Clone)]
+pub struct ExecutorContext {
+    /// The binary's `kubernetes.operatorNamespace` (where the operator is installed).
+    pub operator_namespace: String,
+}
+
+impl Default for ExecutorContext {
+    fn default() -> Self {
+        Self {
+            operator_namespace: crate::install::manifests::DEFAULT_NAMESPACE.into(),
+        }
+    }
+}
+
+/// Which well-known keys the keys Secret holds: names only, never values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyMaterial {
+    /// The Secret the keys come from (`secretRef.name`, or `<name>-keys` for inline keys).
+    pub secret: Option<String>,
+    /// False when `secret` is named but does not exist.
+    pub exists: bool,
+    /// Key names in the Secret's `data`.
+    pub names: BTreeSet<String>,
+}
+
+impl KeyMaterial {
+    /// The referenced Secret, with the key names it holds.
+    pub fn from_secret(secret: &str, names: impl IntoIterator<Item = String>) -> Self {
+        Self {
+            secret: Some(secret.into()),
+            exists: true,
+            names: names.into_iter().collect(),
+        }
+    }
+
+    /// The referenced Secret does not exist (yet).
+    pub fn missing_secret(secret: &str) -> Self {
+        Self {
+            secret: Some(secret.into()),
+            exists: false,
+            names: BTreeSet::new(),
+        }
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.exists && self.names.contains(key)
+    }
+
+    fn bls(&self) -> bool {
+        self.has(SECRET_KEY_BLS_KEYSTORE) && self.has(SECRET_KEY_BLS_PASSWORD)
+    }
+}
+
+/// `EXECUTOR__` + the config path with dots as `_`, upper case: the variable
+/// the binary's loader reads to override that key.
+pub fn env_name(config_path: &str) -> String {
+    format!(
+        "{ENV_PREFIX}{}",
+        config_path.replace('.', "_").to_uppercase()
+    )
+}
+
+/// `<name>-config`.
+pub fn config_map_name(name: &str) -> String {
+    format!("{name}-config")
+}
+/// `<name>-keys`: the Secret inline keys are moved to.
+pub fn keys_secret_name(name: &str) -> String {
+    format!("{name}-keys")
+}
+/// `<name>-executor`: ServiceAccount, Role and RoleBinding.
+pub fn service_account_name(name: &str) -> String {
+    format!("{name}-executor")
+}
+
+/// Label selector of the executor's pods (also `status.selector` for the scale subresource).
+pub fn selector_labels(name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (
+            "app.kubernetes.io/name".to_string(),
+            APP_EXECUTOR.to_string(),
+        ),
+        ("app.kubernetes.io/instance".to_string(), name.to_string()),
+        (LABEL_EXECUTOR.to_string(), name.to_string()),
+    ])
+}
+
+/// `selector_labels` as a label selector string.
+pub fn selector_string(name: &str) -> String {
+    selector_labels(name)
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Labels of every child.
+pub fn common_labels(e: &HourglassExecutor) -> BTreeMap<String, String> {
+    let name = e.metadata.name.clone().unwrap_or_default();
+    let mut labels = selector_labels(&name);
+    labels.insert("app.kubernetes.io/component".into(), "executor".into());
+    labels.insert("app.kubernetes.io/managed-by".into(), "hgctl".into());
+    labels
+}
+
+/// The chain the binary reads as `l1Chain`: the one named by `config.l1Chain`,
+/// else the first with a known L1 chain id.
+pub fn l1_chain<'a>(chains: &'a [Chain], l1: Option<&str>) -> Option<&'a Chain> {
+    match l1 {
+        Some(name) => chains.iter().find(|c| c.name == name),
+        None => chains
+            .iter()
+            .find(|c| KNOWN_L1_CHAIN_IDS.contains(&c.chain_id)),
+    }
+}
+
+/// Splits `repository:tag` (the tag is after the last `:` that follows the last `/`).
+pub fn split_image(image: &str) -> (String, String) {
+    let slash = image.rfind('/').map_or(0, |i| i + 1);
+    match image[slash..].rfind(':') {
+        Some(i) => (
+            image[..slash + i].to_string(),
+            image[slash + i + 1..].to_string(),
+        ),
+        None => (image.to_string(), String::new()),
+    }
+}
+
+/// The executor's workload: a Deployment, or a StatefulSet with a PVC for badger.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Workload {
+    Deployment(Box<Deployment>),
+    StatefulSet(Box<StatefulSet>),
+}
+
+impl Workload {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Deployment(_) => "Deployment",
+            Self::StatefulSet(_) => "StatefulSet",
+        }
+    }
+}
+
+/// Everything an HourglassExecutor becomes.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub config_map: ConfigMap,
+    /// The `config.yaml` in the ConfigMap, and its checksum (the pod template annotation).
+    pub config_yaml: String,
+    pub checksum: String,
+    pub workload: Workload,
+    pub service: Service,
+    pub service_account: ServiceAccount,
+    pub role: Role,
+    pub role_binding: RoleBinding,
+    /// Replicas the workload gets: the CR's, or 0 while the config is incomplete
+    /// (a pod that cannot start would only crash-loop).
+    pub replicas: i32,
+    /// What the binary needs and the spec does not give (condition `ConfigComplete=False`).
+    pub missing: Vec<String>,
+    /// Spec fields the binary does not read, each with why.
+    pub unused: Vec<String>,
+}
+
+/// Renders every child of the executor. Fails only on an object without name/namespace.
+pub fn render(
+    e: &HourglassExecutor,
+    keys: &KeyMaterial,
+    ctx: &ExecutorContext,
+) -> Result<Rendered, RenderError> {
+    let name = e
+        .metadata
+        .name
+        .clone()
+        .ok_or_else(|| RenderError("the HourglassExecutor has no name".into()))?;
+    let ns = e
+        .metadata
+        .namespace
+        .clone()
+        .ok_or_else(|| RenderError("the HourglassExecutor has no namespace".into()))?;
+    let config = e.spec.config.clone().unwrap_or_default();
+    let grpc_port = config.grpc_port.unwrap_or(DEFAULT_EXECUTOR_GRPC_PORT);
+    let management_port = config
+        .management_grpc_port
+        .unwrap_or(DEFAULT_EXECUTOR_MANAGEMENT_PORT);
+    let chains = config.chains.clone().unwrap_or_default();
+    let l1 = l1_chain(&chains, config.l1_chain.as_deref());
+    let badger = config
+        .storage
+        .as_ref()
+        .is_some_and(|s| s.kind == StorageType::Badger);
+    let mode = match config.performer_mode.unwrap_or_default() {
+        PerformerMode::Kubernetes => "kubernetes",
+        PerformerMode::Docker => "docker",
+    };
+
+    let (missing, unused) = check(e, keys, l1, &chains);
+
+    // ---- config.yaml, in the binary's own key names
+    let mut signing = serde_json::Map::new();
+    if keys.has(SECRET_KEY_ECDSA) {
+        signing.insert("ecdsa".into(), json!({"privateKey": ""}));
+    }
+    if keys.bls() {
+        signing.insert(
+            "bls".into(),
+            json!({
+                "keystoreFile": format!("{KEYS_DIR}/{SECRET_KEY_BLS_KEYSTORE}"),
+                "password": "",
+            }),
+        );
+    }
+    let mut file = json!({
+        "debug": config.log_level == Some(LogLevel::Debug),
+        "grpcPort": grpc_port,
+        "managementServerGrpcPort": management_port,
+        "operator": {
+            "address": config.operator_address.clone().unwrap_or_default(),
+            "operatorPrivateKey": {"privateKey": ""},
+            "signingKeys": signing,
+        },
+        "avsPerformers": config
+            .avs_performers
+            .iter()
+            .flatten()
+            .map(|a| avs_performer(a, mode))
+            .collect::<Vec<_>>(),
+        "kubernetes": {
+            "namespace": ns,
+            "operatorNamespace": ctx.operator_namespace,
+            "crdGroup": GROUP,
+            "crdVersion": VERSION,
+            "connectionTimeout": "30s",
+            "inCluster": true,
+        },
+        "storage": if badger {
+            json!({"type": "badger", "badgerConfig": {"dir": BADGER_DIR}})
+        } else {
+            json!({"type": "memory"})
+        },
+        "authConfig": {"isEnabled": config.auth.as_ref().is_some_and(|a| a.enabled)},
+    });
+    if let Some(chain) = l1 {
+        file["l1Chain"] = json!({"rpcUrl": chain.rpc, "chainId": chain.chain_id});
+    }
+    let config_yaml = serde_saphyr::to_string(&file)
+        .map_err(|e| RenderError(format!("serializing config.yaml: {e}")))?;
+    let checksum = hash(&config_yaml);
+
+    let labels = common_labels(e);
+    let meta = |object_name: String| ObjectMeta {
+        name: Some(object_name),
+        namespace: Some(ns.clone()),
+        labels: Some(labels.clone()),
+        owner_references: owner(e).map(|o| vec![o]),
+        ..Default::default()
+    };
+
+    let config_map = stamp(ConfigMap {
+        metadata: meta(config_map_name(&name)),
+        data: Some(BTreeMap::from([(
+            CONFIG_FILE.to_string(),
+            config_yaml.clone(),
+        )])),
+        ..Default::default()
+    });
+
+    let replicas = if missing.is_empty() {
+        e.spec.replicas.unwrap_or(1)
+    } else {
+        0
+    };
+    let template = pod_template(
+        e,
+        &name,
+        keys,
+        &checksum,
+        grpc_port,
+        management_port,
+        badger,
+    );
+    let selector = LabelSelector {
+        match_labels: Some(selector_labels(&name)),
+        match_expressions: None,
+    };
+    let workload = if badger {
+        let size = config
+            .storage
+            .as_ref()
+            .and_then(|s| s.size.clone())
+            .unwrap_or_else(|| Quantity(DEFAULT_BADGER_SIZE.into()));
+        Workload::StatefulSet(Box::new(stamp(StatefulSet {
+            metadata: meta(name.clone()),
+            spec: StatefulSetSpec {
+                replicas: Some(replicas),
+                selector,
+                service_name: Some(name.clone()),
+                template,
+                volume_claim_templates: Some(vec![PersistentVolumeClaim {
+                    metadata: ObjectMeta {
+                        name: Some("data".into()),
+                        labels: Some(selector_labels(&name)),
+                        ..Default::default()
+                    },
+                    spec: Some(PersistentVolumeClaimSpec {
+                        access_modes: Some(vec!["ReadWriteOnce".into()]),
+                        resources: Some(VolumeResourceRequirements {
+                            requests: Some(BTreeMap::from([("storage".to_string(), size)])),
+                            limits: None,
+                        }),
+                        ..Default::default()
+                    }),
+                    status: None,
+                }]),
+                ..Default::default()
+            },
+            status: None,
+        })))
+    } else {
+        Workload::Deployment(Box::new(stamp(Deployment {
+            metadata: meta(name.clone()),
+            spec: DeploymentSpec {
+                replicas: Some(replicas),
+                selector,
+                // Never two pods of one operator identity at once (no leader election upstream).
+                strategy: Some(DeploymentStrategy {
+                    type_: Some("Recreate".into()),
+                    rolling_update: None,
+                }),
+                template,
+                ..Default::default()
+            },
+            status: None,
+        })))
+    };
+
+    let service = stamp(Service {
+        metadata: meta(name.clone()),
+        spec: Some(ServiceSpec {
+            type_: Some("ClusterIP".into()),
+            selector: Some(selector_labels(&name)),
+            ports: Some(vec![
+                service_port("grpc", grpc_port),
+                service_port("management", management_port),
+            ]),
+            ..Default::default()
+        }),
+        status: None,
+    });
+
+    let sa = service_account_name(&name);
+    let service_account = stamp(ServiceAccount {
+        metadata: meta(sa.clone()),
+        ..Default::default()
+    });
+    let role = stamp(Role {
+        metadata: meta(sa.clone()),
+        rules: Some(executor_rules(&ns)),
+    });
+    let role_binding = stamp(RoleBinding {
+        metadata: meta(sa.clone()),
+        role_ref: RoleRef {
+            api_group: Some("rbac.authorization.k8s.io".into()),
+            kind: "Role".into(),
+            name: sa.clone(),
+        },
+        subjects: Some(vec![Subject {
+            kind: "ServiceAccount".into(),
+            name: sa,
+            namespace: Some(ns.clone()),
+            api_group: None,
+        }]),
+    });
+
+    Ok(Rendered {
+        config_map,
+        config_yaml,
+        checksum,
+        workload,
+        service,
+        service_account,
+        role,
+        role_binding,
+        replicas,
+        missing,
+        unused,
+    })
+}
+
+/// The executor's rights in its namespace: Performers (it creates them in
+/// kubernetes mode), their status, and its own namespace for the connection
+/// test. Nothing on Secrets.
+pub fn executor_rules(namespace: &str) -> Vec<PolicyRule> {
+    vec![
+        PolicyRule {
+            api_groups: Some(vec![GROUP.into()]),
+            resources: Some(vec!["performers".into()]),
+            verbs: ["create", "get", "list", "watch", "update", "delete"]
+                .map(String::from)
+                .to_vec(),
+            ..Default::default()
+        },
+        PolicyRule {
+            api_groups: Some(vec![GROUP.into()]),
+            resources: Some(vec!["performers/status".into()]),
+            verbs: vec!["get".into()],
+            ..Default::default()
+        },
+        PolicyRule {
+            api_groups: Some(vec![String::new()]),
+            resources: Some(vec!["namespaces".into()]),
+            resource_names: Some(vec![namespace.into()]),
+            verbs: vec!["get".into()],
+            ..Default::default()
+        },
+    ]
+}
+
+/// The owned Secret `<name>-keys` holding the seed's inline keys, or None when
+/// the spec has none. Its values are the only place the inline keys go.
+pub fn inline_keys_secret(e: &HourglassExecutor) -> Option<Secret> {
+    let keys = e.spec.config.as_ref()?.operator_keys.as_ref()?;
+    let mut data = BTreeMap::new();
+    if let Some(ecdsa) = &keys.ecdsa {
+        data.insert(
+            SECRET_KEY_ECDSA.to_string(),
+            ByteString(ecdsa.as_bytes().to_vec()),
+        );
+    }
+    if let Some(bls) = &keys.bls {
+        data.insert(
+            SECRET_KEY_INLINE_BLS.to_string(),
+            ByteString(bls.as_bytes().to_vec()),
+        );
+    }
+    if data.is_empty() {
+        return None;
+    }
+    let name = e.metadata.name.clone()?;
+    Some(Secret {
+        metadata: ObjectMeta {
+            name: Some(keys_secret_name(&name)),
+            namespace: e.metadata.namespace.clone(),
+            labels: Some(common_labels(e)),
+            owner_references: owner(e).map(|o| vec![o]),
+            ..Default::default()
+        },
+        type_: Some("Opaque".into()),
+        data: Some(data),
+        ..Default::default()
+    })
+}
+
+/// The key names `inline_keys_secret` writes (without reading anything back).
+pub fn inline_key_material(e: &HourglassExecutor) -> Option<KeyMaterial> {
+    let secret = inline_keys_secret(e)?;
+    let names = secret.data.unwrap_or_default().into_keys();
+    Some(KeyMaterial::from_secret(
+        secret.metadata.name.as_deref().unwrap_or_default(),
+        names,
+    ))
+}
+
+/// True when the spec carries the seed's inline keys.
+pub fn has_inline_keys(e: &HourglassExecutor) -> bool {
+    e.spec
+        .config
+        .as_ref()
+        .and_then(|c| c.operator_keys.as_ref())
+        .is_some_and(|k| k.ecdsa.is_some() || k.bls.is_some())
+}
+
+fn check(
+    e: &HourglassExecutor,
+    keys: &KeyMaterial,
+    l1: Option<&Chain>,
+    chains: &[Chain],
+) -> (Vec<String>, Vec<String>) {
+    let config = e.spec.config.clone().unwrap_or_default();
+    let mut missing = Vec::new();
+    let mut unused = Vec::new();
+    if config.operator_address.is_none() {
+        missing.push("config.operatorAddress".to_string());
+    }
+    if l1.is_none() {
+        missing.push(format!(
+            "an L1 chain (config.chains with a chain id in {KNOWN_L1_CHAIN_IDS:?}, or config.l1Chain)"
+        ));
+    }
+    let secret = keys.secret.as_deref();
+    match secret {
+        None => missing.push(format!(
+            "config.operatorKeys.secretRef (a Secret with {SECRET_KEY_OPERATOR} and {SECRET_KEY_ECDSA} or {SECRET_KEY_BLS_KEYSTORE} + {SECRET_KEY_BLS_PASSWORD})"
+        )),
+        Some(s) if !keys.exists => missing.push(format!("Secret {s} (not found)")),
+        Some(s) => {
+            if !keys.has(SECRET_KEY_OPERATOR) {
+                missing.push(format!(
+                    "the operator (transaction) private key: key {SECRET_KEY_OPERATOR} in Secret {s}"
+                ));
+            }
+            if !keys.has(SECRET_KEY_ECDSA) && !keys.bls() {
+                missing.push(format!(
+                    "a signing key: key {SECRET_KEY_ECDSA}, or {SECRET_KEY_BLS_KEYSTORE} with {SECRET_KEY_BLS_PASSWORD}, in Secret {s}"
+                ));
+            }
+            if keys.has(SECRET_KEY_BLS_KEYSTORE) != keys.has(SECRET_KEY_BLS_PASSWORD) {
+                unused.push(format!(
+                    "Secret {s}: a BLS key needs both {SECRET_KEY_BLS_KEYSTORE} and {SECRET_KEY_BLS_PASSWORD}; the one present is not used by the executor"
+                ));
+            }
+        }
+    }
+
+    if let Some(agg) = &config.aggregator_endpoint {
+        unused.push(format!(
+            "config.aggregatorEndpoint {agg}: not used by the executor (the aggregator dials the executor)"
+        ));
+    }
+    if let Some(level @ (LogLevel::Warn | LogLevel::Error)) = config.log_level {
+        unused.push(format!(
+            "config.logLevel {}: not used by the executor (only debug changes its logging)",
+            if level == LogLevel::Warn {
+                "warn"
+            } else {
+                "error"
+            }
+        ));
+    }
+    for chain in chains {
+        if l1.is_none_or(|l| l.name != chain.name) {
+            unused.push(format!(
+                "config.chains[{}] (chain id {}): not used by the executor (it reads one L1 chain)",
+                chain.name, chain.chain_id
+            ));
+        }
+        if chain.task_mailbox_address.is_some() {
+            unused.push(format!(
+                "config.chains[{}].taskMailboxAddress: not used by the executor (it takes the TaskMailbox address from its built-in table for chain id {})",
+                chain.name, chain.chain_id
+            ));
+        }
+    }
+    if config
+        .operator_keys
+        .as_ref()
+        .is_some_and(|k| k.bls.is_some())
+    {
+        unused.push(format!(
+            "config.operatorKeys.bls: not used by the executor (it needs a BN254 keystore and its password: put them in a Secret under {SECRET_KEY_BLS_KEYSTORE} and {SECRET_KEY_BLS_PASSWORD} and use secretRef)"
+        ));
+    }
+    (missing, unused)
+}
+
+fn avs_performer(a: &AvsPerformer, mode: &str) -> Value {
+    let (repository, tag) = split_image(&a.image);
+    let envs: Vec<Value> = a
+        .envs
+        .iter()
+        .flatten()
+        .map(|env| match (&env.value, &env.value_from) {
+            (_, Some(from)) => {
+                let value_from = if let Some(s) = &from.secret_key_ref {
+                    json!({"secretKeyRef": {"name": s.name, "key": s.key}})
+                } else if let Some(c) = &from.config_map_key_ref {
+                    json!({"configMapKeyRef": {"name": c.name, "key": c.key}})
+                } else {
+                    json!({})
+                };
+                json!({"name": env.name, "kubernetesEnv": {"valueFrom": value_from}})
+            }
+            (value, None) => json!({"name": env.name, "value": value.clone().unwrap_or_default()}),
+        })
+        .collect();
+    let mut out = json!({
+        "avsAddress": a.avs_address,
+        "image": {"repository": repository, "tag": tag},
+        "processType": "server",
+        "deploymentMode": mode,
+        "envs": envs,
+    });
+    if let Some(sa) = &a.service_account_name {
+        out["kubernetes"] = json!({"serviceAccountName": sa});
+    }
+    out
+}
+
+fn pod_template(
+    e: &HourglassExecutor,
+    name: &str,
+    keys: &KeyMaterial,
+    checksum: &str,
+    grpc_port: i32,
+    management_port: i32,
+    badger: bool,
+) -> PodTemplateSpec {
+    let secret = keys.secret.clone().unwrap_or_default();
+    let secret_env = |path: &str, key: &str| EnvVar {
+        name: env_name(path),
+        value: None,
+        value_from: Some(EnvVarSource {
+            secret_key_ref: Some(SecretKeySelector {
+                name: secret.clone(),
+                key: key.into(),
+                optional: None,
+            }),
+            ..Default::default()
+        }),
+    };
+    // Only keys the Secret has: a reference to a missing key keeps the pod from starting.
+    let mut env = Vec::new();
+    if keys.has(SECRET_KEY_OPERATOR) {
+        env.push(secret_env(KEY_OPERATOR_PATH, SECRET_KEY_OPERATOR));
+    }
+    if keys.has(SECRET_KEY_ECDSA) {
+        env.push(secret_env(KEY_ECDSA_PATH, SECRET_KEY_ECDSA));
+    }
+    if keys.bls() {
+        env.push(secret_env(KEY_BLS_PASSWORD_PATH, SECRET_KEY_BLS_PASSWORD));
+    }
+    env.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut mounts = vec![VolumeMount {
+        name: "config".into(),
+        mount_path: CONFIG_DIR.into(),
+        read_only: Some(true),
+        ..Default::default()
+    }];
+    let mut volumes = vec![Volume {
+        name: "config".into(),
+        config_map: Some(ConfigMapVolumeSource {
+            name: config_map_name(name),
+            items: Some(vec![KeyToPath {
+                key: CONFIG_FILE.into(),
+                path: CONFIG_FILE.into(),
+                mode: None,
+                user: None,
+            }]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }];
+    if keys.bls() {
+        mounts.push(VolumeMount {
+            name: "keys".into(),
+            mount_path: KEYS_DIR.into(),
+            read_only: Some(true),
+            ..Default::default()
+        });
+        volumes.push(Volume {
+            name: "keys".into(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(secret.clone()),
+                items: Some(vec![KeyToPath {
+                    key: SECRET_KEY_BLS_KEYSTORE.into(),
+                    path: SECRET_KEY_BLS_KEYSTORE.into(),
+                    mode: None,
+                    user: None,
+                }]),
+                default_mode: Some(0o440),
+                default_user: None,
+                optional: None,
+            }),
+            ..Default::default()
+        });
+    }
+    if badger {
+        mounts.push(VolumeMount {
+            name: "data".into(),
+            mount_path: DATA_DIR.into(),
+            ..Default::default()
+        });
+    }
+
+    let tcp = |period: i32, failure_threshold: i32| Probe {
+        tcp_socket: Some(TCPSocketAction {
+            port: IntOrString::String("grpc".into()),
+            host: None,
+        }),
+        period_seconds: Some(period),
+        failure_threshold: Some(failure_threshold),
+        timeout_seconds: Some(2),
+        ..Default::default()
+    };
+    let spec = &e.spec;
+    let container = Container {
+        name: CONTAINER_NAME.into(),
+        image: Some(spec.image.clone()),
+        // The image's entrypoint is the `executor` binary (as in the upstream image).
+        args: Some(["run", "--config", CONFIG_PATH].map(String::from).to_vec()),
+        env: (!env.is_empty()).then_some(env),
+        ports: Some(vec![
+            ContainerPort {
+                name: Some("grpc".into()),
+                container_port: grpc_port,
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            },
+            ContainerPort {
+                name: Some("management".into()),
+                container_port: management_port,
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            },
+        ]),
+        volume_mounts: Some(mounts),
+        resources: spec.resources.clone(),
+        readiness_probe: Some(tcp(5, 3)),
+        liveness_probe: Some(tcp(10, 6)),
+        security_context: Some(SecurityContext {
+            allow_privilege_escalation: Some(false),
+            capabilities: Some(Capabilities {
+                drop: Some(vec!["ALL".into()]),
+                add: None,
+            }),
+            run_as_non_root: Some(true),
+            seccomp_profile: Some(runtime_default()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut labels = common_labels(e);
+    labels.remove("app.kubernetes.io/managed-by");
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(labels),
+            annotations: Some(BTreeMap::from([(
+                ANNOTATION_CONFIG_CHECKSUM.to_string(),
+                checksum.to_string(),
+            )])),
+            ..Default::default()
+        }),
+        spec: Some(PodSpec {
+            containers: vec![container],
+            service_account_name: Some(service_account_name(name)),
+            automount_service_account_token: Some(true),
+            enable_service_links: Some(false),
+            volumes: Some(volumes),
+            image_pull_secrets: spec.image_pull_secrets.clone().filter(|s| !s.is_empty()),
+            node_selector: spec.node_selector.clone().filter(|s| !s.is_empty()),
+            tolerations: spec.tolerations.clone().filter(|t| !t.is_empty()),
+            affinity: spec.affinity.clone(),
+            security_context: Some(PodSecurityContext {
+                run_as_non_root: Some(true),
+                run_as_user: Some(RUN_AS),
+                run_as_group: Some(RUN_AS),
+                fs_group: Some(RUN_AS),
+                seccomp_profile: Some(runtime_default()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+fn service_port(name: &str, port: i32) -> ServicePort {
+    ServicePort {
+        name: Some(name.into()),
+        port,
+        target_port: Some(IntOrString::String(name.into())),
+        protocol: Some("TCP".into()),
+        app_protocol: Some("grpc".into()),
+        ..Default::default()
+    }
+}
+
+fn runtime_default() -> SeccompProfile {
+    SeccompProfile {
+        type_: "RuntimeDefault".into(),
+        localhost_profile: None,
+    }
+}
+
+fn owner(e: &HourglassExecutor) -> Option<OwnerReference> {
+    e.controller_owner_ref(&())
+}
+
+/// FNV-1a, 10 hex digits: stable across runs and hgctl versions.
+pub fn hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", h & 0xff_ffff_ffff)
+}
+
+/// Objects whose metadata can carry the spec-hash annotation.
+pub trait Stamped: Serialize {
+    fn meta_mut(&mut self) -> &mut ObjectMeta;
+}
+macro_rules! stamped {
+    ($($t:ty),*) => {$(impl Stamped for $t {
+        fn meta_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
+    })*};
+}
+stamped!(
+    ConfigMap,
+    Deployment,
+    StatefulSet,
+    Service,
+    ServiceAccount,
+    Role,
+    RoleBinding,
+    Secret
+);
+
+/// Annotates the object with the hash of everything rendered in it.
+pub fn stamp<T: Stamped>(mut obj: T) -> T {
+    let text = serde_json::to_string(&obj).unwrap_or_default();
+    obj.meta_mut()
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert(ANNOTATION_SPEC_HASH.into(), hash(&text));
+    obj
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixtures::assert_golden;
+
+    fn example(file: &str) -> HourglassExecutor {
+        let text =
+            std::fs::read_to_string(format!("{}/examples/{file}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+        let mut e: HourglassExecutor = serde_saphyr::from_str(&text).unwrap();
+        e.metadata.namespace = Some("avs".into());
+        e.metadata.uid = Some("uid-1".into());
+        e
+    }
+
+    fn full_keys() -> KeyMaterial {
+        KeyMaterial::from_secret(
+            "operator-keys",
+            [
+                SECRET_KEY_OPERATOR,
+                SECRET_KEY_ECDSA,
+                SECRET_KEY_BLS_KEYSTORE,
+                SECRET_KEY_BLS_PASSWORD,
+            ]
+            .map(String::from),
+        )
+    }
+
+    fn stream(r: &Rendered, secret: Option<&Secret>) -> String {
+        let workload = match &r.workload {
+            Workload::Deployment(d) => crate::output::yaml(d.as_ref()),
+            Workload::StatefulSet(s) => crate::output::yaml(s.as_ref()),
+        }
+        .unwrap();
+        let mut parts = vec![
+            crate::output::yaml(&r.config_map).unwrap(),
+            workload,
+            crate::output::yaml(&r.service).unwrap(),
+            crate::output::yaml(&r.service_account).unwrap(),
+            crate::output::yaml(&r.role).unwrap(),
+            crate::output::yaml(&r.role_binding).unwrap(),
+        ];
+        if let Some(s) = secret {
+            // Key names only: the golden file must not hold key bytes either.
+            let names: Vec<String> = s.data.clone().unwrap_or_default().into_keys().collect();
+            parts.push(format!(
+                "# Secret {} keys: {names:?}\n",
+                s.metadata.name.clone().unwrap()
+            ));
+        }
+        let mut notes = format!("# replicas: {}\n", r.replicas);
+        for m in &r.missing {
+            notes.push_str(&format!("# missing: {m}\n"));
+        }
+        for u in &r.unused {
+            notes.push_str(&format!("# unused: {u}\n"));
+        }
+        parts.push(notes);
+        parts.join("---\n")
+    }
+
+    #[test]
+    fn env_names_follow_the_binary_rule() {
+        assert_eq!(
+            env_name(KEY_OPERATOR_PATH),
+            "EXECUTOR__OPERATOR_OPERATORPRIVATEKEY_PRIVATEKEY"
+        );
+        assert_eq!(
+            env_name(KEY_BLS_PASSWORD_PATH),
+            "EXECUTOR__OPERATOR_SIGNINGKEYS_BLS_PASSWORD"
+        );
+    }
+
+    #[test]
+    fn images_split_into_repository_and_tag() {
+        assert_eq!(
+            split_image("reg:5000/a/b:v1"),
+            ("reg:5000/a/b".into(), "v1".into())
+        );
+        assert_eq!(
+            split_image("reg:5000/a/b"),
+            ("reg:5000/a/b".into(), "".into())
+        );
+    }
+
+    #[test]
+    fn golden_full_example() {
+        let e = example("executor-full.yaml");
+        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        assert!(r.missing.is_empty(), "{:?}", r.missing);
+        assert!(matches!(r.workload, Workload::StatefulSet(_)));
+        assert_golden("executor-full.yaml", &stream(&r, None));
+    }
+
+    #[test]
+    fn golden_seed_example_with_inline_keys() {
+        let e = example("executor.yaml");
+        let keys = inline_key_material(&e).unwrap();
+        let r = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        assert_eq!(r.replicas, 0, "incomplete config: no crash-looping pods");
+        assert_golden(
+            "executor-seed.yaml",
+            &stream(&r, inline_keys_secret(&e).as_ref()),
+        );
+    }
+
+    #[test]
+    fn inline_keys_never_reach_the_config_or_the_workload() {
+        let e = example("executor.yaml");
+        let keys = inline_key_material(&e).unwrap();
+        let r = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        let inline = e.spec.config.unwrap().operator_keys.unwrap();
+        let everything = stream(&r, None);
+        for value in [inline.ecdsa.unwrap(), inline.bls.unwrap()] {
+            assert!(!everything.contains(&value), "{value:?} leaked");
+        }
+        assert!(
+            r.config_yaml.contains("privateKey: ''") || r.config_yaml.contains("privateKey: \"\"")
+        );
+    }
+
+    #[test]
+    fn missing_fields_are_named_not_fatal() {
+        let e = example("executor.yaml");
+        let r = render(&e, &KeyMaterial::default(), &ExecutorContext::default()).unwrap();
+        let text = r.missing.join("\n");
+        assert!(text.contains("config.operatorAddress"), "{text}");
+        assert!(text.contains("secretRef"), "{text}");
+        assert_eq!(r.missing.len(), 2, "{text}");
+        let gone = render(
+            &example("executor-full.yaml"),
+            &KeyMaterial::missing_secret("operator-keys"),
+            &ExecutorContext::default(),
+        )
+        .unwrap();
+        assert_eq!(gone.missing, ["Secret operator-keys (not found)"]);
+        let seed_unused = r.unused.join("\n");
+        assert!(seed_unused.contains("aggregatorEndpoint"));
+        assert!(seed_unused.contains("config.chains[base]"));
+        assert!(seed_unused.contains("taskMailboxAddress"));
+        assert!(seed_unused.contains("operatorKeys.bls"));
+    }
+
+    #[test]
+    fn a_config_change_changes_the_template_and_only_then() {
+        let e = example("executor-full.yaml");
+        let keys = full_keys();
+        let a = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        let again = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        assert_eq!(a.checksum, again.checksum);
+        let mut changed = e.clone();
+        changed.spec.config.as_mut().unwrap().log_level = Some(LogLevel::Info);
+        let b = render(&changed, &keys, &ExecutorContext::default()).unwrap();
+        assert_ne!(a.checksum, b.checksum);
+        let annotation = |r: &Rendered| match &r.workload {
+            Workload::StatefulSet(s) => s
+                .spec
+                .template
+                .metadata
+                .as_ref()
+                .unwrap()
+                .annotations
+                .as_ref()
+                .unwrap()[ANNOTATION_CONFIG_CHECKSUM]
+                .clone(),
+            Workload::Deployment(_) => unreachable!(),
+        };
+        assert_eq!(annotation(&b), b.checksum);
+        let mut scaled = e.clone();
+        scaled.spec.replicas = Some(0);
+        let s = render(&scaled, &keys, &ExecutorContext::default()).unwrap();
+        assert_eq!(s.checksum, a.checksum, "replicas are not config");
+    }
+
+    #[test]
+    fn memory_storage_is_a_recreate_deployment() {
+        let mut e = example("executor-full.yaml");
+        e.spec.config.as_mut().unwrap().storage = None;
+        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let Workload::Deployment(d) = r.workload else {
+            panic!("memory storage is a Deployment")
+        };
+        let spec = d.spec;
+        assert_eq!(spec.strategy.unwrap().type_.as_deref(), Some("Recreate"));
+        assert_eq!(spec.replicas, Some(1));
+        assert!(r.config_yaml.contains("type: memory"));
+    }
+}
