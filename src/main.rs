@@ -1,12 +1,18 @@
 //! The `hgctl` binary: parse, run, map errors to exit codes. All logic is in the library.
 
 use clap::Parser;
+use hgctl::cli::args::Command;
 use hgctl::cli::{self, Cli};
 use hgctl::error::ExitCode;
 
 fn main() -> std::process::ExitCode {
-    reset_sigpipe();
     let cli = Cli::parse();
+    // The controllers are long-running network clients: a write to an API server connection
+    // that died (kube-apiserver restarted) must be an error they retry, not a SIGPIPE that
+    // kills the process silently.
+    if !matches!(cli.command, Command::RunLocal(_) | Command::Operator(_)) {
+        reset_sigpipe();
+    }
     hgctl::logging::init(cli.global.log_level);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -31,7 +37,8 @@ fn main() -> std::process::ExitCode {
 /// Dies quietly on a closed pipe (`hgctl crds | head -1`) like other Unix tools.
 fn reset_sigpipe() {
     #[cfg(unix)]
-    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts (argument
+    // parsing is single-threaded).
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }

@@ -69,8 +69,13 @@ pub fn kubeconfig_path() -> PathBuf {
 /// A new [`Client`] for the test cluster (built from the `HGCTL_TEST_KUBECONFIG` file only; the
 /// user's own kubeconfig and `KUBECONFIG` are never read).
 pub async fn client() -> Client {
-    let path = kubeconfig_path();
-    let kubeconfig = Kubeconfig::read_from(&path)
+    client_for(&kubeconfig_path()).await
+}
+
+/// A new [`Client`] from the kubeconfig file `path` only (e.g. a private cluster's, or one
+/// written for a ServiceAccount token).
+pub async fn client_for(path: &Path) -> Client {
+    let kubeconfig = Kubeconfig::read_from(path)
         .unwrap_or_else(|e| panic!("cannot read kubeconfig {}: {e}", path.display()));
     let config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
         .await

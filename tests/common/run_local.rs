@@ -1,6 +1,7 @@
 //! `hgctl run-local` as a child process of a test, with its leader Lease in
 //! the test's own namespace so parallel tests do not compete for it.
 
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use super::cluster;
@@ -18,11 +19,17 @@ impl RunLocal {
 
     /// Same, with extra arguments (e.g. `--take-over`).
     pub fn start_with(ns: &str, extra: &[&str]) -> RunLocal {
+        Self::start_with_kubeconfig(ns, &cluster::kubeconfig_path(), extra)
+    }
+
+    /// Same, against the cluster and user of another kubeconfig (a private cluster, or a
+    /// namespaced ServiceAccount).
+    pub fn start_with_kubeconfig(ns: &str, kubeconfig: &Path, extra: &[&str]) -> RunLocal {
         let child = Command::new(env!("CARGO_BIN_EXE_hgctl"))
             .args(["run-local", "-n", ns, "--lease-namespace", ns])
             .args(extra)
             .arg("--kubeconfig")
-            .arg(cluster::kubeconfig_path())
+            .arg(kubeconfig)
             .args(["--log-level", "info"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
