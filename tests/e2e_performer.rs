@@ -283,10 +283,29 @@ async fn a_settled_performer_sees_no_writes_and_deleting_it_removes_its_children
         "something was written while nothing changed"
     );
 
-    ns.api::<Performer>()
-        .delete("minimal", &DeleteParams::default())
-        .await
+    let out = Command::new(env!("CARGO_BIN_EXE_hgctl"))
+        .args([
+            "performer",
+            "delete",
+            "minimal",
+            "--wait",
+            "-n",
+            ns.name(),
+            "--kubeconfig",
+        ])
+        .arg(cluster::kubeconfig_path())
+        .stdin(Stdio::null())
+        .output()
         .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "performer.hourglass.eigenlayer.io/minimal deleted\n"
+    );
     wait_for(GC_TIMEOUT, "pod and service garbage-collected", || async {
         let pods = pods_of(&ns, "minimal").await;
         let svc = ns

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod create;
+pub mod delete;
 pub mod describe;
 pub mod doctor;
 pub mod generated;
@@ -13,7 +14,7 @@ pub mod status;
 pub use args::Cli;
 use args::{Command, ExecutorCommand, PerformerCommand, ResourceKind};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -41,18 +42,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             create::performer(&global, args).await
         }
         Command::Executor(ExecutorCommand::Create(args)) => create::executor(&global, args).await,
-        Command::Performer(_) => not_implemented("performer"),
-        Command::Executor(_) => not_implemented("executor"),
+        Command::Performer(PerformerCommand::Delete(args)) => {
+            delete::performer(&global, &args).await
+        }
+        Command::Executor(ExecutorCommand::Delete(args)) => delete::executor(&global, &args).await,
         Command::Get(args) => get::run(&global, args.kind, &args.get).await,
         Command::Status(args) => status::run(&global, &args).await,
         Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
         Command::Operator(args) => run_local::run(&global, &args, run_local::Mode::Operator).await,
         Command::Doctor(args) => doctor::run(&global, &args).await,
     }
-}
-
-fn not_implemented(command: &str) -> Result<()> {
-    Err(Error::NotImplemented {
-        command: command.to_string(),
-    })
 }
