@@ -358,8 +358,8 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             break
         }
         'hgctl;run-local' {
-            [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Address of the Prometheus /metrics endpoint')
-            [CompletionResult]::new('--health-addr', '--health-addr', [CompletionResultType]::ParameterName, 'Address of the /healthz and /readyz endpoints')
+            [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Serve Prometheus /metrics here (operator default 127.0.0.1:9464; run-local only when given)')
+            [CompletionResult]::new('--health-addr', '--health-addr', [CompletionResultType]::ParameterName, 'Serve /healthz and /readyz here (operator default 127.0.0.1:8081; run-local only when given)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format')
             [CompletionResult]::new('--cluster-domain', '--cluster-domain', [CompletionResultType]::ParameterName, 'Cluster DNS domain used in gRPC endpoints')
             [CompletionResult]::new('--lease-namespace', '--lease-namespace', [CompletionResultType]::ParameterName, 'Namespace of the leader-election Lease shared with the in-cluster operator')
@@ -378,8 +378,8 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             break
         }
         'hgctl;operator' {
-            [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Address of the Prometheus /metrics endpoint')
-            [CompletionResult]::new('--health-addr', '--health-addr', [CompletionResultType]::ParameterName, 'Address of the /healthz and /readyz endpoints')
+            [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Serve Prometheus /metrics here (operator default 127.0.0.1:9464; run-local only when given)')
+            [CompletionResult]::new('--health-addr', '--health-addr', [CompletionResultType]::ParameterName, 'Serve /healthz and /readyz here (operator default 127.0.0.1:8081; run-local only when given)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format')
             [CompletionResult]::new('--cluster-domain', '--cluster-domain', [CompletionResultType]::ParameterName, 'Cluster DNS domain used in gRPC endpoints')
             [CompletionResult]::new('--lease-namespace', '--lease-namespace', [CompletionResultType]::ParameterName, 'Namespace of the leader-election Lease shared with the in-cluster operator')

@@ -328,8 +328,8 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand --help 'Print help'
         }
         &'hgctl;run-local'= {
-            cand --metrics-addr 'Address of the Prometheus /metrics endpoint'
-            cand --health-addr 'Address of the /healthz and /readyz endpoints'
+            cand --metrics-addr 'Serve Prometheus /metrics here (operator default 127.0.0.1:9464; run-local only when given)'
+            cand --health-addr 'Serve /healthz and /readyz here (operator default 127.0.0.1:8081; run-local only when given)'
             cand --log-format 'Log line format'
             cand --cluster-domain 'Cluster DNS domain used in gRPC endpoints'
             cand --lease-namespace 'Namespace of the leader-election Lease shared with the in-cluster operator'
@@ -347,8 +347,8 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand --help 'Print help'
         }
         &'hgctl;operator'= {
-            cand --metrics-addr 'Address of the Prometheus /metrics endpoint'
-            cand --health-addr 'Address of the /healthz and /readyz endpoints'
+            cand --metrics-addr 'Serve Prometheus /metrics here (operator default 127.0.0.1:9464; run-local only when given)'
+            cand --health-addr 'Serve /healthz and /readyz here (operator default 127.0.0.1:8081; run-local only when given)'
             cand --log-format 'Log line format'
             cand --cluster-domain 'Cluster DNS domain used in gRPC endpoints'
             cand --lease-namespace 'Namespace of the leader-election Lease shared with the in-cluster operator'

@@ -354,8 +354,8 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand status" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c hgctl -n "__fish_hgctl_using_subcommand status" -s h -l help -d 'Print help'
-complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l metrics-addr -d 'Address of the Prometheus /metrics endpoint' -r
-complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l health-addr -d 'Address of the /healthz and /readyz endpoints' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l metrics-addr -d 'Serve Prometheus /metrics here (operator default 127.0.0.1:9464; run-local only when given)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l health-addr -d 'Serve /healthz and /readyz here (operator default 127.0.0.1:8081; run-local only when given)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l log-format -d 'Log line format' -r -f -a "text\t''
 json\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l cluster-domain -d 'Cluster DNS domain used in gRPC endpoints' -r
@@ -377,8 +377,8 @@ trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -s A -l all-namespaces -d 'Reconcile in every namespace (default: only --namespace)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l take-over -d 'Wait for the current lease holder to give up instead of refusing to start'
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -s h -l help -d 'Print help'
-complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l metrics-addr -d 'Address of the Prometheus /metrics endpoint' -r
-complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l health-addr -d 'Address of the /healthz and /readyz endpoints' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l metrics-addr -d 'Serve Prometheus /metrics here (operator default 127.0.0.1:9464; run-local only when given)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l health-addr -d 'Serve /healthz and /readyz here (operator default 127.0.0.1:8081; run-local only when given)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l log-format -d 'Log line format' -r -f -a "text\t''
 json\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l cluster-domain -d 'Cluster DNS domain used in gRPC endpoints' -r

@@ -4,13 +4,18 @@ use tracing_subscriber::EnvFilter;
 
 use crate::cli::args::LogLevel;
 
-/// Installs the global subscriber once; later calls are no-ops.
-pub fn init(level: LogLevel) {
+/// Installs the global subscriber once; later calls are no-ops. `json` gives one
+/// JSON object per line (the controllers' `--log-format json`, for log pipelines).
+pub fn init(level: LogLevel, json: bool) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("hgctl={},kube=warn", level.as_str())));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }

@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use hgctl::cli::args::Command;
+use hgctl::cli::args::LogFormat;
 use hgctl::cli::{self, Cli};
 use hgctl::error::ExitCode;
 
@@ -13,7 +14,11 @@ fn main() -> std::process::ExitCode {
     if !matches!(cli.command, Command::RunLocal(_) | Command::Operator(_)) {
         reset_sigpipe();
     }
-    hgctl::logging::init(cli.global.log_level);
+    let json_logs = matches!(
+        &cli.command,
+        Command::RunLocal(a) | Command::Operator(a) if a.log_format == LogFormat::Json
+    );
+    hgctl::logging::init(cli.global.log_level, json_logs);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

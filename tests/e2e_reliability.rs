@@ -325,3 +325,67 @@ async fn rendered_pods_of_random_valid_specs_pass_the_api_servers_validation() {
         "only {checked} valid specs in {tried} tries ({refused} refused at render time)"
     );
 }
+
+/// `run-local --metrics-addr/--health-addr` serve Prometheus metrics of what it did.
+#[tokio::test]
+async fn run_local_serves_metrics_and_health_when_asked() {
+    install_crds().await;
+    let ns = TestNamespace::create("rel-metrics").await;
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (health, metrics) = (free_port(), free_port());
+    let _run = RunLocal::start_with(
+        ns.name(),
+        &[
+            "--health-addr",
+            &format!("127.0.0.1:{health}"),
+            "--metrics-addr",
+            &format!("127.0.0.1:{metrics}"),
+            "--log-format",
+            "json",
+        ],
+    );
+    let api: Api<Performer> = ns.api();
+    apply(&api, &example("performer-minimal.yaml")).await;
+    wait_ready(&api, "minimal").await;
+    let get = |port: u16, path: &'static str| async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .map_err(|e| e.to_string())?;
+        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut out = String::new();
+        s.read_to_string(&mut out)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok::<String, String>(out)
+    };
+    let ready = wait_for(TIMEOUT, "/readyz 200", || async {
+        let r = get(health, "/readyz").await?;
+        r.starts_with("HTTP/1.1 200").then_some(r.clone()).ok_or(r)
+    })
+    .await;
+    assert!(ready.starts_with("HTTP/1.1 200"));
+    let scrape = wait_for(TIMEOUT, "one Running performer in /metrics", || async {
+        let m = get(metrics, "/metrics").await?;
+        m.contains("hgctl_performers{phase=\"Running\"} 1")
+            .then_some(m.clone())
+            .ok_or(m)
+    })
+    .await;
+    assert!(
+        scrape.contains("hgctl_reconciles_total{kind=\"performer\"}"),
+        "{scrape}"
+    );
+    assert!(
+        scrape.contains("hgctl_api_writes_total{verb=\"apply\",resource=\"pods\"} 1"),
+        "{scrape}"
+    );
+}

@@ -406,12 +406,12 @@ pub struct ControllerArgs {
     /// Reconcile in every namespace (default: only --namespace)
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
-    /// Address of the Prometheus /metrics endpoint
-    #[arg(long, default_value = "127.0.0.1:9464", value_name = "ADDR")]
-    pub metrics_addr: String,
-    /// Address of the /healthz and /readyz endpoints
-    #[arg(long, default_value = "127.0.0.1:8081", value_name = "ADDR")]
-    pub health_addr: String,
+    /// Serve Prometheus /metrics here (operator default 127.0.0.1:9464; run-local only when given)
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_addr: Option<String>,
+    /// Serve /healthz and /readyz here (operator default 127.0.0.1:8081; run-local only when given)
+    #[arg(long, value_name = "ADDR")]
+    pub health_addr: Option<String>,
     /// Log line format
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

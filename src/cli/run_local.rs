@@ -18,6 +18,11 @@ use crate::error::{Error, Result};
 use crate::reconcile::{self, Metrics, RuntimeConfig, lease};
 use crate::serve::{self, Endpoints, Health};
 
+/// Where the operator serves /healthz and /readyz unless told otherwise.
+pub const DEFAULT_HEALTH_ADDR: &str = "127.0.0.1:8081";
+/// Where the operator serves /metrics unless told otherwise.
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
+
 /// Which entry point started the controllers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -52,28 +57,64 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let metrics = Arc::new(Metrics::new());
     let health = Health::new();
-    let servers = if mode == Mode::Operator {
-        let health_listener = serve::bind(&args.health_addr).await?;
-        let metrics_listener = serve::bind(&args.metrics_addr).await?;
-        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|stop| *stop).await;
-        };
-        let m = metrics.clone();
-        Some(tokio::spawn(futures::future::join(
-            serve::run(
-                health_listener,
-                Endpoints::health(health.clone()),
-                stopped(stop_rx.clone()),
+    // run-local serves them only when asked (a laptop's ports are not ours to take).
+    let (health_addr, metrics_addr) = match mode {
+        Mode::Operator => (
+            Some(
+                args.health_addr
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_HEALTH_ADDR.into()),
             ),
-            serve::run(
-                metrics_listener,
-                Endpoints::metrics(move || m.render()),
-                stopped(stop_rx.clone()),
+            Some(
+                args.metrics_addr
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_METRICS_ADDR.into()),
             ),
-        )))
-    } else {
-        None
+        ),
+        Mode::RunLocal => (args.health_addr.clone(), args.metrics_addr.clone()),
     };
+    let health_listener = match &health_addr {
+        Some(addr) => Some(serve::bind(addr).await?),
+        None => None,
+    };
+    let metrics_listener = match &metrics_addr {
+        Some(addr) => Some(serve::bind(addr).await?),
+        None => None,
+    };
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let health_server = health_listener.map(|l| {
+        serve::run(
+            l,
+            Endpoints::health(health.clone()),
+            stopped(stop_rx.clone()),
+        )
+    });
+    let metrics_server = metrics_listener.map(|l| {
+        let m = metrics.clone();
+        serve::run(
+            l,
+            Endpoints::metrics(move || m.render()),
+            stopped(stop_rx.clone()),
+        )
+    });
+    let servers = (health_server.is_some() || metrics_server.is_some()).then(|| {
+        tokio::spawn(futures::future::join(
+            async move {
+                match health_server {
+                    Some(s) => s.await,
+                    None => Ok(()),
+                }
+            },
+            async move {
+                match metrics_server {
+                    Some(s) => s.await,
+                    None => Ok(()),
+                }
+            },
+        ))
+    });
 
     check_crds(&conn.client, namespace.as_deref()).await?;
     check_rights(&conn.client, namespace.as_deref(), &args.lease_namespace).await?;
