@@ -28,5 +28,5 @@ tests/cluster/up.sh
 # shellcheck disable=SC1091
 source "$state/env"
 
-cargo build --locked --all-targets
-cargo test --locked --all-targets "$@"
+cargo build --locked --lib --bins --tests
+cargo test --locked --lib --bins --tests "$@"
