@@ -803,3 +803,50 @@ async fn run_local_scoped_to_one_namespace_works_for_a_namespaced_user() {
     wait_ready(&perfs, "scoped", TIMEOUT).await;
     assert_eq!(pods_of(&ns.api(), "scoped").await.len(), 1);
 }
+
+/// On a cluster without the CRDs (a private one, so the shared CRDs stay), `hgctl doctor`
+/// fails `install.crds` with the install hint, and run-local refuses to start, naming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_and_run_local_on_a_cluster_without_the_crds() {
+    let _one_at_a_time = PRIVATE_CLUSTER_LOCK.lock().await;
+    let cluster = PrivateCluster::start("nocrd");
+    let kubeconfig = cluster.kubeconfig();
+    let out = Command::new(env!("CARGO_BIN_EXE_hgctl"))
+        .args(["doctor", "-n", "default", "-o", "json", "--kubeconfig"])
+        .arg(&kubeconfig)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let crds = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "install.crds")
+        .expect("an install.crds entry")
+        .clone();
+    assert_eq!(crds["status"], "fail", "{crds}");
+    assert!(
+        crds["hint"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("hgctl install --crds-only"),
+        "{crds}"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_hgctl"))
+        .args(["run-local", "-n", "default", "--kubeconfig"])
+        .arg(&kubeconfig)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("hgctl install --crds-only"), "{stderr}");
+}
