@@ -850,3 +850,99 @@ async fn doctor_and_run_local_on_a_cluster_without_the_crds() {
     assert_eq!(out.status.code(), Some(6), "{stderr}");
     assert!(stderr.contains("hgctl install --crds-only"), "{stderr}");
 }
+
+/// `uninstall --delete-data --yes` on a private cluster (it deletes the CRDs, and with them
+/// every Performer): everything install created is gone, the Performers with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uninstall_delete_data_removes_everything() {
+    let _one_at_a_time = PRIVATE_CLUSTER_LOCK.lock().await;
+    let cluster = PrivateCluster::start("uninst");
+    let kubeconfig = cluster.kubeconfig();
+    let hgctl = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hgctl"))
+            .args(args)
+            .arg("--kubeconfig")
+            .arg(&kubeconfig)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = hgctl(&["install", "-n", "hg-op"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let client = cluster.client().await;
+    let performers: Api<Performer> = Api::namespaced(client.clone(), "default");
+    let mut body = serde_json::to_value(performer_minimal()).unwrap();
+    body["metadata"] = json!({"name": "keep-me-not"});
+    performers
+        .patch(
+            "keep-me-not",
+            &PatchParams::apply("test").force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .unwrap();
+
+    let refused = hgctl(&["uninstall", "-n", "hg-op"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(
+        performers.get_opt("keep-me-not").await.unwrap().is_some(),
+        "refusing deletes nothing"
+    );
+
+    let out = hgctl(&[
+        "uninstall",
+        "-n",
+        "hg-op",
+        "--delete-data",
+        "--yes",
+        "--wait",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    for crd in api::crds() {
+        let name = crd.metadata.name.unwrap();
+        wait_for(
+            Duration::from_secs(60),
+            format!("CRD {name} gone"),
+            || async {
+                crds.get_opt(&name)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .is_none()
+                    .then_some(())
+                    .ok_or("still there".to_string())
+            },
+        )
+        .await;
+    }
+    let namespaces: Api<Namespace> = Api::all(client.clone());
+    wait_for(Duration::from_secs(60), "namespace hg-op gone", || async {
+        let ns = namespaces
+            .get_opt("hg-op")
+            .await
+            .map_err(|e| e.to_string())?;
+        ns.is_none().then_some(()).ok_or("still there".to_string())
+    })
+    .await;
+}
+
+fn performer_minimal() -> Value {
+    let path = format!(
+        "{}/examples/performer-minimal.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
