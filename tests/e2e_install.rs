@@ -735,6 +735,8 @@ async fn the_operator_account_has_least_privilege() {
         ),
         ("bind", "rbac.authorization.k8s.io", "clusterroles", None),
         ("update", "", "secrets", Some("kube-system")),
+        ("list", "", "secrets", None),
+        ("watch", "", "secrets", Some("kube-system")),
         ("create", "", "pods/exec", Some("some-workloads")),
         ("delete", "", "namespaces", None),
         ("list", "", "namespaces", None),

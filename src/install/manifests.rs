@@ -121,9 +121,15 @@ pub const CLUSTER_RULES: &[Rule] = &[
     },
     Rule {
         group: "",
-        resources: &["configmaps", "secrets"],
+        resources: &["configmaps"],
         verbs: &["get", "list", "watch", "create", "patch", "delete"],
-        why: "the executor reconciler writes <name>-config and <name>-keys; no update: writes are server-side apply patches",
+        why: "the executor reconciler writes and watches <name>-config; no update: writes are server-side apply patches",
+    },
+    Rule {
+        group: "",
+        resources: &["secrets"],
+        verbs: &["get", "create", "patch", "delete"],
+        why: "the executor reconciler reads the key names of the Secret an executor names and writes <name>-keys; no list or watch, so it cannot enumerate Secrets",
     },
     Rule {
         group: "apps",
