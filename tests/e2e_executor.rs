@@ -20,7 +20,8 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomRe
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::json;
 
-const TIMEOUT: Duration = Duration::from_secs(90);
+/// Generous: a Recreate rollout waits for kwok to finish the old pod, slow on a loaded machine.
+const TIMEOUT: Duration = Duration::from_secs(180);
 const AVS: &str = "0xCE2Ac75bE2E0951F1F7B288c7a6A9BfB6c331DC4";
 
 /// A `hgctl run-local` child process, killed when dropped; stderr goes to a file.
