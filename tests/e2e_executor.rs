@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::cluster::{self, TestNamespace, wait_for};
+use common::run_local::install_crds;
 use hgctl::api::{self, HourglassExecutor};
 use k8s_openapi::ByteString;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
@@ -16,7 +17,6 @@ use k8s_openapi::api::authorization::v1::{
 };
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Secret, Service, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::json;
 
@@ -56,34 +56,6 @@ impl Drop for RunLocal {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-async fn install_crds() {
-    let crds: Api<CustomResourceDefinition> = Api::all(cluster::client().await);
-    for crd in api::crds() {
-        let name = crd.metadata.name.clone().unwrap();
-        let mut body = serde_json::to_value(&crd).unwrap();
-        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
-        body["kind"] = json!("CustomResourceDefinition");
-        crds.patch(
-            &name,
-            &PatchParams::apply("hgctl-test").force(),
-            &Patch::Apply(&body),
-        )
-        .await
-        .unwrap();
-        wait_for(TIMEOUT, format!("CRD {name} Established"), || async {
-            let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
-            crd.status
-                .and_then(|s| s.conditions)
-                .unwrap_or_default()
-                .iter()
-                .any(|c| c.type_ == "Established" && c.status == "True")
-                .then_some(())
-                .ok_or("not yet".to_string())
-        })
-        .await;
     }
 }
 

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::cluster::{self, TestNamespace, wait_for};
-use common::run_local::RunLocal;
+use common::run_local::{RunLocal, install_crds_on};
 use futures::{StreamExt, TryStreamExt};
 use hgctl::api::{self, Performer};
 use k8s_openapi::api::authentication::v1::{TokenRequest, TokenRequestSpec};
@@ -32,34 +32,6 @@ const LABEL_PERFORMER: &str = "hourglass.eigenlayer.io/performer";
 
 /// One private cluster at a time: they are heavy for the shared machine.
 static PRIVATE_CLUSTER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-async fn install_crds(client: &Client) {
-    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-    for crd in api::crds() {
-        let name = crd.metadata.name.clone().unwrap();
-        let mut body = serde_json::to_value(&crd).unwrap();
-        body["apiVersion"] = json!("apiextensions.k8s.io/v1");
-        body["kind"] = json!("CustomResourceDefinition");
-        crds.patch(
-            &name,
-            &PatchParams::apply("hgctl-test").force(),
-            &Patch::Apply(&body),
-        )
-        .await
-        .unwrap();
-        wait_for(TIMEOUT, format!("{name} Established"), || async {
-            let crd = crds.get(&name).await.map_err(|e| e.to_string())?;
-            let ok = crd
-                .status
-                .and_then(|s| s.conditions)
-                .unwrap_or_default()
-                .iter()
-                .any(|c| c.type_ == "Established" && c.status == "True");
-            ok.then_some(()).ok_or("not yet".to_string())
-        })
-        .await;
-    }
-}
 
 fn minimal(name: &str) -> Value {
     let path = format!(
@@ -413,7 +385,7 @@ async fn apiserver_and_etcd_killed_mid_convergence() {
     let t0 = Instant::now();
     let cluster = PrivateCluster::start("cp");
     let client = cluster.client().await;
-    install_crds(&client).await;
+    install_crds_on(&client).await;
     let ns = "faults";
     create_namespace(&client, ns).await;
     let _run = RunLocal::start_with_kubeconfig(ns, &cluster.kubeconfig(), &[]);
@@ -506,7 +478,7 @@ async fn kwok_stopped_and_back() {
     let _one_at_a_time = PRIVATE_CLUSTER_LOCK.lock().await;
     let cluster = PrivateCluster::start("kwok");
     let client = cluster.client().await;
-    install_crds(&client).await;
+    install_crds_on(&client).await;
     let ns = "faults";
     create_namespace(&client, ns).await;
     let _run = RunLocal::start_with_kubeconfig(ns, &cluster.kubeconfig(), &[]);
@@ -602,7 +574,7 @@ async fn kwok_stopped_and_back() {
 /// with exactly one labelled pod (the same one) serving through its Service.
 #[tokio::test]
 async fn a_relabelled_pod_is_restored_or_replaced() {
-    install_crds(&cluster::client().await).await;
+    install_crds_on(&cluster::client().await).await;
     let ns = TestNamespace::create("fault-relabel").await;
     let _run = RunLocal::start(ns.name());
     let perfs: Api<Performer> = ns.api();
@@ -714,7 +686,7 @@ async fn service_account_kubeconfig(ns: &TestNamespace, sa: &str, dir: &Path) ->
 /// at once (exit 4) naming what is missing cluster-wide.
 #[tokio::test]
 async fn run_local_scoped_to_one_namespace_works_for_a_namespaced_user() {
-    install_crds(&cluster::client().await).await;
+    install_crds_on(&cluster::client().await).await;
     let ns = TestNamespace::create("fault-rbac").await;
     let client = ns.client();
     let sa = "run-local";

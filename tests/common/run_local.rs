@@ -55,13 +55,17 @@ impl Drop for RunLocal {
 /// Server-side applies both CRDs (shared by every test; never deleted) and waits until
 /// they are Established.
 pub async fn install_crds() {
+    install_crds_on(&cluster::client().await).await;
+}
+
+/// [`install_crds`] on any cluster (e.g. a private one a fault test starts).
+pub async fn install_crds_on(client: &kube::Client) {
     use hgctl::api;
     use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
     use kube::api::{Api, Patch, PatchParams};
     use serde_json::json;
 
-    let client = cluster::client().await;
-    let crds: Api<CustomResourceDefinition> = Api::all(client);
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
     for crd in api::crds() {
         let name = crd.metadata.name.clone().unwrap();
         let mut body = serde_json::to_value(&crd).unwrap();
