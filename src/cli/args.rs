@@ -424,6 +424,9 @@ pub struct ControllerArgs {
     /// Namespace of the leader-election Lease shared with the in-cluster operator
     #[arg(long, default_value = "hourglass-system", value_name = "NS")]
     pub lease_namespace: String,
+    /// Reconciles in flight at once, per controller (each holds one API server connection)
+    #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
 }
 
 /// Severity at which doctor exits non-zero.

@@ -287,6 +287,7 @@ pub async fn run(
         failures: Default::default(),
     });
     let controller = Controller::for_stream(stream, executors)
+        .with_config(ctx.base.controller_config.clone())
         .reconcile_on(triggers)
         .graceful_shutdown_on(shutdown)
         .run(reconcile, error_policy, ctx.clone())
