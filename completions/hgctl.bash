@@ -409,7 +409,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__executor__subcmd__create)
-            opts="-f -y -n -o -h --filename --image --operator-address --replicas --executor-log-level --chain --l1-chain --aggregator --avs --storage --grpc-port --management-port --operator-key-file --ecdsa-key-file --bls-keystore --bls-password-file --keys-secret --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            opts="-f -y -n -o -h --filename --image --operator-address --replicas --executor-log-level --chain --l1-chain --aggregator --avs --storage --grpc-port --management-port --operator-key-file --ecdsa-key-file --bls-keystore --bls-password-file --keys-secret --network-policy --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

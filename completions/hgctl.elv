@@ -232,6 +232,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand -o 'Output format (commands accept the subset that makes sense for them)'
             cand --output 'Output format (commands accept the subset that makes sense for them)'
             cand --log-level 'Log verbosity on stderr'
+            cand --network-policy 'Let only this executor''s pods reach the performers'' gRPC port (a NetworkPolicy NAME-performers; every other ingress to performer pods is then denied)'
             cand --dry-run 'Print the objects and change nothing'
             cand -y 'Never prompt; fail naming the missing flags instead'
             cand --yes 'Never prompt; fail naming the missing flags instead'

@@ -261,6 +261,7 @@ warn\t''
 info\t''
 debug\t''
 trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l network-policy -d 'Let only this executor\'s pods reach the performers\' gRPC port (a NetworkPolicy NAME-performers; every other ingress to performer pods is then denied)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l dry-run -d 'Print the objects and change nothing'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -s y -l yes -d 'Never prompt; fail naming the missing flags instead'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l wait -d 'Wait until the object is ready'

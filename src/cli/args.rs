@@ -327,6 +327,10 @@ pub struct ExecutorCreateArgs {
     /// Use an existing Secret with the keys instead of key files
     #[arg(long, value_name = "NAME")]
     pub keys_secret: Option<String>,
+    /// Let only this executor's pods reach the performers' gRPC port (a NetworkPolicy
+    /// NAME-performers; every other ingress to performer pods is then denied)
+    #[arg(long)]
+    pub network_policy: bool,
     #[command(flatten)]
     pub apply: ApplyArgs,
 }
