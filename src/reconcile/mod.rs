@@ -110,9 +110,7 @@ pub async fn run(
         pod_writer,
         watcher(api::<Pod>(&client, ns), children.clone())
             .default_backoff()
-            .modify(|p| {
-                p.metadata.managed_fields = None;
-            }),
+            .modify(plan::slim_pod),
     )
     .touched_objects()
     .filter_map(|r| future::ready(r.ok().and_then(|pod| owner_performer(&pod))));
