@@ -758,6 +758,18 @@ fn machine() -> Value {
     json!({"cores": cores, "memory_gib": (mem_kib as f64 / 1048576.0 * 10.0).round() / 10.0, "cpu": cpu})
 }
 
+/// The entries of a JSON object, each formatted (or skipped), comma-separated.
+fn join_entries(map: &Value, entry: impl Fn(&str, &Value) -> Option<String>) -> String {
+    map.as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| entry(k, v))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .join(", ")
+}
+
 fn markdown(report: &Value) -> String {
     let r = &report["reconciler"];
     let f = &report["floor"];
@@ -812,41 +824,28 @@ fn markdown(report: &Value) -> String {
         ("run-local", &r["apiserver_write_ms"]),
         ("floor", &f["apiserver_write_ms"]),
     ] {
-        let parts: Vec<String> = lat
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .filter(|(_, v)| v["n"].as_u64().unwrap_or(0) >= 10)
-                    .map(|(k, v)| {
-                        format!(
-                            "{k} {:.0} / {:.0}",
-                            v["p50_ms"].as_f64().unwrap_or(f64::NAN),
-                            v["p99_ms"].as_f64().unwrap_or(f64::NAN)
-                        )
-                    })
-                    .collect()
+        let parts = join_entries(lat, |k, v| {
+            (v["n"].as_u64().unwrap_or(0) >= 10).then(|| {
+                format!(
+                    "{k} {:.0} / {:.0}",
+                    v["p50_ms"].as_f64().unwrap_or(f64::NAN),
+                    v["p99_ms"].as_f64().unwrap_or(f64::NAN)
+                )
             })
-            .unwrap_or_default();
+        });
         md.push_str(&format!(
-            "| API server time per write during convergence ({who}), p50 / p99 ms | {} |\n",
-            parts.join(", ")
+            "| API server time per write during convergence ({who}), p50 / p99 ms | {parts} |\n"
         ));
     }
     md.push_str(&format!(
         "| run-local open descriptors at peak (API connections + watches) | {} |\n",
         r["open_fds_peak"]
     ));
-    let per: Vec<String> = r["api_calls_per_performer"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k} {:.2}", v.as_f64().unwrap_or(0.0)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let per = join_entries(&r["api_calls_per_performer"], |k, v| {
+        Some(format!("{k} {:.2}", v.as_f64().unwrap_or(0.0)))
+    });
     md.push_str(&format!(
-        "| API requests per Performer during convergence | {} |\n",
-        per.join(", ")
+        "| API requests per Performer during convergence | {per} |\n"
     ));
     md.push_str(&format!(
         "| writes in a {} s steady window | {} |\n",
