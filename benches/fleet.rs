@@ -207,9 +207,19 @@ async fn create_namespace(client: &Client, name: &str) {
     panic!("no default ServiceAccount in {name}");
 }
 
+/// Deletes the namespace and waits until it is gone, so that its garbage
+/// collection does not load the API server during the next scenario.
 async fn delete_namespace(client: &Client, name: &str) {
     let api: Api<Namespace> = Api::all(client.clone());
     let _ = api.delete(name, &DeleteParams::background()).await;
+    let start = Instant::now();
+    while api.get_opt(name).await.ok().flatten().is_some() {
+        assert!(
+            start.elapsed() < Duration::from_secs(900),
+            "namespace {name} still there after 900 s"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 async fn install_crds(client: &Client) {
