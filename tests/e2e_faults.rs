@@ -113,35 +113,47 @@ struct PrivateCluster {
     env: Vec<(&'static str, String)>,
 }
 
-/// A free TCP port on 127.0.0.1 whose successor is free too (etcd's peer port is +1).
-fn free_port_pair() -> u16 {
-    for _ in 0..100 {
-        let a = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = a.local_addr().unwrap().port();
-        if port < 65535 && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
-            return port;
-        }
-    }
-    panic!("no two consecutive free ports on 127.0.0.1");
+/// The first port the kernel hands out as a source port (`ip_local_port_range`).
+fn ephemeral_low() -> u16 {
+    std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32768)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// `count` consecutive free TCP ports on 127.0.0.1, BELOW the ephemeral range. A component the
+/// test kills must get its port back when it is restarted: a port from the ephemeral range can
+/// meanwhile become the source port of some outgoing connection (a client retrying against the
+/// dead server even connects to itself), and the restarted kube-apiserver then exits with
+/// "bind: address already in use". The kernel never picks a source port below the range.
+fn free_ports(count: u16) -> u16 {
+    use std::hash::{BuildHasher, Hasher};
+    let high = ephemeral_low();
+    let low = 20000.min(high / 2);
+    for _ in 0..1000 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        let first = low + (h.finish() % u64::from(high - low - count)) as u16;
+        let free = (first..first + count)
+            .all(|port| std::net::TcpListener::bind(("127.0.0.1", port)).is_ok());
+        if free {
+            return first;
+        }
+    }
+    panic!("no {count} consecutive free ports on 127.0.0.1 in {low}..{high}");
 }
 
 impl PrivateCluster {
     fn start(tag: &str) -> PrivateCluster {
         let state = PathBuf::from(format!("/tmp/hgctl-fault-{tag}-{}", std::process::id()));
+        let ports = free_ports(5);
         let env = vec![
             ("HGCTL_CLUSTER_STATE", state.to_string_lossy().into_owned()),
-            ("HGCTL_CLUSTER_ETCD_PORT", free_port_pair().to_string()),
-            ("HGCTL_CLUSTER_APISERVER_PORT", free_port().to_string()),
-            ("HGCTL_CLUSTER_KCM_PORT", free_port().to_string()),
-            ("HGCTL_CLUSTER_SCHEDULER_PORT", free_port().to_string()),
+            // etcd's peer port is the client port + 1.
+            ("HGCTL_CLUSTER_ETCD_PORT", ports.to_string()),
+            ("HGCTL_CLUSTER_APISERVER_PORT", (ports + 2).to_string()),
+            ("HGCTL_CLUSTER_KCM_PORT", (ports + 3).to_string()),
+            ("HGCTL_CLUSTER_SCHEDULER_PORT", (ports + 4).to_string()),
         ];
         // From here on the guard exists: a failed start is cleaned up too.
         let cluster = PrivateCluster { state, env };
@@ -174,6 +186,15 @@ impl PrivateCluster {
 
     async fn client(&self) -> Client {
         cluster::client_for(&self.kubeconfig()).await
+    }
+
+    /// run-local reconciling `ns` of this cluster, its log kept with the component logs.
+    fn run_local(&self, ns: &str) -> RunLocal {
+        RunLocal::start_logged(
+            ns,
+            &self.kubeconfig(),
+            &self.state.join("logs").join("run-local.log"),
+        )
     }
 
     fn pid_file(&self, component: &str) -> PathBuf {
@@ -249,8 +270,21 @@ impl PrivateCluster {
             .collect()
     }
 
+    /// Waits for `/readyz`; fails at once, with the end of its log, if a component the test
+    /// restarted has exited meanwhile.
     async fn wait_readyz(&self, client: &Client) {
         wait_for(TIMEOUT, "kube-apiserver /readyz", || async {
+            for component in ["etcd", "kube-apiserver"] {
+                let pid = self.pid(component);
+                if !process_alive(pid) {
+                    let log = std::fs::read_to_string(
+                        self.state.join("logs").join(format!("{component}.log")),
+                    )
+                    .unwrap_or_default();
+                    let tail: Vec<&str> = log.lines().rev().take(5).collect();
+                    panic!("{component} ({pid}) exited; its log ends with {tail:#?}");
+                }
+            }
             let req = http::Request::get("/readyz").body(Vec::new()).unwrap();
             client.request_text(req).await.map(|_| ())
         })
@@ -259,9 +293,19 @@ impl PrivateCluster {
 }
 
 impl Drop for PrivateCluster {
+    /// After a failure the component logs (and run-local's) are kept in `STATE-logs.<time>/`.
     fn drop(&mut self) {
-        match self.script("down.sh").stdin(Stdio::null()).output() {
-            Ok(out) if out.status.success() => {}
+        let mut down = self.script("down.sh");
+        if std::thread::panicking() {
+            down.arg("--keep-logs");
+        }
+        match down.stdin(Stdio::null()).output() {
+            Ok(out) if out.status.success() => {
+                let said = String::from_utf8_lossy(&out.stderr);
+                if let Some(line) = said.lines().find(|l| l.contains("kept logs")) {
+                    eprintln!("{line}");
+                }
+            }
             Ok(out) => eprintln!(
                 "warning: down.sh for {} failed: {}",
                 self.state.display(),
@@ -272,14 +316,21 @@ impl Drop for PrivateCluster {
     }
 }
 
-/// Alive and not a zombie.
+/// Some thread of the process has not exited yet. The main thread of a SIGKILLed Go program
+/// turns zombie while its other threads are still exiting, and the open files (the listening
+/// socket among them) are closed only when the last thread is gone: a restart that trusted the
+/// main thread's state alone failed with "bind: address already in use".
 fn process_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-        Err(_) => false,
-    }
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|task| {
+        std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
+            !stat
+                .rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+    })
 }
 
 async fn create_namespace(client: &Client, name: &str) {
@@ -350,10 +401,7 @@ async fn wait_fleet_converged(
         for name in names {
             let mine = per.get(name).map(Vec::as_slice).unwrap_or_default();
             if mine.len() != 1 || mine[0].metadata.deletion_timestamp.is_some() {
-                return Err(format!(
-                    "{name} has pods {:?}",
-                    mine.iter().map(|p| p.name_any()).collect::<Vec<_>>()
-                ));
+                return Err(explain(perfs, pods, name, mine).await);
             }
             if let Some((k, v)) = env {
                 let has = mine[0].spec.as_ref().unwrap().containers[0]
@@ -375,6 +423,50 @@ async fn wait_fleet_converged(
     start.elapsed()
 }
 
+/// What one Performer's children look like, for a timeout message: each pod (template hash,
+/// phase, Ready, deletion), the Service's selected hash and the pods its EndpointSlices list.
+async fn explain(perfs: &Api<Performer>, pods: &Api<Pod>, name: &str, mine: &[&Pod]) -> String {
+    let client: Client = pods.clone().into_client();
+    let ns = perfs
+        .get(name)
+        .await
+        .ok()
+        .and_then(|p| p.namespace())
+        .unwrap_or_default();
+    let described: Vec<String> = mine
+        .iter()
+        .map(|p| {
+            let status = p.status.as_ref();
+            let ready = status
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
+                .map(|c| c.status.clone());
+            format!(
+                "{} (hash {:?}, phase {:?}, Ready {:?}, deleting since {:?}, node {:?})",
+                p.name_any(),
+                p.labels()
+                    .get(hgctl::render::performer::LABEL_TEMPLATE_HASH),
+                status.and_then(|s| s.phase.clone()),
+                ready,
+                p.metadata.deletion_timestamp.as_ref().map(|t| t.0),
+                p.spec.as_ref().and_then(|s| s.node_name.clone()),
+            )
+        })
+        .collect();
+    let service = Api::<k8s_openapi::api::core::v1::Service>::namespaced(client.clone(), &ns)
+        .get_opt(&format!("performer-{name}"))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|s| s.spec?.selector);
+    let slices: Api<EndpointSlice> = Api::namespaced(client, &ns);
+    let endpoints = ready_addresses(&slices, &format!("performer-{name}")).await;
+    let status = perfs.get(name).await.ok().and_then(|p| p.status);
+    format!(
+        "{name} has pods {described:?}; service selector {service:?}; ready endpoints {endpoints:?}; status {status:?}"
+    )
+}
+
 /// 200 Performers converge through a SIGKILLed and restarted kube-apiserver, then a spec change
 /// of all 200 converges through a SIGKILLed and restarted etcd: run-local reconnects by itself,
 /// every Performer ends ready with exactly one pod.
@@ -388,7 +480,7 @@ async fn apiserver_and_etcd_killed_mid_convergence() {
     install_crds_on(&client).await;
     let ns = "faults";
     create_namespace(&client, ns).await;
-    let _run = RunLocal::start_with_kubeconfig(ns, &cluster.kubeconfig(), &[]);
+    let _run = cluster.run_local(ns);
     let perfs: Api<Performer> = Api::namespaced(client.clone(), ns);
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
     let names: Vec<String> = (0..200).map(|i| format!("p{i:03}")).collect();
@@ -481,7 +573,7 @@ async fn kwok_stopped_and_back() {
     install_crds_on(&client).await;
     let ns = "faults";
     create_namespace(&client, ns).await;
-    let _run = RunLocal::start_with_kubeconfig(ns, &cluster.kubeconfig(), &[]);
+    let _run = cluster.run_local(ns);
     let perfs: Api<Performer> = Api::namespaced(client.clone(), ns);
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
     apply(&perfs, &minimal("steady")).await.unwrap();
