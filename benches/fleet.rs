@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -206,9 +207,19 @@ async fn create_namespace(client: &Client, name: &str) {
     panic!("no default ServiceAccount in {name}");
 }
 
+/// Deletes the namespace and waits until it is gone, so that its garbage
+/// collection does not load the API server during the next scenario.
 async fn delete_namespace(client: &Client, name: &str) {
     let api: Api<Namespace> = Api::all(client.clone());
     let _ = api.delete(name, &DeleteParams::background()).await;
+    let start = Instant::now();
+    while api.get_opt(name).await.ok().flatten().is_some() {
+        assert!(
+            start.elapsed() < Duration::from_secs(900),
+            "namespace {name} still there after 900 s"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 async fn install_crds(client: &Client) {
@@ -255,15 +266,41 @@ where
     })
 }
 
-/// Counts hgctl's requests in the audit log between two wall-clock times, by verb.
-fn audit_counts(ns: &str, from: SystemTime, to: SystemTime) -> BTreeMap<String, u64> {
+/// Requests in the audit log between two wall-clock times, by "verb resource",
+/// from clients whose User-Agent starts with `agent`: how many, and how long the
+/// API server took over each (ms from received to response complete).
+struct Audit {
+    counts: BTreeMap<String, u64>,
+    server_ms: BTreeMap<String, Vec<f64>>,
+}
+
+impl Audit {
+    /// Server-side latency of the writes, per "verb resource".
+    fn write_latency(&self) -> Value {
+        self.server_ms
+            .iter()
+            .filter(|(k, _)| is_write(k))
+            .map(|(k, v)| (k.clone(), stats(v.clone())))
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    }
+}
+
+fn audit(ns: &str, agent: &str, from: SystemTime, to: SystemTime) -> Audit {
+    let mut out = Audit {
+        counts: BTreeMap::new(),
+        server_ms: BTreeMap::new(),
+    };
     let Ok(path) = std::env::var("HGCTL_CLUSTER_AUDIT_LOG") else {
-        return BTreeMap::new();
+        return out;
     };
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let from = k8s_openapi::jiff::Timestamp::try_from(from).unwrap();
     let to = k8s_openapi::jiff::Timestamp::try_from(to).unwrap();
-    let mut counts = BTreeMap::new();
+    let time = |v: &Value| {
+        v.as_str()
+            .and_then(|t| t.parse::<k8s_openapi::jiff::Timestamp>().ok())
+    };
     for line in text.lines() {
         let Ok(v) = serde_json::from_str::<Value>(line) else {
             continue;
@@ -271,7 +308,7 @@ fn audit_counts(ns: &str, from: SystemTime, to: SystemTime) -> BTreeMap<String, 
         if !v["userAgent"]
             .as_str()
             .unwrap_or_default()
-            .starts_with("hgctl/")
+            .starts_with(agent)
         {
             continue;
         }
@@ -282,10 +319,7 @@ fn audit_counts(ns: &str, from: SystemTime, to: SystemTime) -> BTreeMap<String, 
         if !in_ns {
             continue;
         }
-        let Some(ts) = v["requestReceivedTimestamp"]
-            .as_str()
-            .and_then(|t| t.parse::<k8s_openapi::jiff::Timestamp>().ok())
-        else {
+        let Some(ts) = time(&v["requestReceivedTimestamp"]) else {
             continue;
         };
         if ts < from || ts > to {
@@ -297,9 +331,19 @@ fn audit_counts(ns: &str, from: SystemTime, to: SystemTime) -> BTreeMap<String, 
             .as_str()
             .map(|s| format!("/{s}"))
             .unwrap_or_default();
-        *counts.entry(format!("{verb} {resource}{sub}")).or_default() += 1;
+        let key = format!("{verb} {resource}{sub}");
+        if let Some(done) = time(&v["stageTimestamp"]) {
+            let ms = done.duration_since(ts).as_secs_f64() * 1000.0;
+            out.server_ms.entry(key.clone()).or_default().push(ms);
+        }
+        *out.counts.entry(key).or_default() += 1;
     }
-    counts
+    out
+}
+
+/// hgctl's requests (User-Agent `hgctl/<version>`), by verb.
+fn audit_counts(ns: &str, from: SystemTime, to: SystemTime) -> BTreeMap<String, u64> {
+    audit(ns, "hgctl/", from, to).counts
 }
 
 fn is_write(key: &str) -> bool {
@@ -344,6 +388,20 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let idle = sample(pid);
+    // Open descriptors of run-local, sampled: kube's client speaks HTTP/1.1, so
+    // in-flight requests are connections; this shows what bounds them.
+    let fds_peak = Arc::new(AtomicUsize::new(0));
+    let sampler = {
+        let fds_peak = fds_peak.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) {
+                    fds_peak.fetch_max(dir.count(), Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
 
     let t0 = Instant::now();
     let wall0 = SystemTime::now();
@@ -415,7 +473,8 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
         "performer_to_service": lat(&svcs_seen),
         "performer_to_ready": lat(&ready_seen),
     });
-    let convergence_calls = audit_counts(&ns, wall0, wall1);
+    let convergence_audit = audit(&ns, "hgctl/", wall0, wall1);
+    let convergence_calls = convergence_audit.counts.clone();
     let per_performer: BTreeMap<String, f64> = convergence_calls
         .iter()
         .map(|(k, v)| (k.clone(), *v as f64 / n as f64))
@@ -446,6 +505,8 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
         "latency": latency,
         "api_calls_during_convergence": convergence_calls,
         "api_calls_per_performer": per_performer,
+        "apiserver_write_ms": convergence_audit.write_latency(),
+        "open_fds_peak": fds_peak.load(Ordering::Relaxed),
         "steady_window_s": args.steady_secs,
         "steady_writes": steady_writes,
         "steady_lease_renewals": lease_renewals,
@@ -460,14 +521,67 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
     if with_rollout {
         result["rollout"] = rollout(client, &ns, n, args).await;
         result["cli"] = cli_timings().await;
+        result["paced"] = paced_latency(&performers, &pods_seen, &ready_seen, t0).await;
         result["rss_peak_mib"] = json!(sample(pid).hwm_kib as f64 / 1024.0);
     }
+    sampler.abort();
     drop(run);
     for w in [w1, w2, w3] {
         w.abort();
     }
     delete_namespace(client, &ns).await;
     result
+}
+
+/// Performers created one at a time at a moderate pace (5/s) into the converged
+/// namespace: the reconciler's own latency when the API server is not saturated.
+async fn paced_latency(
+    performers: &Api<Performer>,
+    pods_seen: &Seen,
+    ready_seen: &Seen,
+    t0: Instant,
+) -> Value {
+    const COUNT: usize = 100;
+    const RATE_PER_S: u64 = 5;
+    let mut created = HashMap::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(1000 / RATE_PER_S));
+    for i in 0..COUNT {
+        tick.tick().await;
+        let name = format!("q{i:05}");
+        let before = t0.elapsed().as_secs_f64() * 1000.0;
+        performers
+            .create(
+                &PostParams::default(),
+                &performer(&name, "bench/performer:v1"),
+            )
+            .await
+            .unwrap();
+        created.insert(name, before);
+    }
+    wait_all(
+        "every paced performer ready",
+        Duration::from_secs(600),
+        || {
+            let seen = ready_seen.lock().unwrap();
+            created.keys().all(|k| seen.contains_key(k))
+        },
+    )
+    .await;
+    let lat = |seen: &Seen| {
+        let seen = seen.lock().unwrap();
+        stats(
+            created
+                .iter()
+                .filter_map(|(k, c)| seen.get(k).map(|s| s - c))
+                .collect(),
+        )
+    };
+    json!({
+        "count": COUNT,
+        "rate_per_s": RATE_PER_S,
+        "performer_to_pod": lat(pods_seen),
+        "performer_to_ready": lat(ready_seen),
+    })
 }
 
 /// Changes the image of every performer; times the blue-green rollout and
@@ -600,6 +714,7 @@ async fn floor_scenario(client: &Client, n: usize, args: &Args) -> Value {
     });
     tokio::time::sleep(Duration::from_millis(500)).await;
     let t = Instant::now();
+    let wall0 = SystemTime::now();
     stream::iter(0..n)
         .map(|i| {
             let pods = pods.clone();
@@ -626,9 +741,10 @@ async fn floor_scenario(client: &Client, n: usize, args: &Args) -> Value {
     })
     .await;
     let secs = t.elapsed().as_secs_f64();
+    let floor_audit = audit(&ns, BENCH_UA, wall0, SystemTime::now());
     w.abort();
     delete_namespace(client, &ns).await;
-    json!({"count": n, "convergence_s": secs})
+    json!({"count": n, "convergence_s": secs, "apiserver_write_ms": floor_audit.write_latency()})
 }
 
 fn machine() -> Value {
@@ -650,6 +766,18 @@ fn machine() -> Value {
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
     json!({"cores": cores, "memory_gib": (mem_kib as f64 / 1048576.0 * 10.0).round() / 10.0, "cpu": cpu})
+}
+
+/// The entries of a JSON object, each formatted (or skipped), comma-separated.
+fn join_entries(map: &Value, entry: impl Fn(&str, &Value) -> Option<String>) -> String {
+    map.as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| entry(k, v))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .join(", ")
 }
 
 fn markdown(report: &Value) -> String {
@@ -689,17 +817,45 @@ fn markdown(report: &Value) -> String {
             lat(k, "max_ms")
         ));
     }
-    let per: Vec<String> = r["api_calls_per_performer"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k} {:.2}", v.as_f64().unwrap_or(0.0)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let pl = &r["paced"];
+    if !pl.is_null() {
+        md.push_str(&format!(
+            "| {} more Performers at {}/s into the converged namespace: → Pod p50 / p99 / max, → ready p50 / p99 | {:.0} / {:.0} / {:.0} ms, {:.0} / {:.0} ms |\n",
+            pl["count"], pl["rate_per_s"],
+            pl["performer_to_pod"]["p50_ms"].as_f64().unwrap_or(f64::NAN),
+            pl["performer_to_pod"]["p99_ms"].as_f64().unwrap_or(f64::NAN),
+            pl["performer_to_pod"]["max_ms"].as_f64().unwrap_or(f64::NAN),
+            pl["performer_to_ready"]["p50_ms"].as_f64().unwrap_or(f64::NAN),
+            pl["performer_to_ready"]["p99_ms"].as_f64().unwrap_or(f64::NAN),
+        ));
+    }
+    // Where the time goes: the API server's own time per write, hgctl vs the floor.
+    for (who, lat) in [
+        ("run-local", &r["apiserver_write_ms"]),
+        ("floor", &f["apiserver_write_ms"]),
+    ] {
+        let parts = join_entries(lat, |k, v| {
+            (v["n"].as_u64().unwrap_or(0) >= 10).then(|| {
+                format!(
+                    "{k} {:.0} / {:.0}",
+                    v["p50_ms"].as_f64().unwrap_or(f64::NAN),
+                    v["p99_ms"].as_f64().unwrap_or(f64::NAN)
+                )
+            })
+        });
+        md.push_str(&format!(
+            "| API server time per write during convergence ({who}), p50 / p99 ms | {parts} |\n"
+        ));
+    }
     md.push_str(&format!(
-        "| API requests per Performer during convergence | {} |\n",
-        per.join(", ")
+        "| run-local open descriptors at peak (API connections + watches) | {} |\n",
+        r["open_fds_peak"]
+    ));
+    let per = join_entries(&r["api_calls_per_performer"], |k, v| {
+        Some(format!("{k} {:.2}", v.as_f64().unwrap_or(0.0)))
+    });
+    md.push_str(&format!(
+        "| API requests per Performer during convergence | {per} |\n"
     ));
     md.push_str(&format!(
         "| writes in a {} s steady window | {} |\n",

@@ -409,7 +409,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__executor__subcmd__create)
-            opts="-f -y -n -o -h --filename --image --operator-address --replicas --executor-log-level --chain --l1-chain --aggregator --avs --storage --grpc-port --management-port --operator-key-file --ecdsa-key-file --bls-keystore --bls-password-file --keys-secret --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            opts="-f -y -n -o -h --filename --image --operator-address --replicas --executor-log-level --chain --l1-chain --aggregator --avs --storage --grpc-port --management-port --operator-key-file --ecdsa-key-file --bls-keystore --bls-password-file --keys-secret --network-policy --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1213,7 +1213,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__operator)
-            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --concurrency --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1236,6 +1236,10 @@ _hgctl() {
                     return 0
                     ;;
                 --lease-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1669,7 +1673,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__run__subcmd__local)
-            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --concurrency --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1692,6 +1696,10 @@ _hgctl() {
                     return 0
                     ;;
                 --lease-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

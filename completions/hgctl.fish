@@ -261,6 +261,7 @@ warn\t''
 info\t''
 debug\t''
 trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l network-policy -d 'Let only this executor\'s pods reach the performers\' gRPC port (a NetworkPolicy NAME-performers; every other ingress to performer pods is then denied)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l dry-run -d 'Print the objects and change nothing'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -s y -l yes -d 'Never prompt; fail naming the missing flags instead'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l wait -d 'Wait until the object is ready'
@@ -360,6 +361,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l log-format -d 
 json\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l cluster-domain -d 'Cluster DNS domain used in gRPC endpoints' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l lease-namespace -d 'Namespace of the leader-election Lease shared with the in-cluster operator' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l concurrency -d 'Reconciles in flight at once, per controller (each holds one API server connection)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l context -d 'Kubeconfig context to use (default: the current context)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
@@ -383,6 +385,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l log-format -d '
 json\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l cluster-domain -d 'Cluster DNS domain used in gRPC endpoints' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l lease-namespace -d 'Namespace of the leader-election Lease shared with the in-cluster operator' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l concurrency -d 'Reconciles in flight at once, per controller (each holds one API server connection)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l context -d 'Kubeconfig context to use (default: the current context)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r

@@ -4,7 +4,8 @@
 //!   cluster (own state directory and ports, torn down by a guard), so the shared cluster at
 //!   `/tmp/hgctl-cluster` that the other tests use is never disturbed;
 //! * a Performer's pod relabelled by someone else (shared cluster, own namespace);
-//! * run-local as a ServiceAccount that has rights in one namespace only.
+//! * run-local as a ServiceAccount that has rights in one namespace only (and none on
+//!   NetworkPolicies, which only an executor's opt-in `spec.networkPolicy` needs).
 
 mod common;
 
@@ -16,9 +17,10 @@ use std::time::{Duration, Instant};
 use common::cluster::{self, TestNamespace, wait_for};
 use common::run_local::{RunLocal, install_crds_on};
 use futures::{StreamExt, TryStreamExt};
-use hgctl::api::{self, Performer};
+use hgctl::api::executor::ExecutorPhase;
+use hgctl::api::{self, HourglassExecutor, Performer};
 use k8s_openapi::api::authentication::v1::{TokenRequest, TokenRequestSpec};
-use k8s_openapi::api::core::v1::{Namespace, Node, Pod, ServiceAccount};
+use k8s_openapi::api::core::v1::{Namespace, Node, Pod, Secret, ServiceAccount};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
@@ -1004,6 +1006,54 @@ async fn run_local_scoped_to_one_namespace_works_for_a_namespaced_user() {
     apply(&perfs, &minimal("scoped")).await.unwrap();
     wait_ready(&perfs, "scoped", TIMEOUT).await;
     assert_eq!(pods_of(&ns.api(), "scoped").await.len(), 1);
+
+    // An executor without spec.networkPolicy runs too, though the Role has no NetworkPolicy
+    // rights: the reconciler's look for a policy to delete must not fail the pass.
+    let keys: Secret = serde_json::from_value(json!({
+        "metadata": {"name": "operator-keys"},
+        "stringData": {
+            "operator-private-key": "0x1111111111111111111111111111111111111111111111111111111111111111",
+            "ecdsa-private-key": "0x2222222222222222222222222222222222222222222222222222222222222222",
+        },
+    }))
+    .unwrap();
+    ns.api::<Secret>()
+        .create(&PostParams::default(), &keys)
+        .await
+        .unwrap();
+    let executors: Api<HourglassExecutor> = ns.api();
+    let body = json!({
+        "apiVersion": "hourglass.eigenlayer.io/v1alpha1",
+        "kind": "HourglassExecutor",
+        "metadata": {"name": "scoped-exec"},
+        "spec": {
+            "image": "ghcr.io/layr-labs/hourglass-monorepo/ponos-executor:v0.1.0",
+            "config": {
+                "operatorAddress": "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+                "chains": [{"name": "anvil", "rpc": "http://anvil:8545", "chainId": 31337}],
+                "operatorKeys": {"secretRef": {"name": "operator-keys"}},
+            },
+        },
+    });
+    executors
+        .patch(
+            "scoped-exec",
+            &PatchParams::apply("kubectl-test").force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .unwrap();
+    wait_for(TIMEOUT, "executor scoped-exec Running", || async {
+        let e = executors
+            .get("scoped-exec")
+            .await
+            .map_err(|e| e.to_string())?;
+        let phase = e.status.as_ref().and_then(|s| s.phase);
+        (phase == Some(ExecutorPhase::Running))
+            .then_some(())
+            .ok_or(format!("status {:?}", e.status))
+    })
+    .await;
 }
 
 /// On a cluster without the CRDs (a private one, so the shared CRDs stay), `hgctl doctor`

@@ -712,6 +712,18 @@ async fn the_operator_account_has_least_privilege() {
             Some("some-workloads"),
         ),
         ("create", "events.k8s.io", "events", Some("some-workloads")),
+        (
+            "create",
+            "networking.k8s.io",
+            "networkpolicies",
+            Some("some-workloads"),
+        ),
+        (
+            "delete",
+            "networking.k8s.io",
+            "networkpolicies",
+            Some("some-workloads"),
+        ),
         ("list", "discovery.k8s.io", "endpointslices", None),
         ("list", "", "nodes", None),
         ("watch", "node.k8s.io", "runtimeclasses", None),
@@ -753,6 +765,7 @@ async fn the_operator_account_has_least_privilege() {
             Some("kube-system"),
         ),
         ("create", "", "events", Some("some-workloads")),
+        ("list", "networking.k8s.io", "networkpolicies", None),
         ("impersonate", "", "users", None),
     ];
     // Wait until the new binding is effective, then check every right once.

@@ -62,6 +62,10 @@ pub struct HourglassExecutorSpec {
     pub affinity: Option<Affinity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_secrets: Option<Vec<LocalObjectReference>>,
+
+    /// Opt-in NetworkPolicy that lets only this executor's pods reach the performers' gRPC port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_policy: Option<PerformerNetworkPolicy>,
 }
 
 fn default_replicas() -> Option<i32> {
@@ -316,6 +320,17 @@ pub struct AvsEnvSource {
 #[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Auth {
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+/// `spec.networkPolicy`: when enabled, the reconciler keeps a NetworkPolicy
+/// `<name>-performers` (see `render::executor::network_policy`); off by default
+/// because a policy denies every other ingress to the performer pods.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PerformerNetworkPolicy {
+    /// Allow ingress to performer pods' `grpc` port from this executor's pods only.
     #[serde(default)]
     pub enabled: bool,
 }

@@ -327,6 +327,10 @@ pub struct ExecutorCreateArgs {
     /// Use an existing Secret with the keys instead of key files
     #[arg(long, value_name = "NAME")]
     pub keys_secret: Option<String>,
+    /// Let only this executor's pods reach the performers' gRPC port (a NetworkPolicy
+    /// NAME-performers; every other ingress to performer pods is then denied)
+    #[arg(long)]
+    pub network_policy: bool,
     #[command(flatten)]
     pub apply: ApplyArgs,
 }
@@ -424,6 +428,9 @@ pub struct ControllerArgs {
     /// Namespace of the leader-election Lease shared with the in-cluster operator
     #[arg(long, default_value = "hourglass-system", value_name = "NS")]
     pub lease_namespace: String,
+    /// Reconciles in flight at once, per controller (each holds one API server connection)
+    #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
 }
 
 /// Severity at which doctor exits non-zero.

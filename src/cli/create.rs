@@ -572,6 +572,7 @@ pub async fn executor(global: &GlobalArgs, mut args: Box<ExecutorCreateArgs>) ->
                 ("--bls-keystore", a.bls_keystore.is_some()),
                 ("--bls-password-file", a.bls_password_file.is_some()),
                 ("--keys-secret", a.keys_secret.is_some()),
+                ("--network-policy", a.network_policy),
             ])?;
             let text = read_source(&file)?;
             Scaffold {

@@ -132,6 +132,7 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
         namespace,
         cluster_domain: args.cluster_domain.clone(),
         identity,
+        concurrency: args.concurrency,
     };
     let shutdown = {
         let mut rx = stop_rx.clone();

@@ -150,6 +150,12 @@ pub const CLUSTER_RULES: &[Rule] = &[
         why: "the executor's Role (performers CRUD, performers/status get, namespaces get) and its binding",
     },
     Rule {
+        group: "networking.k8s.io",
+        resources: &["networkpolicies"],
+        verbs: &["get", "create", "patch", "delete"],
+        why: "an executor's optional NetworkPolicy <name>-performers (spec.networkPolicy): read per pass, server-side applied, deleted when turned off; no list or watch",
+    },
+    Rule {
         group: "",
         resources: &["namespaces"],
         verbs: &["get"],
@@ -679,6 +685,18 @@ mod tests {
             assert!(grants(api::GROUP, "performers", verb), "performers {verb}");
         }
         assert!(grants("", "namespaces", "get"));
+        for verb in ["get", "create", "patch", "delete"] {
+            assert!(
+                grants("networking.k8s.io", "networkpolicies", verb),
+                "networkpolicies {verb}"
+            );
+        }
+        for verb in ["list", "watch", "update"] {
+            assert!(
+                !grants("networking.k8s.io", "networkpolicies", verb),
+                "networkpolicies {verb}"
+            );
+        }
     }
 
     #[test]

@@ -564,6 +564,19 @@ pub fn executor(
                     .unwrap_or("disabled")
                     .to_string(),
             ),
+            (
+                "Network Policy",
+                if e.spec.network_policy.as_ref().is_some_and(|p| p.enabled) {
+                    format!(
+                        "{} (only this executor's pods reach the performers' grpc port)",
+                        crate::render::executor::network_policy_name(
+                            e.metadata.name.as_deref().unwrap_or_default()
+                        )
+                    )
+                } else {
+                    "disabled".to_string()
+                },
+            ),
         ],
     );
     match config.avs_performers.as_deref() {

@@ -129,7 +129,8 @@ pub fn executors() -> Vec<HourglassExecutor> {
                     "avsPerformers": [{"avsAddress": "0x1234567890abcdef1234567890abcdef12345678",
                         "image": "myavs/performer:v2.1.0",
                         "envs": [{"name": "MODE", "value": "prod"},
-                                 {"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"name": "avs-secrets", "key": "token"}}}]}]}},
+                                 {"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"name": "avs-secrets", "key": "token"}}}]}]},
+                "networkPolicy": {"enabled": true}},
             "status": {"phase": "Running", "replicas": 2, "readyReplicas": 2, "selector": "app=hourglass-executor,hourglass.eigenlayer.io/executor=exec-main",
                 "lastConfigUpdate": ago(3 * 3600), "observedGeneration": 2}
         }),

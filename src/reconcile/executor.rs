@@ -2,8 +2,10 @@
 //! holds (names only), moves the seed's inline keys into an owned Secret,
 //! renders the children with [`crate::render::executor`], applies each one
 //! only when it differs from what is observed, and writes status only when
-//! it changed. Key values are never logged, put in an event, a condition or
-//! the status; the only place they are written is the `<name>-keys` Secret.
+//! it changed. The optional NetworkPolicy (`spec.networkPolicy`) is applied
+//! or deleted the same way. Key values are never logged, put in an event, a
+//! condition or the status; the only place they are written is the
+//! `<name>-keys` Secret.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,6 +13,7 @@ use std::time::{Duration, Instant};
 use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, DeleteParams, Patch, PatchParams};
@@ -151,6 +154,7 @@ async fn reconcile_inner(
     ) {
         apply(ctx, &ns, &rendered.role_binding).await?;
     }
+    sync_network_policy(ctx, e, &ns, &name, rendered.network_policy.as_ref()).await?;
     let svc_key = ObjectRef::new(&name).within(&ns);
     if stale(ctx.services.get(&svc_key).as_deref(), &rendered.service) {
         apply(ctx, &ns, &rendered.service).await?;
@@ -209,6 +213,42 @@ async fn reconcile_inner(
     } else {
         INCOMPLETE_POLL
     }))
+}
+
+/// Applies `<name>-performers` when `spec.networkPolicy.enabled` and it differs, deletes it
+/// (only if this executor owns it) when not. Read per pass, not watched: it needs no
+/// list/watch rights, and an edit is undone at the next pass (at the latest after RESYNC).
+async fn sync_network_policy(
+    ctx: &ExecutorContext,
+    e: &HourglassExecutor,
+    ns: &str,
+    name: &str,
+    desired: Option<&NetworkPolicy>,
+) -> Result<(), ReconcileError> {
+    let np_name = render::network_policy_name(name);
+    if let Some(np) = desired {
+        if stale(get(&ctx.base.client, ns, &np_name).await?.as_ref(), np) {
+            apply(ctx, ns, np).await?;
+        }
+        return Ok(());
+    }
+    match Api::<NetworkPolicy>::namespaced(ctx.base.client.clone(), ns)
+        .get_opt(&np_name)
+        .await
+    {
+        Ok(Some(old)) => delete_owned(ctx, e, ns, &old).await,
+        Ok(None) => Ok(()),
+        // The feature is off: a user who may not read NetworkPolicies (run-local with a
+        // namespace Role that predates it) keeps a working executor reconciler.
+        Err(kube::Error::Api(s)) if s.code == 403 => {
+            tracing::debug!(object = %format!("{ns}/{np_name}"), "cannot read NetworkPolicies; none to delete");
+            Ok(())
+        }
+        Err(err) => Err(ReconcileError::kube(
+            format!("reading NetworkPolicy {ns}/{np_name}"),
+            err,
+        )),
+    }
 }
 
 /// Runs the HourglassExecutor controller until `shutdown` resolves: watches
@@ -287,6 +327,7 @@ pub async fn run(
         failures: Default::default(),
     });
     let controller = Controller::for_stream(stream, executors)
+        .with_config(ctx.base.controller_config.clone())
         .reconcile_on(triggers)
         .graceful_shutdown_on(shutdown)
         .run(reconcile, error_policy, ctx.clone())
@@ -635,11 +676,13 @@ fn plural<K: Resource<DynamicType = ()>>() -> &'static str {
         "ServiceAccount" => "serviceaccounts",
         "Role" => "roles",
         "RoleBinding" => "rolebindings",
+        "NetworkPolicy" => "networkpolicies",
         _ => "other",
     }
 }
 
-/// Deletes the workload of the other kind (storage switched) if this executor owns it.
+/// Deletes a child this executor owns (the workload of the other kind after a storage
+/// switch, the inline keys' copy, a disabled NetworkPolicy); leaves anyone else's alone.
 async fn delete_owned<K>(
     ctx: &ExecutorContext,
     e: &HourglassExecutor,

@@ -62,6 +62,8 @@ pub struct Context {
     pub recorder: Recorder,
     pub render: RenderContext,
     pub metrics: Arc<Metrics>,
+    /// Settings of both controllers (see [`RuntimeConfig::concurrency`]).
+    pub controller_config: kube::runtime::controller::Config,
     /// Consecutive failures per object, for exponential backoff.
     failures: Mutex<HashMap<String, u32>>,
 }
@@ -74,6 +76,10 @@ pub struct RuntimeConfig {
     pub cluster_domain: String,
     /// Identifies this process in events and the lease.
     pub identity: String,
+    /// Reconciles in flight at once, per controller. kube's client speaks HTTP/1.1, so
+    /// each in-flight request is a TLS connection of its own: unbounded, a burst of
+    /// 1000 Performers opened ~1000 connections (RSS and API server CPU went with them).
+    pub concurrency: u16,
 }
 
 fn api<K>(client: &Client, namespace: Option<&str>) -> Api<K>
@@ -104,9 +110,7 @@ pub async fn run(
         pod_writer,
         watcher(api::<Pod>(&client, ns), children.clone())
             .default_backoff()
-            .modify(|p| {
-                p.metadata.managed_fields = None;
-            }),
+            .modify(plan::slim_pod),
     )
     .touched_objects()
     .filter_map(|r| future::ready(r.ok().and_then(|pod| owner_performer(&pod))));
@@ -169,6 +173,8 @@ pub async fn run(
             cluster_domain: config.cluster_domain.clone(),
         },
         metrics: metrics.clone(),
+        controller_config: kube::runtime::controller::Config::default()
+            .concurrency(config.concurrency),
         failures: Mutex::new(HashMap::new()),
     });
     metrics.set_performer_store(performers.clone());
@@ -179,6 +185,7 @@ pub async fn run(
     // ----
 
     let controller = Controller::for_stream(perf_stream, performers)
+        .with_config(ctx.controller_config.clone())
         .reconcile_on(pod_triggers)
         .reconcile_on(svc_triggers)
         .reconcile_on(slice_triggers)

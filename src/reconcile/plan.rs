@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{ContainerState, ContainerStatus, Pod, PodSpec, PodStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use k8s_openapi::jiff::SignedDuration;
 
@@ -128,6 +128,43 @@ impl From<&Pod> for PodView {
             waiting,
             created: pod.metadata.creation_timestamp.clone(),
         }
+    }
+}
+
+/// Drops what [`PodView`] never reads before a Pod enters the cache: the spec
+/// (but its node), annotations, managed fields and most of the status. Pods are
+/// the largest objects the controller caches (the heap profile in the README).
+pub fn slim_pod(pod: &mut Pod) {
+    pod.metadata.managed_fields = None;
+    pod.metadata.annotations = None;
+    if let Some(spec) = pod.spec.as_mut() {
+        *spec = PodSpec {
+            node_name: spec.node_name.take(),
+            ..Default::default()
+        };
+    }
+    if let Some(status) = pod.status.as_mut() {
+        let container_statuses = status.container_statuses.take().map(|all| {
+            all.into_iter()
+                .filter_map(|cs| {
+                    let waiting = cs.state?.waiting?;
+                    Some(ContainerStatus {
+                        name: cs.name,
+                        state: Some(ContainerState {
+                            waiting: Some(waiting),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    })
+                })
+                .collect()
+        });
+        *status = PodStatus {
+            phase: status.phase.take(),
+            conditions: status.conditions.take(),
+            container_statuses,
+            ..Default::default()
+        };
     }
 }
 
@@ -581,6 +618,80 @@ mod tests {
     use super::*;
     use crate::api::PerformerSpec;
     use k8s_openapi::jiff::Timestamp;
+    use serde_json::json;
+
+    /// A slimmed pod decides exactly what the full one does.
+    #[test]
+    fn a_slim_pod_has_the_same_view_as_the_full_one() {
+        let full_status = |waiting: Option<&str>, ready: &str| -> Pod {
+            let mut p = performer();
+            p.metadata.uid = Some("u1".into());
+            let mut pod = render::desired_pod(&p).unwrap().pod;
+            pod.metadata.annotations = Some([("a".to_string(), "b".to_string())].into());
+            pod.spec.as_mut().unwrap().node_name = Some("gpu-h100".into());
+            let state = match waiting {
+                Some(r) => json!({"waiting": {"reason": r, "message": "back-off"}}),
+                None => json!({"running": {"startedAt": "2026-11-27T00:00:00Z"}}),
+            };
+            pod.status = Some(
+                serde_json::from_value(json!({
+                    "phase": "Running",
+                    "podIP": "10.0.0.7",
+                    "hostIP": "10.1.0.1",
+                    "conditions": [
+                        {"type": "PodScheduled", "status": "True"},
+                        {"type": "Ready", "status": ready, "reason": "ContainersNotReady"}
+                    ],
+                    "containerStatuses": [
+                        {"name": "performer", "image": "img:v2", "imageID": "sha256:1",
+                         "ready": ready == "True", "restartCount": 3, "state": state},
+                        {"name": "sidecar", "image": "s", "imageID": "", "ready": true,
+                         "restartCount": 0, "state": {"running": {}}}
+                    ]
+                }))
+                .unwrap(),
+            );
+            pod
+        };
+        // What a lost node leaves: Ready=False with ContainersReady=True, then the eviction.
+        let mut evicted = full_status(None, "False");
+        evicted.metadata.deletion_timestamp = Some(now());
+        evicted.metadata.finalizers = Some(vec!["example.com/hold".into()]);
+        let conditions = evicted
+            .status
+            .as_mut()
+            .unwrap()
+            .conditions
+            .as_mut()
+            .unwrap();
+        conditions.push(
+            serde_json::from_value(json!({"type": "ContainersReady", "status": "True"})).unwrap(),
+        );
+        conditions.push(
+            serde_json::from_value(json!({"type": "DisruptionTarget", "status": "True",
+                "reason": "DeletionByTaintManager", "message": "Taint manager: deleting"}))
+            .unwrap(),
+        );
+        assert!(PodView::from(&evicted).disruption.is_some());
+        for pod in [
+            full_status(None, "True"),
+            full_status(Some("CrashLoopBackOff"), "False"),
+            full_status(Some("ContainerCreating"), "False"),
+            evicted,
+        ] {
+            let mut slim = pod.clone();
+            slim_pod(&mut slim);
+            assert_eq!(PodView::from(&slim), PodView::from(&pod));
+            assert!(slim.metadata.annotations.is_none());
+            assert!(slim.spec.as_ref().unwrap().containers.is_empty());
+            assert!(slim.status.as_ref().unwrap().pod_ip.is_none());
+            let (slim_len, full_len) = (
+                serde_json::to_vec(&slim).unwrap().len(),
+                serde_json::to_vec(&pod).unwrap().len(),
+            );
+            assert!(slim_len < full_len, "{slim_len} >= {full_len}");
+        }
+    }
 
     fn now() -> Time {
         Time(Timestamp::from_second(1_800_000_000).unwrap())

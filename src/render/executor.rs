@@ -25,6 +25,10 @@ use k8s_openapi::api::core::v1::{
     SecurityContext, Service, ServiceAccount, ServicePort, ServiceSpec, TCPSocketAction, Volume,
     VolumeMount, VolumeResourceRequirements,
 };
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicySpec,
+};
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, OwnerReference};
@@ -154,6 +158,11 @@ pub fn service_account_name(name: &str) -> String {
     format!("{name}-executor")
 }
 
+/// `<name>-performers`: the NetworkPolicy `spec.networkPolicy.enabled` asks for.
+pub fn network_policy_name(name: &str) -> String {
+    format!("{name}-performers")
+}
+
 /// Label selector of the executor's pods (also `status.selector` for the scale subresource).
 pub fn selector_labels(name: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
@@ -235,6 +244,8 @@ pub struct Rendered {
     pub service_account: ServiceAccount,
     pub role: Role,
     pub role_binding: RoleBinding,
+    /// `<name>-performers`, only when `spec.networkPolicy.enabled` (else the reconciler deletes it).
+    pub network_policy: Option<NetworkPolicy>,
     /// Replicas the workload gets: the CR's, or 0 while the config is incomplete
     /// (a pod that cannot start would only crash-loop).
     pub replicas: i32,
@@ -454,6 +465,13 @@ pub fn render(
         }]),
     });
 
+    let network_policy = e
+        .spec
+        .network_policy
+        .as_ref()
+        .is_some_and(|p| p.enabled)
+        .then(|| stamp(network_policy(&name, meta(network_policy_name(&name)))));
+
     Ok(Rendered {
         config_map,
         config_yaml,
@@ -463,10 +481,59 @@ pub fn render(
         service_account,
         role,
         role_binding,
+        network_policy,
         replicas,
         missing,
         unused,
     })
+}
+
+/// The NetworkPolicy of `spec.networkPolicy`: ingress to every Performer pod of the
+/// namespace (`app=hourglass-performer`, on every pod hgctl renders and on upstream's)
+/// only from this executor's pods (its workload's selector, same namespace), only to the
+/// container port named `grpc` over TCP. A named port, so one rule covers performers
+/// listening on different port numbers. Egress is left alone.
+///
+/// It selects all performers of the namespace, not only the ones this executor created:
+/// the Performers the executor writes carry nothing that names it. NetworkPolicies are
+/// additive (the allowed ingress is the union of every policy selecting a pod): with two
+/// executors in one namespace that both enable it, the pods of either may reach every
+/// performer. And once a policy selects a performer pod, all ingress no policy allows is
+/// denied: other pods, other namespaces, ingress controllers, a Prometheus scraping it.
+/// Performer pods expose no port but `grpc` (no metrics port), so nothing hgctl renders
+/// needs more; the kubelet's gRPC probes come from the node, which policies do not block.
+/// Enforced only by a network plugin that implements NetworkPolicy (Calico, Cilium, ...).
+pub fn network_policy(name: &str, metadata: ObjectMeta) -> NetworkPolicy {
+    use super::performer::{APP_PERFORMER, GRPC_PORT_NAME, LABEL_APP};
+    NetworkPolicy {
+        metadata,
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([(
+                    LABEL_APP.to_string(),
+                    APP_PERFORMER.to_string(),
+                )])),
+                match_expressions: None,
+            }),
+            policy_types: Some(vec!["Ingress".into()]),
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![NetworkPolicyPeer {
+                    pod_selector: Some(LabelSelector {
+                        match_labels: Some(selector_labels(name)),
+                        match_expressions: None,
+                    }),
+                    namespace_selector: None,
+                    ip_block: None,
+                }]),
+                ports: Some(vec![NetworkPolicyPort {
+                    port: Some(IntOrString::String(GRPC_PORT_NAME.into())),
+                    protocol: Some("TCP".into()),
+                    end_port: None,
+                }]),
+            }]),
+            egress: None,
+        }),
+    }
 }
 
 /// The executor's rights in its namespace: Performers (it creates them in
@@ -885,7 +952,8 @@ stamped!(
     ServiceAccount,
     Role,
     RoleBinding,
-    Secret
+    Secret,
+    NetworkPolicy
 );
 
 /// Annotates the object with the hash of everything rendered in it.
@@ -940,6 +1008,9 @@ mod tests {
             crate::output::yaml(&r.role).unwrap(),
             crate::output::yaml(&r.role_binding).unwrap(),
         ];
+        if let Some(np) = &r.network_policy {
+            parts.push(crate::output::yaml(np).unwrap());
+        }
         if let Some(s) = secret {
             // Key names only: the golden file must not hold key bytes either.
             let names: Vec<String> = s.data.clone().unwrap_or_default().into_keys().collect();
@@ -1084,5 +1155,139 @@ mod tests {
         assert_eq!(spec.strategy.unwrap().type_.as_deref(), Some("Recreate"));
         assert_eq!(spec.replicas, Some(1));
         assert!(r.config_yaml.contains("type: memory"));
+    }
+
+    /// True when every `matchLabels` pair of `selector` is among `labels`.
+    fn selects(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+        assert!(selector.match_expressions.is_none());
+        let want = selector.match_labels.clone().unwrap_or_default();
+        !want.is_empty() && want.iter().all(|(k, v)| labels.get(k) == Some(v))
+    }
+
+    fn template_labels(w: &Workload) -> BTreeMap<String, String> {
+        let t = match w {
+            Workload::Deployment(d) => &d.spec.template,
+            Workload::StatefulSet(s) => &s.spec.template,
+        };
+        t.metadata.clone().unwrap().labels.unwrap()
+    }
+
+    #[test]
+    fn the_network_policy_is_opt_in() {
+        let mut e = example("executor-full.yaml");
+        assert!(
+            e.spec.network_policy.as_ref().unwrap().enabled,
+            "the example enables it"
+        );
+        e.spec.network_policy = None;
+        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        assert!(r.network_policy.is_none());
+        e.spec.network_policy =
+            Some(crate::api::executor::PerformerNetworkPolicy { enabled: false });
+        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        assert!(r.network_policy.is_none());
+    }
+
+    #[test]
+    fn the_network_policy_lets_only_this_executors_pods_reach_performers_grpc_port() {
+        use crate::render::performer::{self, GRPC_PORT_NAME};
+        let e = example("executor-full.yaml");
+        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let np = r.network_policy.clone().expect("enabled in the example");
+
+        // Owned by the executor (garbage-collected with it), in its namespace.
+        assert_eq!(
+            np.metadata.name.as_deref(),
+            Some("sepolia-executor-performers")
+        );
+        assert_eq!(np.metadata.namespace.as_deref(), Some("avs"));
+        let owner = &np.metadata.owner_references.clone().unwrap()[0];
+        assert_eq!(
+            (
+                owner.kind.as_str(),
+                owner.name.as_str(),
+                owner.uid.as_str(),
+                owner.controller
+            ),
+            ("HourglassExecutor", "sepolia-executor", "uid-1", Some(true))
+        );
+        assert_eq!(
+            np.metadata.labels.clone().unwrap()[LABEL_EXECUTOR],
+            "sepolia-executor",
+            "the child watch and the reconciler find it by this label"
+        );
+
+        let spec = np.spec.clone().unwrap();
+        assert_eq!(spec.policy_types, Some(vec!["Ingress".to_string()]));
+        assert!(spec.egress.is_none());
+
+        // The policy selects the pods hgctl renders for any Performer, whatever its port.
+        let text = std::fs::read_to_string(format!(
+            "{}/examples/performer-minimal.yaml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let mut p: crate::api::Performer = serde_saphyr::from_str(&text).unwrap();
+        p.metadata.namespace = Some("avs".into());
+        let mut other_port = p.clone();
+        other_port
+            .spec
+            .config
+            .get_or_insert_with(Default::default)
+            .grpc_port = Some(7443);
+        for perf in [&p, &other_port] {
+            let pod = performer::desired_pod(perf).unwrap().pod;
+            assert!(selects(
+                spec.pod_selector.as_ref().unwrap(),
+                pod.metadata.labels.as_ref().unwrap()
+            ));
+            let container = &pod.spec.unwrap().containers[0];
+            let port = &container.ports.as_ref().unwrap()[0];
+            assert_eq!(
+                port.name.as_deref(),
+                Some(GRPC_PORT_NAME),
+                "the policy names this port"
+            );
+            assert_eq!(port.container_port, perf.spec.grpc_port());
+        }
+        // ... and not the executor's own pods.
+        assert!(!selects(
+            spec.pod_selector.as_ref().unwrap(),
+            &template_labels(&r.workload)
+        ));
+
+        // One rule: from this executor's pods (same namespace), to the named gRPC port.
+        let rules = spec.ingress.unwrap();
+        assert_eq!(rules.len(), 1);
+        let from = rules[0].from.clone().unwrap();
+        assert_eq!(from.len(), 1);
+        assert!(from[0].namespace_selector.is_none() && from[0].ip_block.is_none());
+        let from = from[0].pod_selector.clone().unwrap();
+        assert_eq!(from.match_labels, Some(selector_labels("sepolia-executor")));
+        assert!(selects(&from, &template_labels(&r.workload)));
+        let mut other = e.clone();
+        other.metadata.name = Some("other-executor".into());
+        let other = render(&other, &full_keys(), &ExecutorContext::default()).unwrap();
+        assert!(
+            !selects(&from, &template_labels(&other.workload)),
+            "another executor's pods"
+        );
+        assert_eq!(
+            rules[0].ports,
+            Some(vec![NetworkPolicyPort {
+                port: Some(IntOrString::String(GRPC_PORT_NAME.into())),
+                protocol: Some("TCP".into()),
+                end_port: None,
+            }])
+        );
+
+        // Config changes do not touch it (the reconciler writes nothing for it then).
+        let mut changed = e.clone();
+        let config = changed.spec.config.as_mut().unwrap();
+        config.log_level = Some(LogLevel::Info);
+        config.grpc_port = Some(7000);
+        changed.spec.replicas = Some(0);
+        let again = render(&changed, &full_keys(), &ExecutorContext::default()).unwrap();
+        assert_eq!(again.network_policy, Some(np));
     }
 }

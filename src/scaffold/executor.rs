@@ -240,6 +240,9 @@ pub fn build(
             image: args.image.clone().unwrap_or_default(),
             replicas: args.replicas,
             config: Some(config),
+            network_policy: args
+                .network_policy
+                .then_some(api::executor::PerformerNetworkPolicy { enabled: true }),
             ..Default::default()
         },
         status: None,
@@ -267,6 +270,7 @@ fn flag_for_path(path: &str) -> &'static str {
         ("spec.config.storage", "--storage"),
         ("spec.config.avsPerformers", "--avs"),
         ("spec.config.logLevel", "--executor-log-level"),
+        ("spec.networkPolicy", "--network-policy"),
     ];
     table
         .iter()
@@ -756,6 +760,7 @@ mod tests {
             "7000",
             "--management-port",
             "7001",
+            "--network-policy",
         ]);
         let spec = serde_json::to_value(&s.executor.spec).unwrap();
         assert_eq!(
@@ -773,8 +778,17 @@ mod tests {
                     "operatorAddress": OP, "grpcPort": 7000, "managementGrpcPort": 7001,
                     "storage": {"type": "badger", "size": "10Gi"},
                     "avsPerformers": [{"avsAddress": "0x3333333333333333333333333333333333333333", "image": "avs/p:v1"}]
-                }
+                },
+                "networkPolicy": {"enabled": true}
             })
+        );
+        assert!(
+            ok(&["--keys-secret", "k"])
+                .executor
+                .spec
+                .network_policy
+                .is_none(),
+            "off unless asked"
         );
         assert!(s.warnings.is_empty());
         assert_eq!(
