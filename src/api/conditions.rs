@@ -32,6 +32,10 @@ pub mod reason {
     pub const IMAGE_PULL: &str = "ImagePullBackOff";
     pub const POD_FAILED: &str = "PodFailed";
     pub const POD_MISSING: &str = "PodMissing";
+    /// The pod's node stopped reporting (kubelet unreachable or not ready).
+    pub const NODE_NOT_READY: &str = "NodeNotReady";
+    /// The pod is being evicted (`DisruptionTarget`), e.g. from a lost node.
+    pub const POD_EVICTED: &str = "PodEvicted";
     pub const ROLLING_OUT: &str = "RollingOut";
     pub const UPGRADE_BLOCKED: &str = "UpgradeBlocked";
     pub const UP_TO_DATE: &str = "UpToDate";

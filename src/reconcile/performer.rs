@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use k8s_openapi::api::core::v1::{Pod, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, DeleteParams, Patch, PatchParams};
+use kube::api::{Api, DeleteParams, Patch, PatchParams, Preconditions};
 use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType};
 use kube::runtime::reflector::ObjectRef;
@@ -183,6 +183,44 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
         }
     }
 
+    for pod_name in &plan.force_delete_pods {
+        // Only the pod that was seen: a new pod of the same name must not go with it.
+        let uid = observed
+            .pods
+            .iter()
+            .find(|v| &v.name == pod_name)
+            .and_then(|v| v.uid.clone());
+        let params = DeleteParams {
+            grace_period_seconds: Some(0),
+            preconditions: uid.map(|uid| Preconditions {
+                uid: Some(uid),
+                resource_version: None,
+            }),
+            ..DeleteParams::default()
+        };
+        match pod_api.delete(pod_name, &params).await {
+            Ok(_) => {
+                ctx.metrics.write("delete", "pods");
+                let note = format!(
+                    "pod {pod_name} was still there {} s after its grace period ended: its \
+                     node does not confirm the deletion (kubelet unreachable); deleted without \
+                     waiting so that a new pod can start",
+                    plan::DELETION_OVERDUE.as_secs()
+                );
+                tracing::warn!(performer = %name, pod = %pod_name, "force-deleted an overdue pod");
+                ctx.event(p, true, "PodForceDeleted", &note).await;
+            }
+            // Gone already, or the name belongs to a newer pod by now.
+            Err(kube::Error::Api(s)) if s.code == 404 || s.code == 409 => {}
+            Err(e) => {
+                return Err(ReconcileError::kube(
+                    format!("force-deleting pod {ns}/{pod_name}"),
+                    e,
+                ));
+            }
+        }
+    }
+
     if p.status.as_ref() != Some(&plan.status) {
         write_status(&performers, &name, &plan.status).await?;
         ctx.metrics.write("patch", "performers/status");
@@ -202,7 +240,9 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
     {
         return Ok(Action::requeue(ENDPOINT_POLL));
     }
-    Ok(Action::requeue(RESYNC))
+    Ok(Action::requeue(plan.recheck_in.map_or(RESYNC, |r| {
+        r.min(RESYNC) + Duration::from_secs(1)
+    })))
 }
 
 /// True when a cached EndpointSlice of the Service lists the pod as ready.

@@ -2,20 +2,47 @@
 //! pod to create, which to delete, which one the Service routes to, and the
 //! status. The reconciler only carries the plan out.
 
+use std::time::Duration;
+
 use k8s_openapi::api::core::v1::{ContainerState, ContainerStatus, Pod, PodSpec, PodStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
+use k8s_openapi::jiff::SignedDuration;
 
 use crate::api::conditions::{self, reason};
 use crate::api::{Performer, PerformerStatus, performer::PerformerPhase};
 use crate::render::performer::{self as render, LABEL_TEMPLATE_HASH};
 
+/// How long past its `deletionTimestamp` (the end of its grace period) a pod may stay before
+/// hgctl stops waiting for its kubelet and deletes it without a grace period. A working kubelet
+/// confirms within seconds of the grace period's end; one that does not is on a lost node
+/// (powered off, partitioned), and the pod would stay Terminating until the node came back.
+/// A Deployment would start a replacement beside it; a Performer's pod name is fixed by its
+/// template (that is what keeps a stale cache from ever making a second pod), so the
+/// replacement can only start once the name is free. Running twice for a moment is harmless
+/// for a Performer (every blue-green upgrade does it); StatefulSets, which must never run
+/// twice, leave this to an administrator instead.
+pub const DELETION_OVERDUE: Duration = Duration::from_secs(30);
+
 /// What the reconciler needs to know about one pod.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PodView {
     pub name: String,
+    pub uid: Option<String>,
     pub hash: Option<String>,
     pub ready: bool,
     pub terminating: bool,
+    /// `deletionTimestamp`: when the grace period of a terminating pod ends.
+    pub delete_by: Option<Time>,
+    /// Finalizers hold it: deleting it again would not make it go.
+    pub finalizers: bool,
+    /// Its node stopped reporting: the node lifecycle controller set Ready=False while the
+    /// containers are still ready (`ContainersReady=True`). A kubelet never reports that
+    /// combination for a pod without readiness gates (a failing readiness probe makes the
+    /// containers not ready), and a Performer's pod has none.
+    pub node_not_ready: bool,
+    /// `DisruptionTarget=True`: (reason, message) of whoever is evicting it, e.g.
+    /// `DeletionByTaintManager` for a pod evicted from a lost node.
+    pub disruption: Option<(String, String)>,
     /// Failed or Succeeded: a restartPolicy=Always pod that ended (evicted, node lost).
     pub ended: bool,
     pub node: Option<String>,
@@ -64,8 +91,11 @@ impl From<&Pod> for PodView {
                 .then(|| (r, w.message.clone().unwrap_or_default()))
             })
             .next();
+        let is_true = |t: &str| cond(t).is_some_and(|c| c.status == "True");
+        let terminating = pod.metadata.deletion_timestamp.is_some();
         PodView {
             name: pod.metadata.name.clone().unwrap_or_default(),
+            uid: pod.metadata.uid.clone(),
             hash: pod
                 .metadata
                 .labels
@@ -73,7 +103,25 @@ impl From<&Pod> for PodView {
                 .and_then(|l| l.get(LABEL_TEMPLATE_HASH).cloned()),
             ready: cond("Ready").is_some_and(|c| c.status == "True")
                 && pod.metadata.deletion_timestamp.is_none(),
-            terminating: pod.metadata.deletion_timestamp.is_some(),
+            terminating,
+            delete_by: pod.metadata.deletion_timestamp.clone(),
+            finalizers: pod
+                .metadata
+                .finalizers
+                .as_ref()
+                .is_some_and(|f| !f.is_empty()),
+            node_not_ready: !terminating
+                && phase == "Running"
+                && cond("Ready").is_some_and(|c| c.status == "False")
+                && is_true("ContainersReady"),
+            disruption: cond("DisruptionTarget")
+                .filter(|c| c.status == "True")
+                .map(|c| {
+                    (
+                        c.reason.clone().unwrap_or_default(),
+                        c.message.clone().unwrap_or_default(),
+                    )
+                }),
             ended: matches!(phase, "Failed" | "Succeeded"),
             node: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
             unschedulable,
@@ -148,6 +196,11 @@ pub struct Plan {
     pub create_pod: bool,
     /// Pods to delete (superseded or ended).
     pub delete_pods: Vec<String>,
+    /// Terminating pods whose kubelet does not confirm ([`DELETION_OVERDUE`]): delete them
+    /// with no grace period.
+    pub force_delete_pods: Vec<String>,
+    /// Look again after this long even if nothing changes (a deletion falls overdue then).
+    pub recheck_in: Option<Duration>,
     /// Template hash the Service must select ([`WIDE`]: every pod of the Performer).
     pub serving_hash: String,
     /// Old pods are kept until the EndpointSlice shows the new pod: look again soon.
@@ -198,6 +251,70 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
     }
     let desired_ok = desired.filter(|d| !d.ended);
     let create_pod = desired.is_none() && !desired_terminating;
+
+    // A pod still there after its grace period ended: its kubelet does not confirm.
+    let overdue = SignedDuration::try_from(DELETION_OVERDUE).unwrap_or(SignedDuration::MAX);
+    let mut force_delete_pods: Vec<String> = Vec::new();
+    let mut recheck_in: Option<Duration> = None;
+    for v in observed
+        .pods
+        .iter()
+        .filter(|v| v.terminating && !v.finalizers)
+    {
+        let Some(due) = &v.delete_by else { continue };
+        let late = now.0.duration_since(due.0);
+        if late >= overdue {
+            force_delete_pods.push(v.name.clone());
+        } else {
+            let wait = Duration::try_from(overdue - late).unwrap_or(DELETION_OVERDUE);
+            recheck_in = Some(recheck_in.map_or(wait, |r| r.min(wait)));
+        }
+    }
+    let desired_going = observed
+        .pods
+        .iter()
+        .find(|v| v.name == desired_pod_name && v.terminating);
+    // Why the desired pod is not serving, when its node is the cause.
+    let lost: Option<(&str, String)> = if let Some(d) = desired_ok.filter(|d| d.node_not_ready) {
+        Some((
+            reason::NODE_NOT_READY,
+            format!(
+                "node {} stopped reporting, so pod {} is marked not ready; once the node has \
+                 been away longer than the pod tolerates ({} s unless spec.scheduling.tolerations \
+                 says otherwise), Kubernetes evicts the pod and hgctl starts a new one (not \
+                 while every node is away: Kubernetes then suspects its own network)",
+                d.node.as_deref().unwrap_or("?"),
+                d.name,
+                render::NODE_LOSS_TOLERATION_SECONDS
+            ),
+        ))
+    } else if let Some(v) = desired_going.filter(|_| desired_ok.is_none()) {
+        let why = v
+            .disruption
+            .as_ref()
+            .map(|(r, m)| format!(" ({r}: {m})"))
+            .unwrap_or_default();
+        let forced = if force_delete_pods.contains(&v.name) {
+            format!(
+                "; its node has not confirmed the deletion for {} s, so hgctl deletes it \
+                 without waiting",
+                DELETION_OVERDUE.as_secs()
+            )
+        } else {
+            String::new()
+        };
+        v.disruption.as_ref().map(|_| {
+            (
+                reason::POD_EVICTED,
+                format!(
+                    "pod {} is being evicted{why}; a new pod starts once it is gone{forced}",
+                    v.name
+                ),
+            )
+        })
+    } else {
+        None
+    };
 
     // The newest Ready pod of an older template keeps serving until the new one is Ready.
     let old_ready: Option<&PodView> = live
@@ -283,6 +400,8 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
         ready,
         if ready {
             reason::POD_READY
+        } else if let Some((r, _)) = &lost {
+            r
         } else if desired_ok.is_none() {
             reason::POD_MISSING
         } else {
@@ -294,6 +413,8 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
                 pod_name.clone().unwrap_or_default(),
                 render::service_name(&name)
             )
+        } else if let Some((_, m)) = &lost {
+            m.clone()
         } else if let Some((r, m)) = &blocked {
             format!("{r}: {m}")
         } else {
@@ -370,7 +491,9 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
             now,
         )
     };
-    let degraded_reason = desired_ok.and_then(|d| d.waiting.clone());
+    let degraded_reason = desired_ok
+        .and_then(|d| d.waiting.clone())
+        .or_else(|| lost.as_ref().map(|(r, m)| (r.to_string(), m.clone())));
     let degraded_cond = conditions::condition(
         old_conditions,
         conditions::DEGRADED,
@@ -429,6 +552,8 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
     Plan {
         create_pod,
         delete_pods,
+        force_delete_pods,
+        recheck_in,
         serving_hash,
         needs_endpoint_check,
         status,
@@ -528,10 +653,31 @@ mod tests {
             );
             pod
         };
+        // What a lost node leaves: Ready=False with ContainersReady=True, then the eviction.
+        let mut evicted = full_status(None, "False");
+        evicted.metadata.deletion_timestamp = Some(now());
+        evicted.metadata.finalizers = Some(vec!["example.com/hold".into()]);
+        let conditions = evicted
+            .status
+            .as_mut()
+            .unwrap()
+            .conditions
+            .as_mut()
+            .unwrap();
+        conditions.push(
+            serde_json::from_value(json!({"type": "ContainersReady", "status": "True"})).unwrap(),
+        );
+        conditions.push(
+            serde_json::from_value(json!({"type": "DisruptionTarget", "status": "True",
+                "reason": "DeletionByTaintManager", "message": "Taint manager: deleting"}))
+            .unwrap(),
+        );
+        assert!(PodView::from(&evicted).disruption.is_some());
         for pod in [
             full_status(None, "True"),
             full_status(Some("CrashLoopBackOff"), "False"),
             full_status(Some("ContainerCreating"), "False"),
+            evicted,
         ] {
             let mut slim = pod.clone();
             slim_pod(&mut slim);
@@ -758,6 +904,179 @@ mod tests {
         );
         assert_eq!(plan.delete_pods, vec!["performer-p1-new".to_string()]);
         assert_eq!(plan.status.phase, Some(PerformerPhase::Pending));
+    }
+
+    fn at(second: i64) -> Time {
+        Time(Timestamp::from_second(second).unwrap())
+    }
+
+    /// A pod as the node lifecycle controller leaves it when its node stops reporting.
+    fn on_a_lost_node() -> PodView {
+        let mut v = pod("performer-p1-new", "new", false, 10);
+        v.node_not_ready = true;
+        v
+    }
+
+    /// The same pod once the taint manager evicts it (grace period ends at `due`).
+    fn evicted(due: i64) -> PodView {
+        let mut v = on_a_lost_node();
+        v.node_not_ready = false;
+        v.terminating = true;
+        v.delete_by = Some(at(due));
+        v.uid = Some("u1".into());
+        v.disruption = Some((
+            "DeletionByTaintManager".into(),
+            "Taint manager: deleting due to NoExecute taint".into(),
+        ));
+        v
+    }
+
+    fn served_by(pods: Vec<PodView>) -> Observed {
+        Observed {
+            pods,
+            service_hash: Some("new".into()),
+            desired_in_endpoints: false,
+        }
+    }
+
+    #[test]
+    fn a_pod_on_a_node_that_stopped_reporting_is_kept_and_the_conditions_say_why() {
+        let mut p = performer();
+        let serving = run(
+            &p,
+            served_by(vec![pod("performer-p1-new", "new", true, 10)]),
+        );
+        assert!(serving.status.ready);
+        p.status = Some(serving.status);
+
+        let plan = run(&p, served_by(vec![on_a_lost_node()]));
+        // Kubernetes evicts it after the toleration; until then hgctl waits for the node.
+        assert!(!plan.create_pod);
+        assert!(plan.delete_pods.is_empty() && plan.force_delete_pods.is_empty());
+        assert!(!plan.status.ready);
+        let ready = conditions::find(plan.status.conditions.as_deref(), conditions::READY).unwrap();
+        assert_eq!(ready.reason, "NodeNotReady");
+        assert!(
+            ready.message.contains("node cpu-1 stopped reporting"),
+            "{}",
+            ready.message
+        );
+        let degraded =
+            conditions::find(plan.status.conditions.as_deref(), conditions::DEGRADED).unwrap();
+        assert_eq!(
+            (degraded.status.as_str(), degraded.reason.as_str()),
+            ("True", "NodeNotReady")
+        );
+        let reasons: Vec<&str> = plan.events.iter().map(|e| e.reason.as_str()).collect();
+        assert!(
+            reasons.contains(&"NotReady") && reasons.contains(&"NodeNotReady"),
+            "{reasons:?}"
+        );
+    }
+
+    #[test]
+    fn an_evicted_pod_is_waited_for_until_its_deletion_is_overdue_then_force_deleted() {
+        let now = 1_800_000_000;
+        // Grace period ended 10 s ago: the kubelet may still confirm; look again in 20 s.
+        let plan = run(&performer(), served_by(vec![evicted(now - 10)]));
+        assert!(!plan.create_pod, "the name is still taken");
+        assert!(plan.force_delete_pods.is_empty());
+        assert_eq!(plan.recheck_in, Some(Duration::from_secs(20)));
+        let ready = conditions::find(plan.status.conditions.as_deref(), conditions::READY).unwrap();
+        assert_eq!(ready.reason, "PodEvicted");
+        assert!(
+            ready.message.contains("DeletionByTaintManager"),
+            "{}",
+            ready.message
+        );
+        assert!(!ready.message.contains("without waiting"));
+
+        // 30 s past the grace period: nobody will confirm; delete it without a grace period.
+        let plan = run(&performer(), served_by(vec![evicted(now - 30)]));
+        assert_eq!(plan.force_delete_pods, vec!["performer-p1-new".to_string()]);
+        assert!(
+            !plan.create_pod,
+            "the new pod follows once the name is free"
+        );
+        let ready = conditions::find(plan.status.conditions.as_deref(), conditions::READY).unwrap();
+        assert!(
+            ready.message.contains("without waiting"),
+            "{}",
+            ready.message
+        );
+
+        // Gone: the replacement (same name, same template) is created.
+        let plan = run(&performer(), served_by(vec![]));
+        assert!(plan.create_pod);
+    }
+
+    #[test]
+    fn an_overdue_pod_held_by_finalizers_or_superseded_is_handled_alike() {
+        let now = 1_800_000_000;
+        let mut held = evicted(now - 300);
+        held.finalizers = true;
+        let plan = run(&performer(), served_by(vec![held]));
+        assert!(
+            plan.force_delete_pods.is_empty(),
+            "deleting again would not help"
+        );
+        assert_eq!(plan.recheck_in, None);
+
+        // An old template's pod stuck terminating is force-deleted too (it blocks nothing,
+        // but it would stay Terminating for as long as its node is away).
+        let mut old = evicted(now - 60);
+        old.name = "performer-p1-old".into();
+        old.hash = Some("old".into());
+        let plan = run(
+            &performer(),
+            served_by(vec![old, pod("performer-p1-new", "new", true, 20)]),
+        );
+        assert_eq!(plan.force_delete_pods, vec!["performer-p1-old".to_string()]);
+        assert!(plan.status.ready);
+    }
+
+    #[test]
+    fn pod_view_tells_a_lost_node_from_a_failing_readiness_probe() {
+        let pod_with = |ready: &str, containers_ready: &str| -> Pod {
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"name": "performer-p1-new", "uid": "u1"},
+                "spec": {"containers": [{"name": "performer"}], "nodeName": "cpu-1"},
+                "status": {"phase": "Running", "conditions": [
+                    {"type": "Ready", "status": ready},
+                    {"type": "ContainersReady", "status": containers_ready},
+                ]},
+            }))
+            .unwrap()
+        };
+        // The node lifecycle controller flips Ready only.
+        assert!(PodView::from(&pod_with("False", "True")).node_not_ready);
+        // A kubelet whose readiness probe fails reports both.
+        assert!(!PodView::from(&pod_with("False", "False")).node_not_ready);
+        assert!(!PodView::from(&pod_with("True", "True")).node_not_ready);
+
+        let mut going = pod_with("False", "True");
+        going.metadata.deletion_timestamp = Some(at(100));
+        going.metadata.finalizers = Some(vec!["example.com/hold".into()]);
+        going
+            .status
+            .as_mut()
+            .unwrap()
+            .conditions
+            .as_mut()
+            .unwrap()
+            .push(
+                serde_json::from_value(serde_json::json!({
+                    "type": "DisruptionTarget", "status": "True",
+                    "reason": "DeletionByTaintManager",
+                    "message": "Taint manager: deleting due to NoExecute taint",
+                }))
+                .unwrap(),
+            );
+        let v = PodView::from(&going);
+        assert!(v.terminating && v.finalizers && !v.node_not_ready);
+        assert_eq!(v.delete_by, Some(at(100)));
+        assert_eq!(v.uid.as_deref(), Some("u1"));
+        assert_eq!(v.disruption.unwrap().0, "DeletionByTaintManager");
     }
 
     #[test]

@@ -33,6 +33,21 @@ pub const CONTAINER_NAME: &str = "performer";
 /// Name of the gRPC port on the container and the Service.
 pub const GRPC_PORT_NAME: &str = "grpc";
 
+/// Taints the node lifecycle controller puts on a node that stops reporting (`not-ready`: the
+/// kubelet says so; `unreachable`: the kubelet is silent).
+pub const NODE_LOSS_TAINTS: [&str; 2] = [
+    "node.kubernetes.io/not-ready",
+    "node.kubernetes.io/unreachable",
+];
+
+/// How long a Performer's pod stays bound to a node that stopped reporting before the node
+/// lifecycle controller evicts it (and hgctl starts a replacement). Kubernetes' default is
+/// 300 s; a Performer is a single pod, so every second of a lost node is downtime, and the
+/// controller only applies the taint after `--node-monitor-grace-period` (50 s) of silence
+/// anyway, so a kubelet restart does not evict. Users of Deployments shorten it the same way.
+/// A toleration of the same taint in `spec.scheduling.tolerations` replaces this default.
+pub const NODE_LOSS_TOLERATION_SECONDS: i64 = 30;
+
 /// Settings that are not in the spec.
 #[derive(Debug, Clone)]
 pub struct RenderContext {
@@ -373,6 +388,22 @@ fn pod_spec(p: &Performer) -> Result<PodSpec, RenderError> {
         ..Default::default()
     };
 
+    for key in NODE_LOSS_TAINTS {
+        let user_set = tolerations.iter().any(|t| {
+            t.key.as_deref().is_none_or(|k| k == key)
+                && t.effect.as_deref().is_none_or(|e| e == "NoExecute")
+        });
+        if !user_set {
+            tolerations.push(Toleration {
+                key: Some(key.into()),
+                operator: Some("Exists".into()),
+                effect: Some("NoExecute".into()),
+                toleration_seconds: Some(NODE_LOSS_TOLERATION_SECONDS),
+                ..Default::default()
+            });
+        }
+    }
+
     let service_account = config.service_account_name.clone();
     Ok(PodSpec {
         containers: vec![container],
@@ -654,6 +685,72 @@ mod tests {
             tol.iter()
                 .any(|t| t.key.as_deref() == Some("nvidia.com/gpu")
                     && t.operator.as_deref() == Some("Exists"))
+        );
+    }
+
+    #[test]
+    fn a_lost_node_evicts_the_pod_after_30_s_unless_the_user_tolerates_it_otherwise() {
+        let node_loss = |pod: &Pod| -> Vec<(String, Option<i64>)> {
+            pod.spec
+                .as_ref()
+                .unwrap()
+                .tolerations
+                .iter()
+                .flatten()
+                .filter(|t| {
+                    t.key
+                        .as_deref()
+                        .is_none_or(|k| NODE_LOSS_TAINTS.contains(&k))
+                })
+                .map(|t| (t.key.clone().unwrap_or_default(), t.toleration_seconds))
+                .collect()
+        };
+        let plain = desired_pod(&with_hw(HardwareRequirements::default()))
+            .unwrap()
+            .pod;
+        assert_eq!(
+            node_loss(&plain),
+            vec![
+                ("node.kubernetes.io/not-ready".to_string(), Some(30)),
+                ("node.kubernetes.io/unreachable".to_string(), Some(30)),
+            ]
+        );
+        for t in plain.spec.as_ref().unwrap().tolerations.iter().flatten() {
+            assert_eq!(t.effect.as_deref(), Some("NoExecute"), "{t:?}");
+            assert_eq!(t.operator.as_deref(), Some("Exists"), "{t:?}");
+        }
+
+        // The user's own toleration of one taint wins; the other keeps the default.
+        let mut p = with_hw(HardwareRequirements::default());
+        p.spec.scheduling = Some(crate::api::performer::Scheduling {
+            tolerations: Some(vec![Toleration {
+                key: Some("node.kubernetes.io/unreachable".into()),
+                operator: Some("Exists".into()),
+                effect: Some("NoExecute".into()),
+                toleration_seconds: Some(3600),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        });
+        assert_eq!(
+            node_loss(&desired_pod(&p).unwrap().pod),
+            vec![
+                ("node.kubernetes.io/unreachable".to_string(), Some(3600)),
+                ("node.kubernetes.io/not-ready".to_string(), Some(30)),
+            ]
+        );
+
+        // A key-less Exists toleration (tolerates every taint) leaves nothing to add.
+        p.spec.scheduling = Some(crate::api::performer::Scheduling {
+            tolerations: Some(vec![Toleration {
+                operator: Some("Exists".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        });
+        assert_eq!(
+            node_loss(&desired_pod(&p).unwrap().pod),
+            vec![(String::new(), None)]
         );
     }
 

@@ -89,12 +89,32 @@ done
 )
 
 # --- kwok --------------------------------------------------------------------------------------
+# With build/kwok/patches/*.patch (unified diffs against the module root; each says why), kwok is
+# built from a patched copy of its module, put in place by a `replace` in a copy of go.mod
+# (-modfile): the module cache and the checked-in go.mod stay as they are.
 (
   cd "$HERE/build/kwok"
+  patches=("$HERE"/build/kwok/patches/*.patch)
+  modfile=()
+  if [[ -f ${patches[0]} ]]; then
+    go mod download sigs.k8s.io/kwok
+    src="$TMP_OUT/.kwok-src"
+    cp -r "$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)" "$src"
+    chmod -R u+w "$src"
+    for patch_file in "${patches[@]}"; do
+      patch --quiet -p1 -d "$src" <"$patch_file"
+      log "kwok: applied $(basename "$patch_file")"
+    done
+    cp go.mod "$TMP_OUT/.kwok.mod"
+    cp go.sum "$TMP_OUT/.kwok.sum"
+    echo "replace sigs.k8s.io/kwok => $src" >>"$TMP_OUT/.kwok.mod"
+    modfile=(-modfile "$TMP_OUT/.kwok.mod")
+  fi
   timed "kwok $KWOK_VERSION" \
-    go build -trimpath \
+    go build -trimpath "${modfile[@]}" \
       -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}" \
       -o "$TMP_OUT/kwok" sigs.k8s.io/kwok/cmd/kwok
+  rm -rf "$TMP_OUT/.kwok-src" "$TMP_OUT"/.kwok.{mod,sum}
 )
 
 cluster_binaries_present "$TMP_OUT" || die "build finished but some binaries are missing in $TMP_OUT"

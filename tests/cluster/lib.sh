@@ -23,9 +23,11 @@ HGCTL_CLUSTER_CACHE="${HGCTL_CLUSTER_CACHE:-${HOME:-/tmp}/.cache/hgctl-cluster}"
 HGCTL_CLUSTER_STATE="${HGCTL_CLUSTER_STATE:-/tmp/hgctl-cluster}"
 
 cluster_versions_key() {
-  # The go.sum files pin every dependency; fold them in so a dependency bump rebuilds too.
+  # The go.sum files pin every dependency; fold them in so a dependency bump rebuilds too, and
+  # the patches build.sh applies to kwok.
   local sum
-  sum="$(cat "$CLUSTER_DIR"/build/{k8s,etcd,kwok}/go.{mod,sum} | sha256sum | cut -c1-8)"
+  sum="$(cat "$CLUSTER_DIR"/build/{k8s,etcd,kwok}/go.{mod,sum} "$CLUSTER_DIR"/build/kwok/patches/*.patch |
+    sha256sum | cut -c1-8)"
   echo "k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}_${sum}"
 }
 

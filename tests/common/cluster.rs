@@ -175,7 +175,7 @@ where
     let start = Instant::now();
     let deadline = start + timeout;
     let mut attempts = 0u32;
-    let mut last: String;
+    let mut last = String::new();
     loop {
         attempts += 1;
         let remaining = deadline.saturating_duration_since(Instant::now());
@@ -185,7 +185,14 @@ where
                 Ok(value) => return value,
                 Err(reason) => last = reason,
             },
-            Err(_) => last = "the check itself did not finish before the deadline".to_string(),
+            // Keep what the previous check saw: it says what was still missing.
+            Err(_) => {
+                last = if last.is_empty() {
+                    "the check itself did not finish before the deadline".to_string()
+                } else {
+                    format!("{last} (the check after it did not finish before the deadline)")
+                }
+            }
         }
         if Instant::now() + POLL_INTERVAL > deadline {
             panic!(
