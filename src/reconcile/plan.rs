@@ -629,6 +629,9 @@ mod tests {
             let mut pod = render::desired_pod(&p).unwrap().pod;
             pod.metadata.annotations = Some([("a".to_string(), "b".to_string())].into());
             pod.spec.as_mut().unwrap().node_name = Some("gpu-h100".into());
+            pod.metadata.uid = Some("pod-uid".into());
+            pod.metadata.finalizers = Some(vec!["example.com/hold".into()]);
+            pod.metadata.deletion_timestamp = Some(now());
             let state = match waiting {
                 Some(r) => json!({"waiting": {"reason": r, "message": "back-off"}}),
                 None => json!({"running": {"startedAt": "2026-11-27T00:00:00Z"}}),
@@ -640,6 +643,9 @@ mod tests {
                     "hostIP": "10.1.0.1",
                     "conditions": [
                         {"type": "PodScheduled", "status": "True"},
+                        {"type": "ContainersReady", "status": "True"},
+                        {"type": "DisruptionTarget", "status": "True",
+                         "reason": "DeletionByTaintManager", "message": "taint"},
                         {"type": "Ready", "status": ready, "reason": "ContainersNotReady"}
                     ],
                     "containerStatuses": [
