@@ -89,6 +89,12 @@ fn invalid_manifests() -> Vec<(&'static str, Value, &'static str)> {
             "image",
         ),
         (
+            // Found by tests/properties.rs: the Pod API refuses it, so the schema must.
+            "image that is a vertical tab",
+            performer("p", perf_spec(json!({"image": "\u{b}"}))),
+            "image",
+        ),
+        (
             "grpc port 0",
             performer("p", perf_spec(json!({"config": {"grpcPort": 0}}))),
             "grpcPort",

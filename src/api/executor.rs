@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct HourglassExecutorSpec {
     /// Container image of the executor.
-    #[x_kube(validation = Rule::new("self.size() > 0 && !self.contains(' ')").message("image must be a non-empty image reference without spaces"))]
+    #[x_kube(validation = Rule::new(r"self.size() > 0 && !self.matches('[\\p{Z}\\p{Cc}]')").message("image must be a non-empty image reference without white space or control characters"))]
     #[schemars(length(max = 512))]
     pub image: String,
 

@@ -41,7 +41,9 @@ pub struct PerformerSpec {
     pub avs_address: String,
 
     /// Container image of the performer.
-    #[x_kube(validation = Rule::new("self.size() > 0 && !self.contains(' ')").message("image must be a non-empty image reference without spaces"))]
+    // Any Unicode white space or control character anywhere (a superset of what the Pod
+    // API refuses at the ends), so that every image the schema takes renders.
+    #[x_kube(validation = Rule::new(r"self.size() > 0 && !self.matches('[\\p{Z}\\p{Cc}]')").message("image must be a non-empty image reference without white space or control characters"))]
     #[schemars(length(max = 512))]
     pub image: String,
 
