@@ -7,7 +7,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::cluster::{self, TestNamespace, wait_for};
+use common::cluster::{self, TestNamespace, create_operator_keys, wait_for};
 use common::run_local::install_crds;
 use hgctl::api::{self, HourglassExecutor};
 use k8s_openapi::ByteString;
@@ -156,18 +156,7 @@ async fn executor_children_rbac_config_rollout_and_scale_to_zero() {
     install_crds().await;
     let ns = TestNamespace::create("e2e-exec").await;
     let _run = RunLocal::start(ns.name(), "info");
-    let secret: Secret = serde_json::from_value(json!({
-        "metadata": {"name": "operator-keys"},
-        "stringData": {
-            "operator-private-key": "0x1111111111111111111111111111111111111111111111111111111111111111",
-            "ecdsa-private-key": "0x2222222222222222222222222222222222222222222222222222222222222222",
-        },
-    }))
-    .unwrap();
-    ns.api::<Secret>()
-        .create(&PostParams::default(), &secret)
-        .await
-        .unwrap();
+    create_operator_keys(&ns).await;
     let name = "exec1";
     apply_executor(&ns, &executor_body(name, "info")).await;
 

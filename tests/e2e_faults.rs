@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::cluster::{self, TestNamespace, wait_for};
+use common::cluster::{self, TestNamespace, create_operator_keys, wait_for};
 use common::run_local::{RunLocal, install_crds_on};
 use futures::{StreamExt, TryStreamExt};
 use hgctl::api::executor::ExecutorPhase;
 use hgctl::api::{self, HourglassExecutor, Performer};
 use k8s_openapi::api::authentication::v1::{TokenRequest, TokenRequestSpec};
-use k8s_openapi::api::core::v1::{Namespace, Node, Pod, Secret, ServiceAccount};
+use k8s_openapi::api::core::v1::{Namespace, Node, Pod, ServiceAccount};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
@@ -1009,18 +1009,7 @@ async fn run_local_scoped_to_one_namespace_works_for_a_namespaced_user() {
 
     // An executor without spec.networkPolicy runs too, though the Role has no NetworkPolicy
     // rights: the reconciler's look for a policy to delete must not fail the pass.
-    let keys: Secret = serde_json::from_value(json!({
-        "metadata": {"name": "operator-keys"},
-        "stringData": {
-            "operator-private-key": "0x1111111111111111111111111111111111111111111111111111111111111111",
-            "ecdsa-private-key": "0x2222222222222222222222222222222222222222222222222222222222222222",
-        },
-    }))
-    .unwrap();
-    ns.api::<Secret>()
-        .create(&PostParams::default(), &keys)
-        .await
-        .unwrap();
+    create_operator_keys(&ns).await;
     let executors: Api<HourglassExecutor> = ns.api();
     let body = json!({
         "apiVersion": "hourglass.eigenlayer.io/v1alpha1",

@@ -13,11 +13,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::cluster::{TestNamespace, wait_for};
+use common::cluster::{TestNamespace, create_operator_keys, wait_for};
 use common::run_local::{RunLocal, install_crds};
 use hgctl::api::{HourglassExecutor, Performer};
 use k8s_openapi::api::apps::v1::ReplicaSet;
-use k8s_openapi::api::core::v1::{Pod, Secret};
+use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -199,18 +199,7 @@ async fn the_network_policy_selects_performer_pods_and_admits_only_the_executors
     let executors: Api<HourglassExecutor> = ns.api();
     let policies: Api<NetworkPolicy> = ns.api();
 
-    let secret: Secret = serde_json::from_value(json!({
-        "metadata": {"name": "operator-keys"},
-        "stringData": {
-            "operator-private-key": "0x1111111111111111111111111111111111111111111111111111111111111111",
-            "ecdsa-private-key": "0x2222222222222222222222222222222222222222222222222222222222222222",
-        },
-    }))
-    .unwrap();
-    ns.api::<Secret>()
-        .create(&PostParams::default(), &secret)
-        .await
-        .unwrap();
+    create_operator_keys(&ns).await;
     apply(&executors, &executor_body("info", true)).await;
     // Two performers on different port numbers: one rule must cover both (named port).
     let perfs: Api<Performer> = ns.api();

@@ -348,3 +348,20 @@ pub fn unique_name(prefix: &str) -> String {
     );
     format!("{clean}-{:08x}", h.finish() as u32)
 }
+
+/// Creates the Secret `operator-keys` the executor examples name, holding made-up
+/// test keys (never real ones; the secrecy tests grep for these bytes).
+pub async fn create_operator_keys(ns: &TestNamespace) {
+    let secret: k8s_openapi::api::core::v1::Secret = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "operator-keys"},
+        "stringData": {
+            "operator-private-key": "0x1111111111111111111111111111111111111111111111111111111111111111",
+            "ecdsa-private-key": "0x2222222222222222222222222222222222222222222222222222222222222222",
+        },
+    }))
+    .expect("a Secret");
+    ns.api::<k8s_openapi::api::core::v1::Secret>()
+        .create(&PostParams::default(), &secret)
+        .await
+        .expect("creating the operator-keys Secret");
+}
