@@ -7,7 +7,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::cluster::{self, TestNamespace, create_operator_keys, wait_for};
+use common::cluster::{self, TestNamespace, create_operator_keys, kubectl_apply, wait_for};
 use common::run_local::install_crds;
 use hgctl::api::{self, HourglassExecutor};
 use k8s_openapi::ByteString;
@@ -60,15 +60,7 @@ impl Drop for RunLocal {
 }
 
 async fn apply_executor(ns: &TestNamespace, body: &serde_json::Value) {
-    let api: Api<HourglassExecutor> = ns.api();
-    let name = body["metadata"]["name"].as_str().unwrap();
-    api.patch(
-        name,
-        &PatchParams::apply("kubectl-test").force(),
-        &Patch::Apply(body),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("applying executor {name}: {e}"));
+    kubectl_apply(&ns.api::<HourglassExecutor>(), body).await;
 }
 
 fn executor_body(name: &str, log_level: &str) -> serde_json::Value {

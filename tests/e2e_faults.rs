@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::cluster::{self, TestNamespace, create_operator_keys, wait_for};
+use common::cluster::{self, TestNamespace, create_operator_keys, try_kubectl_apply, wait_for};
 use common::run_local::{RunLocal, install_crds_on};
 use futures::{StreamExt, TryStreamExt};
 use hgctl::api::executor::ExecutorPhase;
@@ -43,16 +43,6 @@ fn minimal(name: &str) -> Value {
     let mut body: Value = serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     body["metadata"]["name"] = json!(name);
     body
-}
-
-async fn apply(api: &Api<Performer>, body: &Value) -> Result<Performer, kube::Error> {
-    let name = body["metadata"]["name"].as_str().unwrap();
-    api.patch(
-        name,
-        &PatchParams::apply("kubectl-test").force(),
-        &Patch::Apply(body),
-    )
-    .await
 }
 
 fn is_ready(p: &Performer) -> bool {
@@ -483,7 +473,7 @@ async fn apiserver_and_etcd_killed_mid_convergence() {
     let t = Instant::now();
     futures::stream::iter(names.iter().map(|n| {
         let perfs = perfs.clone();
-        async move { apply(&perfs, &minimal(n)).await.map(|_| ()) }
+        async move { try_kubectl_apply(&perfs, &minimal(n)).await.map(|_| ()) }
     }))
     .buffer_unordered(20)
     .try_collect::<Vec<_>>()
@@ -514,7 +504,7 @@ async fn apiserver_and_etcd_killed_mid_convergence() {
         async move {
             let mut body = minimal(n);
             body["spec"]["config"] = json!({"environment": {"ROUND": "2"}});
-            apply(&perfs, &body).await.map(|_| ())
+            try_kubectl_apply(&perfs, &body).await.map(|_| ())
         }
     }))
     .buffer_unordered(20)
@@ -634,7 +624,7 @@ async fn kwok_stopped_and_back() {
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
     let nodes: Api<Node> = Api::all(client.clone());
     let both = ["steady", "patient"];
-    apply(&perfs, &minimal("steady")).await.unwrap();
+    try_kubectl_apply(&perfs, &minimal("steady")).await.unwrap();
     let mut patient = minimal("patient");
     patient["spec"]["scheduling"] = json!({"tolerations": [
         {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
@@ -642,7 +632,7 @@ async fn kwok_stopped_and_back() {
         {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
          "tolerationSeconds": 3600},
     ]});
-    apply(&perfs, &patient).await.unwrap();
+    try_kubectl_apply(&perfs, &patient).await.unwrap();
     for name in both {
         wait_ready(&perfs, name, TIMEOUT).await;
     }
@@ -812,7 +802,9 @@ async fn a_relabelled_pod_is_restored_or_replaced() {
     let perfs: Api<Performer> = ns.api();
     let pods: Api<Pod> = ns.api();
     let slices: Api<EndpointSlice> = ns.api();
-    apply(&perfs, &minimal("relabel")).await.unwrap();
+    try_kubectl_apply(&perfs, &minimal("relabel"))
+        .await
+        .unwrap();
     wait_ready(&perfs, "relabel", TIMEOUT).await;
     let before = pods_of(&pods, "relabel").await;
     assert_eq!(before.len(), 1);
@@ -1003,7 +995,7 @@ async fn run_local_scoped_to_one_namespace_works_for_a_namespaced_user() {
     // -n NS: reconciles a Performer to ready with only the namespace's rights.
     let _run = RunLocal::start_with_kubeconfig(ns.name(), &kubeconfig, &[]);
     let perfs: Api<Performer> = ns.api();
-    apply(&perfs, &minimal("scoped")).await.unwrap();
+    try_kubectl_apply(&perfs, &minimal("scoped")).await.unwrap();
     wait_ready(&perfs, "scoped", TIMEOUT).await;
     assert_eq!(pods_of(&ns.api(), "scoped").await.len(), 1);
 

@@ -13,7 +13,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::cluster::{TestNamespace, create_operator_keys, wait_for};
+use common::cluster::{TestNamespace, create_operator_keys, kubectl_apply, wait_for};
 use common::run_local::{RunLocal, install_crds};
 use hgctl::api::{HourglassExecutor, Performer};
 use k8s_openapi::api::apps::v1::ReplicaSet;
@@ -22,7 +22,7 @@ use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube::ResourceExt;
-use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
+use kube::api::{Api, ListParams, PostParams};
 use serde_json::json;
 
 /// Generous: the executor's Deployment goes through the controller-manager and kwok.
@@ -74,20 +74,6 @@ fn other_pod(name: &str, labels: serde_json::Value) -> Pod {
         },
     }))
     .unwrap()
-}
-
-async fn apply<K>(api: &Api<K>, body: &serde_json::Value)
-where
-    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
-{
-    let name = body["metadata"]["name"].as_str().unwrap();
-    api.patch(
-        name,
-        &PatchParams::apply("kubectl-test").force(),
-        &Patch::Apply(body),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("applying {name}: {e}"));
 }
 
 /// A LabelSelector as the `labelSelector` query parameter, so the API server evaluates it.
@@ -200,11 +186,11 @@ async fn the_network_policy_selects_performer_pods_and_admits_only_the_executors
     let policies: Api<NetworkPolicy> = ns.api();
 
     create_operator_keys(&ns).await;
-    apply(&executors, &executor_body("info", true)).await;
+    kubectl_apply(&executors, &executor_body("info", true)).await;
     // Two performers on different port numbers: one rule must cover both (named port).
     let perfs: Api<Performer> = ns.api();
-    apply(&perfs, &performer_body("perf-a", 8080)).await;
-    apply(&perfs, &performer_body("perf-b", 7443)).await;
+    kubectl_apply(&perfs, &performer_body("perf-a", 8080)).await;
+    kubectl_apply(&perfs, &performer_body("perf-b", 7443)).await;
     // A bystander, and a pod that looks like another executor's.
     for pod in [
         // managed-by=hgctl too: that label alone must not make a pod a performer.
@@ -315,7 +301,7 @@ async fn the_network_policy_selects_performer_pods_and_admits_only_the_executors
 
     // A reconcile that changes nothing in the policy does not write it.
     let written = policy.resource_version();
-    apply(&executors, &executor_body("debug", true)).await;
+    kubectl_apply(&executors, &executor_body("debug", true)).await;
     wait_observed(&executors).await;
     assert_eq!(
         policies.get(POLICY).await.unwrap().resource_version(),
@@ -324,7 +310,7 @@ async fn the_network_policy_selects_performer_pods_and_admits_only_the_executors
     );
 
     // Turned off: the policy goes.
-    apply(&executors, &executor_body("debug", false)).await;
+    kubectl_apply(&executors, &executor_body("debug", false)).await;
     wait_for(
         TIMEOUT,
         format!("NetworkPolicy {POLICY} deleted"),
@@ -348,7 +334,7 @@ async fn the_network_policy_selects_performer_pods_and_admits_only_the_executors
         .create(&PostParams::default(), &foreign)
         .await
         .unwrap();
-    apply(&executors, &executor_body("info", false)).await;
+    kubectl_apply(&executors, &executor_body("info", false)).await;
     wait_observed(&executors).await;
     assert!(
         policies.get_opt(POLICY).await.unwrap().is_some(),

@@ -11,13 +11,13 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::cluster::{self, TestNamespace, wait_for};
+use common::cluster::{self, TestNamespace, kubectl_apply, wait_for};
 use common::run_local::{RunLocal, install_crds};
 use futures::StreamExt;
 use hgctl::api::{self, Performer};
 use k8s_openapi::api::core::v1::Pod;
 use kube::ResourceExt;
-use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
+use kube::api::{Api, ListParams, PostParams};
 use kube::runtime::{WatchStreamExt, watcher};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
@@ -28,17 +28,6 @@ const TIMEOUT: Duration = Duration::from_secs(90);
 fn example(file: &str) -> Value {
     let path = format!("{}/examples/{file}", env!("CARGO_MANIFEST_DIR"));
     serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-async fn apply(api: &Api<Performer>, body: &Value) {
-    let name = body["metadata"]["name"].as_str().unwrap();
-    api.patch(
-        name,
-        &PatchParams::apply("kubectl-test").force(),
-        &Patch::Apply(body),
-    )
-    .await
-    .unwrap();
 }
 
 async fn wait_ready(api: &Api<Performer>, name: &str) -> Performer {
@@ -68,7 +57,7 @@ async fn generated_pods_are_admitted_in_a_restricted_namespace() {
         "performer-minimal.yaml",
         "performer-upstream.yaml",
     ] {
-        apply(&api, &example(file)).await;
+        kubectl_apply(&api, &example(file)).await;
     }
     for name in [
         "gpu-performer",
@@ -87,7 +76,7 @@ async fn a_conflict_storm_converges_to_the_last_spec_without_an_error_loop() {
     let _run = RunLocal::start(ns.name());
     let api: Api<Performer> = ns.api();
     let mut body = example("performer-minimal.yaml");
-    apply(&api, &body).await;
+    kubectl_apply(&api, &body).await;
     wait_ready(&api, "minimal").await;
 
     // Every pod that ever exists for this Performer.
@@ -110,7 +99,7 @@ async fn a_conflict_storm_converges_to_the_last_spec_without_an_error_loop() {
     const PATCHES: usize = 50;
     for i in 0..PATCHES {
         body["spec"]["config"] = json!({"environment": {"STEP": i.to_string()}});
-        apply(&api, &body).await;
+        kubectl_apply(&api, &body).await;
     }
     let last = (PATCHES - 1).to_string();
     let pods: Api<Pod> = ns.api();
@@ -351,7 +340,7 @@ async fn run_local_serves_metrics_and_health_when_asked() {
         ],
     );
     let api: Api<Performer> = ns.api();
-    apply(&api, &example("performer-minimal.yaml")).await;
+    kubectl_apply(&api, &example("performer-minimal.yaml")).await;
     wait_ready(&api, "minimal").await;
     let get = |port: u16, path: &'static str| async move {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};

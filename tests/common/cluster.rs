@@ -365,3 +365,28 @@ pub async fn create_operator_keys(ns: &TestNamespace) {
         .await
         .expect("creating the operator-keys Secret");
 }
+
+/// Server-side applies `body` the way `kubectl apply --server-side --force-conflicts`
+/// does (field manager `kubectl-test`): a user's write, not hgctl's.
+pub async fn try_kubectl_apply<K>(api: &Api<K>, body: &serde_json::Value) -> Result<K, kube::Error>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let name = body["metadata"]["name"].as_str().expect("metadata.name");
+    api.patch(
+        name,
+        &kube::api::PatchParams::apply("kubectl-test").force(),
+        &kube::api::Patch::Apply(body),
+    )
+    .await
+}
+
+/// [`try_kubectl_apply`], panicking with the object's name when the API server refuses.
+pub async fn kubectl_apply<K>(api: &Api<K>, body: &serde_json::Value) -> K
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    try_kubectl_apply(api, body)
+        .await
+        .unwrap_or_else(|e| panic!("applying {}: {e}", body["metadata"]["name"]))
+}
