@@ -6,7 +6,6 @@ pub mod executor;
 pub mod lease;
 pub mod metrics;
 pub mod performer;
-pub mod plan;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -110,7 +109,7 @@ pub async fn run(
         pod_writer,
         watcher(api::<Pod>(&client, ns), children.clone())
             .default_backoff()
-            .modify(plan::slim_pod),
+            .modify(performer::plan::slim_pod),
     )
     .touched_objects()
     .filter_map(|r| future::ready(r.ok().and_then(|pod| owner_performer(&pod))));
