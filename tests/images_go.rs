@@ -35,6 +35,21 @@ fn go_unit_tests_pass() {
 }
 
 #[test]
+fn go_sources_are_gofmt_clean() {
+    let out = Command::new("gofmt")
+        .args(["-l", ".", "../executor-compat"])
+        .current_dir(images_dir())
+        .output()
+        .expect("running gofmt (Go is required)");
+    let unformatted = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && unformatted.trim().is_empty(),
+        "run `gofmt -w` on:\n{unformatted}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn generated_performer_api_matches_the_proto() {
     assert!(
         Command::new("protoc").arg("--version").output().is_ok(),

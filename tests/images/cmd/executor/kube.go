@@ -51,7 +51,9 @@ type apiError struct {
 	Message string
 }
 
-func (e *apiError) Error() string { return fmt.Sprintf("API server answered %d: %s", e.Status, e.Message) }
+func (e *apiError) Error() string {
+	return fmt.Sprintf("API server answered %d: %s", e.Status, e.Message)
+}
 
 func (k *kubeClient) do(ctx context.Context, method, path string, body any, out any) error {
 	var reader io.Reader

@@ -148,8 +148,12 @@ type lineWaiter struct {
 	b  bytes.Buffer
 }
 
-func (l *lineWaiter) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
-func (l *lineWaiter) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+func (l *lineWaiter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lineWaiter) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 func (l *lineWaiter) wait(t *testing.T, want string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)

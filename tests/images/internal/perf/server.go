@@ -104,7 +104,9 @@ func NewServer(cfg ServerConfig, logger *log.Logger) (*grpc.Server, error) {
 }
 
 // sniffCreds serves TLS to connections that open with a TLS record and plaintext to the others.
-type sniffCreds struct{ tls credentials.TransportCredentials }
+type sniffCreds struct {
+	tls credentials.TransportCredentials
+}
 
 const tlsHandshakeRecord = 0x16
 
@@ -123,7 +125,7 @@ func (c *sniffCreds) ServerHandshake(conn net.Conn) (net.Conn, credentials.AuthI
 func (c *sniffCreds) ClientHandshake(ctx context.Context, authority string, conn net.Conn) (net.Conn, credentials.AuthInfo, error) {
 	return c.tls.ClientHandshake(ctx, authority, conn)
 }
-func (c *sniffCreds) Info() credentials.ProtocolInfo         { return c.tls.Info() }
+func (c *sniffCreds) Info() credentials.ProtocolInfo          { return c.tls.Info() }
 func (c *sniffCreds) Clone() credentials.TransportCredentials { return &sniffCreds{tls: c.tls.Clone()} }
 func (c *sniffCreds) OverrideServerName(name string) error {
 	return c.tls.OverrideServerName(name) //nolint:staticcheck // part of the interface

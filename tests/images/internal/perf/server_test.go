@@ -20,8 +20,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // start serves cfg on a free port and returns its address and the log.
 func start(t *testing.T, cfg ServerConfig) (string, *syncBuffer) {
@@ -135,7 +139,9 @@ func TestStartupDelayBindsLate(t *testing.T) {
 func TestStopDuringStartupDelay(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ServerConfig{StartupDelay: time.Hour}, log.New(&bytes.Buffer{}, "", 0), nil) }()
+	go func() {
+		done <- Serve(ctx, ServerConfig{StartupDelay: time.Hour}, log.New(&bytes.Buffer{}, "", 0), nil)
+	}()
 	cancel()
 	select {
 	case err := <-done:
