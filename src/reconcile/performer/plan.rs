@@ -1432,4 +1432,20 @@ mod tests {
         let other_hash = render::desired_service(&p, "h2");
         assert!(!service_up_to_date(&other_hash, &wanted));
     }
+
+    #[test]
+    fn a_service_without_the_hash_selects_every_pod_and_an_empty_hash_none() {
+        let observed = |selects: ServiceSelects| Observed {
+            pods: vec![pod("performer-p1-new", "new", true, 10)],
+            service_hash: Some(selects),
+            desired_in_endpoints: true,
+        };
+        let every = ServiceSelects::from_selector(None);
+        assert_eq!(every, ServiceSelects::EveryPod);
+        assert!(run(&performer(), observed(every)).status.ready);
+        // A selector whose hash label is empty matches no pod: it is not "every pod".
+        let none = ServiceSelects::from_selector(Some(""));
+        assert_eq!(none, ServiceSelects::Template(String::new()));
+        assert!(!run(&performer(), observed(none)).status.ready);
+    }
 }
