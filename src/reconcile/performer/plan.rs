@@ -1108,7 +1108,7 @@ mod tests {
         assert!(step2.status.ready);
 
         // The slice lists the new pod: the Service narrows to it; the old pod stays for now.
-        observed.service_hash = Some(WIDE.into());
+        observed.service_hash = Some(WIDE);
         observed.desired_in_endpoints = true;
         let step3 = run(&p, observed.clone());
         assert_eq!(step3.serving_hash, "new");
