@@ -142,7 +142,7 @@ pub async fn run(
     let executors = executor::run(
         runtime,
         ns,
-        crate::render::executor::ExecutorContext::default(),
+        crate::render::executor::RenderContext::default(),
         shutdown,
     );
     tokio::join!(performers, executors);

@@ -24,7 +24,7 @@ use crate::api::HourglassExecutor;
 use crate::reconcile::ReconcileError;
 use crate::reconcile::runtime::{self, Runtime, State};
 use crate::reconcile::writers;
-use crate::render::executor::{self as render, ExecutorContext, KeyMaterial, Rendered, Workload};
+use crate::render::executor::{self as render, KeyMaterial, RenderContext, Rendered, Workload};
 
 /// Runs the HourglassExecutor controller until `shutdown` resolves: watches the
 /// executors (spec changes only: status writes do not trigger a pass) and the
@@ -33,7 +33,7 @@ use crate::render::executor::{self as render, ExecutorContext, KeyMaterial, Rend
 pub async fn run(
     rt: Arc<Runtime>,
     namespace: Option<&str>,
-    render: ExecutorContext,
+    render: RenderContext,
     shutdown: impl std::future::Future<Output = ()> + Send + Sync + 'static,
 ) {
     fn owner<K: Resource>(child: &K) -> Option<ObjectRef<HourglassExecutor>> {
@@ -323,5 +323,5 @@ pub struct ExecutorCaches {
     pub stateful_sets: Store<StatefulSet>,
     pub config_maps: Store<ConfigMap>,
     pub services: Store<Service>,
-    pub render: ExecutorContext,
+    pub render: RenderContext,
 }

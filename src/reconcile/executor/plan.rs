@@ -373,7 +373,7 @@ mod tests {
     use super::*;
     use crate::api::HourglassExecutorSpec;
     use crate::api::executor::{ExecutorConfig, KeysSecretRef, OperatorKeys};
-    use crate::render::executor::ExecutorContext as RenderContext;
+    use crate::render::executor::RenderContext;
     use k8s_openapi::jiff::Timestamp;
 
     fn at(secs: i64) -> Time {
