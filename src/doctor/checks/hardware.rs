@@ -26,8 +26,8 @@ pub(super) fn gpu_nodes(s: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for n in &gpu_nodes {
         let name = n.metadata.name.clone().unwrap_or_default();
-        let alloc = fit::free_on(n, crate::hardware::GPU_RESOURCE, &BTreeMap::new());
-        if alloc <= 0.0 {
+        let alloc = scheduling::free_on(n, crate::hardware::GPU_RESOURCE, &Usage::default());
+        if alloc <= 0 {
             out.push(Finding::problem(
                 Some(format!("node/{name}")),
                 format!("node {name} is labelled as a GPU node but has no allocatable {}", crate::hardware::GPU_RESOURCE),
@@ -42,7 +42,7 @@ pub(super) fn gpu_nodes(s: &Snapshot) -> Vec<Finding> {
                 "{} GPU node(s) advertise {}: {}",
                 gpu_nodes.len(),
                 crate::hardware::GPU_RESOURCE,
-                fit::free_gpus(nodes, &BTreeMap::new())
+                scheduling::free_gpus(nodes, &Usage::default())
             ),
         ));
     }
@@ -87,10 +87,10 @@ pub(super) fn gpu_model(s: &Snapshot) -> Vec<Finding> {
                     e.into_iter()
                         .find(|r| r.key == crate::hardware::GPU_PRODUCT_LABEL)
                 })
-                .map(|r| fit::describe_requirement(&r))
+                .map(|r| scheduling::describe_requirement(&r))
                 .unwrap_or_else(|| format!("{}={gpu_type}", crate::hardware::GPU_PRODUCT_LABEL));
             let free = if s.pods_cluster_wide {
-                fit::free_gpus(nodes, &used(s))
+                scheduling::free_gpus(nodes, &used(s))
             } else {
                 format!(
                     "unknown ({})",
@@ -158,25 +158,34 @@ pub(super) fn gpu_free(s: &Snapshot) -> Vec<Finding> {
                 .filter(|n| node_has_gpu(n, &gpu_type))
                 .map(|n| {
                     (
-                        fit::free_on(n, crate::hardware::GPU_RESOURCE, &used),
+                        scheduling::free_on(n, crate::hardware::GPU_RESOURCE, &used),
                         n.metadata.name.clone().unwrap_or_default(),
                     )
                 })
-                .max_by(|a, b| a.0.total_cmp(&b.0));
+                .max_by_key(|(free, _)| *free);
             let short = gpu_short(&gpu_type);
+            let best = best.map(|(free, node)| {
+                (
+                    free,
+                    node,
+                    scheduling::human(crate::hardware::GPU_RESOURCE, free),
+                )
+            });
             match best {
                 None => Some(Finding::skipped(
                     Some(pobj(p)),
                     format!("skipped: no node has {short} (see hardware.gpu-model)"),
                 )),
-                Some((free, node)) if free >= f64::from(count) => Some(Finding::pass(
-                    Some(pobj(p)),
-                    format!("{short} x {count} requested: {node} has {free} free"),
-                )),
-                Some((free, node)) => Some(Finding::problem(
+                Some((free, node, shown)) if free >= i128::from(count) * 1000 => {
+                    Some(Finding::pass(
+                        Some(pobj(p)),
+                        format!("{short} x {count} requested: {node} has {shown} free"),
+                    ))
+                }
+                Some((_, node, shown)) => Some(Finding::problem(
                     Some(pobj(p)),
                     format!(
-                        "{short} x {count} requested: the most free on one {short} node is {free} ({node})"
+                        "{short} x {count} requested: the most free on one {short} node is {shown} ({node})"
                     ),
                     format!(
                         "lower hardwareRequirements.gpuCount (`{}`), free GPUs (`kubectl get pods -A -o wide --field-selector spec.nodeName={node}`), or add {short} nodes",
@@ -230,9 +239,12 @@ pub(super) fn hardware_taints(s: &Snapshot) -> Vec<Finding> {
                     }),
                     ..Default::default()
                 };
-                for m in fit::misfits(&bare, n, &BTreeMap::new(), &[]) {
-                    if let fit::Misfit::Taint(t) = m {
-                        blocked.push((n.metadata.name.clone().unwrap_or_default(), t));
+                for m in scheduling::misfits(&bare, n, &Usage::default(), &[]) {
+                    if let scheduling::Misfit::Taint(t) = m {
+                        blocked.push((
+                            n.metadata.name.clone().unwrap_or_default(),
+                            scheduling::taint_string(&t),
+                        ));
                     }
                 }
             }

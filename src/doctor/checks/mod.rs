@@ -11,7 +11,6 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::jiff::SignedDuration;
 
-use super::fit::{self, Explanation};
 use super::snapshot::{Missing, Snapshot};
 use super::{Category, CheckDef, Finding, Severity, When, executor_object, performer_object};
 use crate::api::conditions;
@@ -22,6 +21,7 @@ use crate::api::{self, HourglassExecutor, Performer};
 use crate::hardware::{GpuSelector, TeeType};
 use crate::reconcile::lease;
 use crate::render::performer as render;
+use crate::scheduling::{self, Explanation, Usage};
 
 mod cluster;
 mod executor;
@@ -193,10 +193,10 @@ fn node_has_gpu(node: &k8s_openapi::api::core::v1::Node, gpu_type: &str) -> bool
     }
 }
 
-fn used(s: &Snapshot) -> BTreeMap<String, BTreeMap<String, f64>> {
+fn used(s: &Snapshot) -> Usage {
     match &s.pods {
-        Ok(pods) => fit::used_by_node(pods.iter()),
-        Err(_) => BTreeMap::new(),
+        Ok(pods) => Usage::of(pods, None),
+        Err(_) => Usage::default(),
     }
 }
 
@@ -206,7 +206,7 @@ fn models_present(s: &Snapshot) -> Vec<String> {
         .nodes
         .iter()
         .flatten()
-        .filter_map(fit::gpu_class)
+        .filter_map(scheduling::gpu_class)
         .collect();
     out.sort();
     out.dedup();

@@ -81,14 +81,14 @@ pub(super) fn unschedulable(s: &Snapshot) -> Vec<Finding> {
                 .unwrap_or_default();
             let (lines, ex) = match (&s.nodes, &s.runtime_classes) {
                 (Ok(nodes), rcs) => {
-                    let rcs = rcs.as_deref().unwrap_or_default();
-                    let ex = fit::explain(
-                        pod,
-                        nodes,
-                        &used(s),
-                        rcs,
-                        gpu_request(p).map(|(t, _)| t).as_deref(),
-                    );
+                    let used = used(s);
+                    let mut fits =
+                        scheduling::fits_of(pod, nodes, &used, rcs.as_deref().unwrap_or_default());
+                    if rcs.is_err() {
+                        scheduling::runtime_classes_unknown(&mut fits);
+                    }
+                    let gpu = gpu_request(p).map(|(t, _)| t);
+                    let ex = scheduling::explain_fits(pod, nodes, &fits, &used, gpu.as_deref());
                     (ex.lines.clone(), ex)
                 }
                 (Err(m), _) => (
