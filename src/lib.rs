@@ -3,7 +3,10 @@
 //! Layout: [`api`] (the CRD types), [`hardware`] (the one table of GPU/TEE
 //! conventions), [`validate`] (syntax rules shared with the CRD's CEL rules),
 //! [`cli`] (commands), [`cluster`] (connecting), [`output`] (YAML/JSON/tables),
-//! [`error`] (diagnostics and exit codes).
+//! [`error`] (diagnostics and exit codes), [`doctor`] (checks as data, one file
+//! per category under `doctor/checks/`), [`scheduling`] (the one scheduler
+//! simulator, rendered by `create --check` and by the doctor), [`quantity`]
+//! (integer milli-unit quantities).
 
 pub mod api;
 pub mod cli;

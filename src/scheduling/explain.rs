@@ -228,22 +228,9 @@ pub fn explain_fits(
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::node;
     use super::*;
     use serde_json::json;
-
-    pub(crate) fn node(
-        name: &str,
-        labels: serde_json::Value,
-        taints: serde_json::Value,
-        alloc: serde_json::Value,
-    ) -> Node {
-        serde_json::from_value(json!({
-            "metadata": {"name": name, "labels": labels},
-            "spec": {"taints": taints},
-            "status": {"allocatable": alloc}
-        }))
-        .unwrap()
-    }
 
     fn pod(spec: serde_json::Value) -> Pod {
         serde_json::from_value(json!({"metadata": {"name": "p", "namespace": "ns"}, "spec": spec}))
