@@ -99,7 +99,7 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<()> {
     let text = match format {
         Format::Table => report::table(&results, terminal, colours),
         Format::Short => report::short(&results, terminal, colours),
-        Format::Json => report::json(&results)?,
+        Format::Json => crate::output::json(&report::json(&results))?,
     };
     crate::output::print(&text)?;
     if let Some(err) = cluster_error {

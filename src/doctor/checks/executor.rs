@@ -126,7 +126,7 @@ pub(super) fn unused_fields(s: &Snapshot) -> Vec<Finding> {
             let (ns, name) = name_of(&e.metadata);
             let config = e.spec.config.clone().unwrap_or_default();
             let chains = config.chains.clone().unwrap_or_default();
-            let l1 = crate::output::describe::l1_chain(&chains, config.l1_chain.as_deref());
+            let l1 = crate::render::executor::l1_chain(&chains, config.l1_chain.as_deref());
             let mut unused = Vec::new();
             if config.aggregator_endpoint.is_some() {
                 unused.push("aggregatorEndpoint (the aggregator dials the executor)".to_string());
@@ -229,7 +229,8 @@ mod tests {
                 .message
                 .contains("spec.config.operatorKeys.ecdsa and spec.config.operatorKeys.bls")
         );
-        let all = report::json(&r).unwrap() + &report::table(&r, false, false);
+        let all = serde_json::to_string_pretty(&report::json(&r)).unwrap()
+            + &report::table(&r, false, false);
         assert!(
             !all.contains("deadbeef") && !all.contains("blssecret"),
             "a key value leaked"

@@ -302,7 +302,7 @@ mod tests {
             },
         );
         assert!(only(&r, "install.controller").is_empty());
-        let text = report::json(&r).unwrap();
+        let text = serde_json::to_string_pretty(&report::json(&r)).unwrap();
         let v: Value = serde_json::from_str(&text).unwrap();
         let checks = v["checks"].as_array().unwrap();
         assert_eq!(checks.len(), r.len());
