@@ -8,6 +8,7 @@
 pub mod api;
 pub mod cli;
 pub mod cluster;
+pub mod declarative;
 pub mod doctor;
 pub mod error;
 pub mod hardware;
