@@ -341,3 +341,99 @@ async fn secrets_in_the_folder_are_members_and_redacted_in_the_diff() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn waits_for_ci_fail_fast_then_doctor_wait_sees_the_fix() {
+    use common::run_local::RunLocal;
+    install_crds().await;
+    let ns = TestNamespace::create("e2e-apply-wait").await;
+    let _run = RunLocal::start(ns.name());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gpu.yaml");
+    let unschedulable = format!(
+        "{}  hardwareRequirements:\n    gpuType: h200\n",
+        performer("gpu", "x/y:1")
+    );
+    std::fs::write(&file, &unschedulable).unwrap();
+    let f = path(dir.path());
+
+    // No node has an H200: --wait fails fast with the reason, well before its timeout.
+    let started = std::time::Instant::now();
+    let out = hgctl(
+        ns.name(),
+        &["apply", "-f", f, "--wait", "--timeout", "120s"],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("performer.hourglass.eigenlayer.io/gpu created"));
+    assert!(
+        stderr.contains("cannot become ready") && stderr.contains("Unschedulable"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(100));
+
+    // Still broken: doctor --wait gives up at its deadline with the last run's exit code.
+    let out = hgctl(ns.name(), &["doctor", "gpu", "--wait", "4s", "-o", "short"]);
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+
+    // Fixed while doctor waits (after its first failing run): it exits 0.
+    let mut waiting = Command::new(env!("CARGO_BIN_EXE_hgctl"))
+        .args([
+            "doctor",
+            "gpu",
+            "--wait",
+            "120s",
+            "-n",
+            ns.name(),
+            "--kubeconfig",
+        ])
+        .arg(cluster::kubeconfig_path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starting doctor --wait");
+    let mut stderr = std::io::BufReader::new(waiting.stderr.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("checking again") {
+        let mut line = String::new();
+        use std::io::BufRead;
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            panic!("doctor --wait ended before a failing run: {seen}");
+        }
+        seen.push_str(&line);
+    }
+    std::fs::write(&file, performer("gpu", "x/y:1")).unwrap();
+    let out = hgctl(ns.name(), &["apply", "-f", f]);
+    assert!(text(&out).0.contains("gpu configured"), "{:?}", text(&out));
+    let out = waiting.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+
+    let out = hgctl(
+        ns.name(),
+        &[
+            "wait",
+            "performer/gpu",
+            "--for",
+            "ready",
+            "--timeout",
+            "60s",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(
+        text(&out).0,
+        "performer.hourglass.eigenlayer.io/gpu condition met\n"
+    );
+    let out = hgctl(ns.name(), &["wait", "performer/absent", "--timeout", "5s"]);
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+
+    let out = hgctl(ns.name(), &["status", "-o", "json"]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("status -o json");
+    assert_eq!(doc["performers"][0]["name"], "gpu");
+    assert_eq!(doc["performers"][0]["state"], "ready");
+    assert_eq!(doc["counts"]["ready"], 1);
+    let out = hgctl(ns.name(), &["status", "-o", "yaml"]);
+    assert!(text(&out).0.contains("state: ready"), "{:?}", text(&out));
+}
