@@ -22,4 +22,5 @@ pub mod scaffold;
 pub mod scheduling;
 pub mod schema;
 pub mod serve;
+pub mod support;
 pub mod validate;

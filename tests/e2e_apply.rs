@@ -437,3 +437,100 @@ async fn waits_for_ci_fail_fast_then_doctor_wait_sees_the_fix() {
     let out = hgctl(ns.name(), &["status", "-o", "yaml"]);
     assert!(text(&out).0.contains("state: ready"), "{:?}", text(&out));
 }
+
+#[tokio::test]
+async fn the_support_bundle_holds_each_part_and_no_key_bytes() {
+    use base64::Engine;
+    install_crds().await;
+    let ns = TestNamespace::create("e2e-bundle").await;
+    let dir = tempfile::tempdir().unwrap();
+    let operator_key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f3623aa";
+    let ecdsa_key = "0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692bebb";
+    let env_secret = "performer-env-token-value-77";
+    std::fs::write(dir.path().join("op.key"), operator_key).unwrap();
+    std::fs::write(dir.path().join("ecdsa.key"), ecdsa_key).unwrap();
+    let d = path(dir.path());
+    let out = hgctl(
+        ns.name(),
+        &[
+            "executor",
+            "create",
+            "ops",
+            "--image",
+            "ghcr.io/layr-labs/hourglass-monorepo/ponos-executor:v0.1.0",
+            "--operator-address",
+            "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+            "--chain",
+            "sepolia=11155111,https://ethereum-sepolia-rpc.publicnode.com",
+            "--operator-key-file",
+            &format!("{d}/op.key"),
+            "--ecdsa-key-file",
+            &format!("{d}/ecdsa.key"),
+            "-y",
+        ],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(
+        folder.join("p.yaml"),
+        format!(
+            "{}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: env\nstringData:\n  TOKEN: {env_secret}\n",
+            performer("p", "x/y:1")
+        ),
+    )
+    .unwrap();
+    let out = hgctl(ns.name(), &["apply", "-f", path(&folder)]);
+    assert!(out.status.success(), "{:?}", text(&out));
+
+    let bundle = dir.path().join("bundle.tar.gz");
+    let out = hgctl(
+        ns.name(),
+        &["support-bundle", "--file", bundle.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let extract = dir.path().join("x");
+    std::fs::create_dir(&extract).unwrap();
+    let status = Command::new("tar")
+        .arg("-xzf")
+        .arg(&bundle)
+        .arg("-C")
+        .arg(&extract)
+        .status()
+        .unwrap();
+    assert!(status.success(), "the bundle opens with tar");
+    let root = std::fs::read_dir(&extract)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for part in [
+        "versions.txt",
+        "performers.yaml",
+        "executors.yaml",
+        "children/pods.yaml",
+        "events.yaml",
+        "nodes.yaml",
+        "doctor.json",
+    ] {
+        assert!(root.join(part).exists(), "{part} in the bundle");
+    }
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    assert!(read("versions.txt").starts_with("hgctl "));
+    assert!(read("performers.yaml").contains("name: p"));
+    assert!(read("executors.yaml").contains("name: ops"));
+    assert!(read("nodes.yaml").contains("allocatable"));
+    serde_json::from_str::<serde_json::Value>(&read("doctor.json")).expect("doctor.json is JSON");
+
+    let bytes = std::fs::read(&bundle).unwrap();
+    let haystack = String::from_utf8_lossy(&bytes);
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for secret in [operator_key, &ecdsa_key[2..], env_secret] {
+        assert!(!haystack.contains(secret), "{secret} in the bundle");
+        assert!(
+            !haystack.contains(&b64.encode(secret)),
+            "base64 of {secret} in the bundle"
+        );
+    }
+}
