@@ -42,6 +42,10 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff) of hgctl'
             cand version 'Print the version of hgctl (and of the cluster with --server)'
+            cand apply 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)'
+            cand diff 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
+            cand wait 'Wait until a Performer or HourglassExecutor is ready'
+            cand support-bundle 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;install'= {
@@ -371,6 +375,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
         &'hgctl;doctor'= {
             cand --fail-on 'Exit non-zero on warnings too'
             cand --skip 'Skip a check by its ID (repeatable)'
+            cand --wait 'Re-run until nothing fails or this time is up (the exit code is the last run''s)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: the current context)'
             cand -n 'Namespace (default: the context''s namespace, else "default")'
@@ -429,6 +434,66 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'hgctl;apply'= {
+            cand -f 'File or folder (folders recurse; `-` for stdin); repeatable'
+            cand --filename 'File or folder (folders recurse; `-` for stdin); repeatable'
+            cand --applyset 'Name of the ApplySet parent Secret (the same as `kubectl apply --applyset=NAME`)'
+            cand --dry-run 'Change nothing: `client` validates and says what would happen, `server` asks the API server'
+            cand --timeout 'How long --wait waits'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --prune 'Delete the set''s objects that the input no longer has'
+            cand --wait 'Wait until every applied Performer and executor is ready'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;diff'= {
+            cand -f 'File or folder (folders recurse; `-` for stdin); repeatable'
+            cand --filename 'File or folder (folders recurse; `-` for stdin); repeatable'
+            cand --applyset 'Name of the ApplySet parent Secret'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --prune 'Also show the set''s objects that the input no longer has, as removed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;wait'= {
+            cand --for 'The condition to wait for'
+            cand --timeout 'How long to wait'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;support-bundle'= {
+            cand --file 'Where to write the archive (default hgctl-support-<time>.tar.gz)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -A 'Across all namespaces'
+            cand --all-namespaces 'Across all namespaces'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'hgctl;help'= {
             cand install 'Install the CRDs, RBAC and the in-cluster operator'
             cand uninstall 'Remove what `hgctl install` created (refuses to delete data unless asked)'
@@ -443,6 +508,10 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff) of hgctl'
             cand version 'Print the version of hgctl (and of the cluster with --server)'
+            cand apply 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)'
+            cand diff 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
+            cand wait 'Wait until a Performer or HourglassExecutor is ready'
+            cand support-bundle 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;help;install'= {
@@ -494,6 +563,14 @@ set edit:completion:arg-completer[hgctl] = {|@words|
         &'hgctl;help;manpage'= {
         }
         &'hgctl;help;version'= {
+        }
+        &'hgctl;help;apply'= {
+        }
+        &'hgctl;help;diff'= {
+        }
+        &'hgctl;help;wait'= {
+        }
+        &'hgctl;help;support-bundle'= {
         }
         &'hgctl;help;help'= {
         }

@@ -24,6 +24,8 @@ pub enum ExitCode {
     Refused = 6,
     /// A wait ran out of time.
     Timeout = 7,
+    /// `hgctl diff` could not compute the diff (1 means "differences", as with kubectl diff).
+    DiffFailed = 8,
     /// A bug in hgctl.
     Internal = 70,
 }
@@ -171,6 +173,16 @@ pub enum Error {
     #[diagnostic(code(hgctl::failed))]
     Failed(String),
 
+    /// `hgctl diff` found differences: exit 1, as `kubectl diff`.
+    #[error("{count} object(s) differ from the cluster")]
+    #[diagnostic(code(hgctl::differences))]
+    Differences { count: usize },
+
+    /// An error of `hgctl diff` that would otherwise exit 1, which there means "differences".
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    DiffFailed(Box<Error>),
+
     #[error("internal error: {0}")]
     #[diagnostic(
         code(hgctl::internal),
@@ -277,6 +289,15 @@ impl Error {
         }
     }
 
+    /// Keeps `hgctl diff`'s exit codes apart: 1 only for differences, more for errors.
+    pub fn diff_failed(self) -> Self {
+        match self {
+            Self::Differences { .. } => self,
+            e if e.exit_code() == ExitCode::Failure => Self::DiffFailed(Box::new(e)),
+            e => e,
+        }
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
@@ -295,7 +316,9 @@ impl Error {
             Self::Rejected { .. }
             | Self::Api { .. }
             | Self::Failed(_)
-            | Self::Unschedulable { .. } => ExitCode::Failure,
+            | Self::Unschedulable { .. }
+            | Self::Differences { .. } => ExitCode::Failure,
+            Self::DiffFailed(_) => ExitCode::DiffFailed,
             Self::Internal(_) => ExitCode::Internal,
         }
     }

@@ -15,6 +15,7 @@
 pub mod api;
 pub mod cli;
 pub mod cluster;
+pub mod declarative;
 pub mod doctor;
 pub mod error;
 pub mod hardware;
@@ -28,4 +29,5 @@ pub mod scaffold;
 pub mod scheduling;
 pub mod schema;
 pub mod serve;
+pub mod support;
 pub mod validate;

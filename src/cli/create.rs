@@ -273,16 +273,29 @@ where
 {
     let name = object.name_any();
     let what = format!("{} {name}", K::kind(&K::DynamicType::default()));
+    apply_as(api, &name, &what, object, false).await
+}
+
+/// Server-side apply of `object` (typed or not) with hgctl's field manager, optionally as
+/// a server-side dry run; returns created, configured or unchanged.
+pub(crate) async fn apply_as<K>(
+    api: &Api<K>,
+    name: &str,
+    what: &str,
+    object: &(impl serde::Serialize + std::fmt::Debug),
+    dry_run: bool,
+) -> Result<&'static str>
+where
+    K: Resource + Clone + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned,
+{
     let before = api
-        .get_opt(&name)
+        .get_opt(name)
         .await
         .map_err(|e| Error::kube(format!("reading {what}"), e))?;
+    let mut params = PatchParams::apply(FIELD_MANAGER);
+    params.dry_run = dry_run;
     let after = api
-        .patch(
-            &name,
-            &PatchParams::apply(FIELD_MANAGER),
-            &Patch::Apply(object),
-        )
+        .patch(name, &params, &Patch::Apply(object))
         .await
         .map_err(|e| match e {
             kube::Error::Api(s) if s.code == 409 => Error::Refused {
@@ -295,15 +308,16 @@ where
         })?;
     Ok(match before {
         None => "created",
-        Some(b) if same(&b, &after) => "unchanged",
+        Some(b) if same(&b, &after, !dry_run) => "unchanged",
         Some(_) => "configured",
     })
 }
 
-/// Same resourceVersion, or only status / bookkeeping changed in between (a controller's
-/// status write between our read and our apply is not our change).
-fn same<K: serde::Serialize + Resource>(before: &K, after: &K) -> bool {
-    if before.meta().resource_version == after.meta().resource_version {
+/// Same resourceVersion (when it can be trusted: a dry run keeps it), or only status /
+/// bookkeeping changed in between (a controller's status write between our read and our
+/// apply is not our change).
+fn same<K: serde::Serialize + Resource>(before: &K, after: &K, trust_version: bool) -> bool {
+    if trust_version && before.meta().resource_version == after.meta().resource_version {
         return true;
     }
     let strip = |o: &K| {
@@ -388,7 +402,7 @@ async fn wait_ready(
 }
 
 /// A spinner on stderr, hidden when stderr is not a terminal.
-fn spinner(message: String) -> ProgressBar {
+pub(crate) fn spinner(message: String) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

@@ -3,5 +3,6 @@
 //! Use it from a test crate with `mod common;` and then `common::cluster::...`.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod cluster;
 pub mod run_local;
