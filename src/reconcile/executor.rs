@@ -205,10 +205,10 @@ async fn reconcile_inner(
     tracing::debug!(
         executor = %format!("{ns}/{name}"),
         phase = ?planned.status.phase,
-        missing = rendered.missing.len(),
+        missing = rendered.assessment.missing.len(),
         "reconciled"
     );
-    Ok(Action::requeue(if rendered.missing.is_empty() {
+    Ok(Action::requeue(if rendered.assessment.complete() {
         RESYNC
     } else {
         INCOMPLETE_POLL
@@ -433,7 +433,8 @@ pub fn plan_status(
     let generation = e.metadata.generation;
     let wanted = e.spec.replicas.unwrap_or(1);
     let view = workload.cloned().unwrap_or_default();
-    let complete = rendered.missing.is_empty();
+    let assessment = &rendered.assessment;
+    let complete = assessment.complete();
     let mut events = Vec::new();
     let turned = |type_: &str, status: bool| {
         conditions::find(previous, type_).is_none_or(|c| (c.status == "True") != status)
@@ -451,12 +452,12 @@ pub fn plan_status(
         ExecutorPhase::Pending
     };
 
-    let unused = if rendered.unused.is_empty() {
+    let unused = if assessment.unused.is_empty() {
         String::new()
     } else {
         format!(
             "; {} spec field(s) are not used by the executor (`hgctl executor describe {name}` lists them)",
-            rendered.unused.len()
+            assessment.unused.len()
         )
     };
     let config_cond = if complete {
@@ -471,8 +472,12 @@ pub fn plan_status(
         )
     } else {
         let message = format!(
-            "the executor cannot start without: {}; it runs 0 replicas until then{unused}",
-            rendered.missing.join("; ")
+            "the executor cannot start: {}; it runs 0 replicas until then{unused}",
+            assessment
+                .blocking()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         );
         if turned(conditions::CONFIG_COMPLETE, false) {
             events.push((true, "ConfigIncomplete", message.clone()));
@@ -481,7 +486,7 @@ pub fn plan_status(
             previous,
             conditions::CONFIG_COMPLETE,
             false,
-            reason::MISSING_FIELDS,
+            assessment.reason(),
             message,
             generation,
             now,
@@ -610,6 +615,7 @@ pub fn plan_status(
             last_config_update,
             observed_generation: generation,
             conditions: Some(conditions),
+            task_address: None,
         },
         events,
     }

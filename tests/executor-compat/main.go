@@ -105,6 +105,13 @@ type StorageConfig struct {
 
 type AuthConfig struct{ IsEnabled bool }
 
+type OverrideContract struct {
+	Contract string
+	ChainIds []uint
+}
+
+type OverrideContracts struct{ TaskMailbox *OverrideContract }
+
 type ExecutorConfig struct {
 	Debug                    bool
 	GrpcPort                 int
@@ -113,10 +120,12 @@ type ExecutorConfig struct {
 	Operator                 *OperatorConfig
 	AvsPerformers            []*AvsPerformerConfig
 	L1Chain                  *Chain
-	Contracts                string
-	Kubernetes               *KubernetesConfig
-	Storage                  *StorageConfig
-	AuthConfig               *AuthConfig
+	// json.RawMessage as in the binary: viper splits a string at commas, so hgctl writes the bytes.
+	Contracts         json.RawMessage
+	OverrideContracts *OverrideContracts
+	Kubernetes        *KubernetesConfig
+	Storage           *StorageConfig
+	AuthConfig        *AuthConfig
 }
 
 func validate(c *ExecutorConfig) error {
@@ -153,6 +162,24 @@ func validate(c *ExecutorConfig) error {
 	}
 	if c.L1Chain == nil || c.L1Chain.RpcUrl == "" {
 		add("l1Chain.rpcUrl: required")
+	}
+	// The binary parses these at start (LoadOverrideContract / LoadContractsFromRuntime).
+	if o := c.OverrideContracts; o != nil && o.TaskMailbox != nil && len(o.TaskMailbox.Contract) > 0 {
+		var contract map[string]any
+		if err := json.Unmarshal([]byte(o.TaskMailbox.Contract), &contract); err != nil || contract == nil {
+			add("overrideContracts.taskMailbox.contract: not a JSON object: %v", err)
+		}
+	}
+	if len(c.Contracts) > 0 {
+		var table struct{ Contracts []map[string]any }
+		if err := json.Unmarshal(c.Contracts, &table); err != nil {
+			add("contracts: not the contract table JSON: %v", err)
+		}
+	}
+	for _, k := range []*ECDSAKeyConfig{opKey(c), ecdsaKey(c)} {
+		if k != nil && k.UseRemoteSigner && (k.RemoteSignerConfig == nil || k.RemoteSignerConfig.Url == "" || k.RemoteSignerConfig.FromAddress == "") {
+			add("remoteSignerConfig: url and fromAddress required with useRemoteSigner")
+		}
 	}
 	if c.Storage == nil {
 		add("storage: required (the binary panics without it)")
@@ -220,6 +247,20 @@ func validate(c *ExecutorConfig) error {
 		return errors.New(strings.Join(errs, "\n"))
 	}
 	return nil
+}
+
+func opKey(c *ExecutorConfig) *ECDSAKeyConfig {
+	if c.Operator == nil {
+		return nil
+	}
+	return c.Operator.OperatorPrivateKey
+}
+
+func ecdsaKey(c *ExecutorConfig) *ECDSAKeyConfig {
+	if c.Operator == nil {
+		return nil
+	}
+	return c.Operator.SigningKeys.ECDSA
 }
 
 func main() {
