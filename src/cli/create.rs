@@ -21,9 +21,6 @@ use crate::error::{Error, Result};
 use crate::scaffold::{self, executor::Scaffold};
 use crate::{cluster, hardware, output, render, scheduling};
 
-/// Field manager of every write.
-pub const FIELD_MANAGER: &str = "hgctl";
-
 /// Whether prompts are allowed: both stdin and stderr are terminals and no `--yes`.
 fn interactive(yes: bool) -> bool {
     !yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
@@ -287,7 +284,7 @@ where
     let after = api
         .patch(
             &name,
-            &PatchParams::apply(FIELD_MANAGER),
+            &PatchParams::apply(crate::install::manifests::FIELD_MANAGER),
             &Patch::Apply(object),
         )
         .await

@@ -449,6 +449,22 @@ mod tests {
     }
 
     #[test]
+    fn the_holesky_example_is_complete_with_its_override_and_remote_signer() {
+        let e = example("executor-holesky.yaml");
+        let ecdsa_only = KeyMaterial::from_secret("operator-keys", [SECRET_KEY_ECDSA.to_string()]);
+        let a = assess(&e, Some(&ecdsa_only));
+        assert!(a.complete(), "{:?}", a.missing);
+        assert_eq!(a.task_mailbox, TaskMailbox::Override);
+        assert!(a.unused.is_empty(), "{:?}", a.unused);
+        let mut without = e.clone();
+        without.spec.config.as_mut().unwrap().override_contracts = None;
+        assert_eq!(
+            assess(&without, Some(&ecdsa_only)).reason(),
+            crate::api::conditions::reason::NO_TASK_MAILBOX
+        );
+    }
+
+    #[test]
     fn docker_mode_is_refused() {
         let mut e = example("executor-full.yaml");
         e.spec.config.as_mut().unwrap().performer_mode = Some(PerformerMode::Docker);
@@ -457,6 +473,10 @@ mod tests {
         assert!(a.missing.is_empty());
         assert_eq!(a.refused[0].field, "config.performerMode");
         assert_eq!(a.blocking().count(), 1);
+        assert_eq!(
+            a.reason(),
+            crate::api::conditions::reason::UNSUPPORTED_IN_POD
+        );
     }
 
     #[test]

@@ -45,6 +45,7 @@ use crate::api::executor::{
     TLS_KEY_CA, TLS_KEY_CERT, TLS_KEY_KEY,
 };
 use crate::api::{GROUP, HourglassExecutor, VERSION};
+use crate::install::manifests::RUN_AS_USER;
 
 pub use super::assessment::KeyMaterial;
 use super::assessment::{self, Assessment};
@@ -75,9 +76,6 @@ pub const DEFAULT_BADGER_SIZE: &str = "1Gi";
 pub const ENV_PREFIX: &str = "EXECUTOR__";
 /// Secret key under which an inline (seed) BLS key is kept; the binary cannot use it.
 pub const SECRET_KEY_INLINE_BLS: &str = "bls-private-key";
-/// Non-root uid/gid the pod runs as (distroless `nonroot`), so `runAsNonRoot` holds
-/// whatever USER the image declares and the Secret/PVC files are group-readable.
-pub const RUN_AS: i64 = 65_532;
 /// Config path of each secret the binary reads, and the Secret key it comes from.
 pub const KEY_OPERATOR_PATH: &str = "operator.operatorPrivateKey.privateKey";
 pub const KEY_ECDSA_PATH: &str = "operator.signingKeys.ecdsa.privateKey";
@@ -907,9 +905,11 @@ fn pod_template(
             affinity: spec.affinity.clone(),
             security_context: Some(PodSecurityContext {
                 run_as_non_root: Some(true),
-                run_as_user: Some(RUN_AS),
-                run_as_group: Some(RUN_AS),
-                fs_group: Some(RUN_AS),
+                // So `runAsNonRoot` holds whatever USER the image declares, and the
+                // Secret/PVC files are group-readable.
+                run_as_user: Some(RUN_AS_USER),
+                run_as_group: Some(RUN_AS_USER),
+                fs_group: Some(RUN_AS_USER),
                 seccomp_profile: Some(runtime_default()),
                 ..Default::default()
             }),

@@ -25,6 +25,7 @@ use crate::api::executor::{
 use crate::api::{self, HourglassExecutor, HourglassExecutorSpec};
 use crate::cli::args::ExecutorCreateArgs;
 use crate::error::{Error, Result};
+use crate::render::executor::keys_secret_name;
 use crate::validate;
 
 /// What the value of every key looks like in `--dry-run` output.
@@ -48,11 +49,6 @@ impl std::fmt::Debug for Scaffold {
             .field("warnings", &self.warnings)
             .finish()
     }
-}
-
-/// `<name>-keys`.
-pub fn keys_secret_name(executor: &str) -> String {
-    format!("{executor}-keys")
 }
 
 /// A copy of the Secret with every value replaced by [`REDACTED`].
