@@ -6,7 +6,6 @@ pub mod executor;
 pub mod lease;
 pub mod metrics;
 pub mod performer;
-pub mod plan;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -27,8 +26,8 @@ use crate::render::performer::{APP_PERFORMER, LABEL_APP, LABEL_PERFORMER, Render
 
 pub use metrics::Metrics;
 
-/// The one field manager of every write hgctl's reconcilers make.
-pub const FIELD_MANAGER: &str = "hgctl";
+/// The one field manager of every write hgctl makes (defined with the install's names).
+pub use crate::install::manifests::FIELD_MANAGER;
 
 /// Why a reconcile pass failed (it is retried with per-object backoff).
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +79,9 @@ pub struct RuntimeConfig {
     /// each in-flight request is a TLS connection of its own: unbounded, a burst of
     /// 1000 Performers opened ~1000 connections (RSS and API server CPU went with them).
     pub concurrency: u16,
+    /// Where hgctl's operator is installed (its Lease's namespace): the executor's
+    /// `kubernetes.operatorNamespace`.
+    pub operator_namespace: String,
 }
 
 fn api<K>(client: &Client, namespace: Option<&str>) -> Api<K>
@@ -110,7 +112,7 @@ pub async fn run(
         pod_writer,
         watcher(api::<Pod>(&client, ns), children.clone())
             .default_backoff()
-            .modify(plan::slim_pod),
+            .modify(performer::plan::slim_pod),
     )
     .touched_objects()
     .filter_map(|r| future::ready(r.ok().and_then(|pod| owner_performer(&pod))));
@@ -181,7 +183,13 @@ pub async fn run(
 
     // ---- HourglassExecutor controller: its own caches, same client, recorder and metrics.
     let shutdown = shutdown.shared();
-    let executors = executor::run(client.clone(), ns, ctx.clone(), shutdown.clone());
+    let executors = executor::run(
+        client.clone(),
+        ns,
+        &config.operator_namespace,
+        ctx.clone(),
+        shutdown.clone(),
+    );
     // ----
 
     let controller = Controller::for_stream(perf_stream, performers)

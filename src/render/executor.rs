@@ -689,14 +689,6 @@ pub fn inline_key_material(e: &HourglassExecutor) -> Option<KeyMaterial> {
     ))
 }
 
-/// True when the spec carries the seed's inline keys.
-pub fn has_inline_keys(e: &HourglassExecutor) -> bool {
-    e.spec
-        .config
-        .as_ref()
-        .is_some_and(|c| !assessment::inline_keys(c).is_empty())
-}
-
 fn avs_performer(a: &AvsPerformer, mode: &str) -> Value {
     let (repository, tag) = split_image(&a.image);
     let envs: Vec<Value> = a

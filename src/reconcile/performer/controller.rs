@@ -15,10 +15,10 @@ use kube::{Resource, ResourceExt};
 use serde_json::json;
 
 use super::plan::{self, Observed, PlanInput, PodView};
-use super::{Context, FIELD_MANAGER, ReconcileError};
 use crate::api::Performer;
 use crate::api::conditions;
 use crate::api::performer::PerformerPhase;
+use crate::reconcile::{Context, FIELD_MANAGER, ReconcileError};
 use crate::render::performer::{self as render, LABEL_PERFORMER, LABEL_TEMPLATE_HASH};
 
 /// How often a settled Performer is looked at again without any event.
