@@ -860,6 +860,9 @@ fn pod_template(
         ]),
         volume_mounts: Some(mounts),
         resources: spec.resources.clone(),
+        // A crash's last log lines land in the pod status (`lastState.terminated.message`),
+        // where doctor reads them without the logs API.
+        termination_message_policy: Some("FallbackToLogsOnError".into()),
         readiness_probe: Some(tcp(5, 3)),
         liveness_probe: Some(tcp(10, 6)),
         security_context: Some(SecurityContext {
