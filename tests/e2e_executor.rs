@@ -672,3 +672,79 @@ async fn a_load_balancer_service_shows_the_address_the_aggregator_dials() {
         "{describe}"
     );
 }
+
+/// A crash-looping executor (its status set as a kubelet would: kwok runs no
+/// containers) gets the doctor finding with its last log lines, keys redacted,
+/// and the known fatal line turned into a cause and a fix.
+#[tokio::test]
+async fn a_crash_looping_executor_gets_doctor_findings_with_its_last_lines() {
+    install_crds().await;
+    let ns = TestNamespace::create("e2e-exec-crash").await;
+    let run = RunLocal::start(ns.name(), "info");
+    create_operator_keys(&ns).await;
+    let name = "crash";
+    apply_executor(&ns, &executor_body(name, "info")).await;
+    wait_status(&ns, name, "phase Running", |e| phase(e) == Some("Running")).await;
+    drop(run);
+
+    let pods: Api<k8s_openapi::api::core::v1::Pod> = ns.api();
+    let pod = pods
+        .list(&ListParams::default().labels(&format!("hourglass.eigenlayer.io/executor={name}")))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let pod_name = pod.metadata.name.clone().unwrap();
+    let key = format!("0x{}", "ab".repeat(32));
+    // What the kubelet reports with terminationMessagePolicy FallbackToLogsOnError.
+    let log = format!(
+        "starting executor\nloaded operator key {key}\nl1 chain id 17000\nFatal: task mailbox contract not found\n"
+    );
+    let status = json!({"status": {
+        "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
+        "containerStatuses": [{"name": "executor", "image": "x", "imageID": "",
+            "ready": false, "restartCount": 6,
+            "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container"}},
+            "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "message": log}}}]}});
+    pods.patch_status(&pod_name, &PatchParams::default(), &Patch::Strategic(&status))
+        .await
+        .unwrap();
+
+    let (ok, out) = hgctl_cli(&["doctor", "-n", ns.name(), "-o", "json"]);
+    assert!(!ok, "{out}");
+    let doc: serde_json::Value = serde_json::from_str(&out[..out.rfind('}').unwrap() + 1])
+        .unwrap_or_else(|e| panic!("{e}: {out}"));
+    let entry = |id: &str| {
+        doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id && c["object"] == format!("executor/{}/{name}", ns.name()))
+            .unwrap_or_else(|| panic!("no {id} entry: {doc:#}"))
+            .clone()
+    };
+    let crash = entry("workload.executor.crash-loop");
+    assert_eq!(crash["status"], "fail", "{crash:#}");
+    let message = crash["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("executor pod {pod_name} is crash-looping (6 restarts, last exit code 1)")),
+        "{message}"
+    );
+    assert!(
+        message.contains("last log lines:")
+            && message.contains("Fatal: task mailbox contract not found")
+            && message.contains("loaded operator key <redacted>"),
+        "{message}"
+    );
+    assert!(!out.contains(&key[2..]), "the key leaked: {out}");
+    let fatal = entry("workload.executor.fatal-log");
+    assert_eq!(fatal["status"], "fail", "{fatal:#}");
+    assert!(
+        fatal["message"].as_str().unwrap().contains("no TaskMailbox for its L1 chain id"),
+        "{fatal:#}"
+    );
+    assert!(
+        fatal["hint"].as_str().unwrap().contains("overrideContracts.taskMailbox"),
+        "{fatal:#}"
+    );
+}
