@@ -706,9 +706,13 @@ async fn a_crash_looping_executor_gets_doctor_findings_with_its_last_lines() {
             "ready": false, "restartCount": 6,
             "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container"}},
             "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "message": log}}}]}});
-    pods.patch_status(&pod_name, &PatchParams::default(), &Patch::Strategic(&status))
-        .await
-        .unwrap();
+    pods.patch_status(
+        &pod_name,
+        &PatchParams::default(),
+        &Patch::Strategic(&status),
+    )
+    .await
+    .unwrap();
 
     let (ok, out) = hgctl_cli(&["doctor", "-n", ns.name(), "-o", "json"]);
     assert!(!ok, "{out}");
@@ -727,7 +731,9 @@ async fn a_crash_looping_executor_gets_doctor_findings_with_its_last_lines() {
     assert_eq!(crash["status"], "fail", "{crash:#}");
     let message = crash["message"].as_str().unwrap();
     assert!(
-        message.contains(&format!("executor pod {pod_name} is crash-looping (6 restarts, last exit code 1)")),
+        message.contains(&format!(
+            "executor pod {pod_name} is crash-looping (6 restarts, last exit code 1)"
+        )),
         "{message}"
     );
     assert!(
@@ -740,11 +746,17 @@ async fn a_crash_looping_executor_gets_doctor_findings_with_its_last_lines() {
     let fatal = entry("workload.executor.fatal-log");
     assert_eq!(fatal["status"], "fail", "{fatal:#}");
     assert!(
-        fatal["message"].as_str().unwrap().contains("no TaskMailbox for its L1 chain id"),
+        fatal["message"]
+            .as_str()
+            .unwrap()
+            .contains("no TaskMailbox for its L1 chain id"),
         "{fatal:#}"
     );
     assert!(
-        fatal["hint"].as_str().unwrap().contains("overrideContracts.taskMailbox"),
+        fatal["hint"]
+            .as_str()
+            .unwrap()
+            .contains("overrideContracts.taskMailbox"),
         "{fatal:#}"
     );
 }

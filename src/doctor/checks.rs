@@ -8,13 +8,12 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::jiff::SignedDuration;
 
+mod executor;
+
 use super::fit::{self, Explanation};
 use super::snapshot::{Missing, Snapshot};
 use super::{Category, CheckDef, Finding, Severity, When, executor_object, performer_object};
 use crate::api::conditions;
-use crate::api::executor::{
-    SECRET_KEY_BLS_KEYSTORE, SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA, SECRET_KEY_OPERATOR,
-};
 use crate::api::{self, HourglassExecutor, Performer};
 use crate::hardware::{self, GpuSelector, TeeType};
 use crate::reconcile::lease;
@@ -76,9 +75,13 @@ pub const CATALOG: &[CheckDef] = &[
     check!("workload.performer.endpoints", Workloads, Error, Installed, INSTALLED, "the Service's EndpointSlice has a ready address", endpoints),
     check!("workload.stale-status", Workloads, Warning, Installed, INSTALLED, "status.observedGeneration matches metadata.generation", stale_status),
     check!("workload.stuck-deleting", Workloads, Error, Installed, INSTALLED, "no object is stuck with a deletionTimestamp", stuck_deleting),
-    check!("workload.executor.keys-secret", Workloads, Error, Installed, INSTALLED, "the executor's operator-key Secret exists with the needed keys", keys_secret),
-    check!("workload.executor.inline-keys", Workloads, Error, Installed, INSTALLED, "no private key is inline in the executor spec", inline_keys),
-    check!("workload.executor.unused-fields", Workloads, Warning, Installed, INSTALLED, "the executor spec sets no field the executor binary ignores", unused_fields),
+    check!("workload.executor.config-complete", Workloads, Error, Installed, INSTALLED, "the executor has every field its binary needs to start", executor::config_complete),
+    check!("workload.executor.keys-secret", Workloads, Error, Installed, INSTALLED, "the executor's operator-key Secret exists with the needed keys", executor::keys_secret),
+    check!("workload.executor.inline-keys", Workloads, Error, Installed, INSTALLED, "no private key is inline in the executor spec", executor::inline_keys),
+    check!("workload.executor.rollout", Workloads, Error, Installed, INSTALLED, "the executor's workload has its replicas updated and ready", executor::rollout),
+    check!("workload.executor.crash-loop", Workloads, Error, Installed, INSTALLED, "the executor's container is not crash-looping", executor::executor_crash_loop),
+    check!("workload.executor.fatal-log", Workloads, Error, Installed, INSTALLED, "the executor's last log lines hold no known fatal line", executor::fatal_log),
+    check!("workload.executor.unused-fields", Workloads, Warning, Installed, INSTALLED, "the executor spec sets no field the executor binary ignores", executor::unused_fields),
 ];
 
 // ---------------------------------------------------------------- helpers
@@ -1428,166 +1431,6 @@ fn stuck_deleting(s: &Snapshot) -> Vec<Finding> {
         });
     }
     out
-}
-
-fn keys_secret(s: &Snapshot) -> Vec<Finding> {
-    per_executor(
-        s,
-        |e| {
-            let (ns, name) = name_of(&e.metadata);
-            let keys = e
-                .spec
-                .config
-                .as_ref()
-                .and_then(|c| c.operator_keys.as_ref());
-            let inline = keys.is_some_and(|k| k.ecdsa.is_some() || k.bls.is_some());
-            let Some(secret) = keys
-                .and_then(|k| k.secret_ref.as_ref())
-                .map(|r| r.name.clone())
-            else {
-                if inline {
-                    return None; // workload.executor.inline-keys reports it
-                }
-                return Some(Finding::problem(
-                    Some(eobj(e)),
-                    "spec.config.operatorKeys.secretRef is not set: the executor has no operator keys",
-                    format!(
-                        "kubectl -n {ns} create secret generic {name}-keys --from-file={SECRET_KEY_OPERATOR}=KEYFILE --from-file={SECRET_KEY_ECDSA}=KEYFILE, then set spec.config.operatorKeys.secretRef.name: {name}-keys"
-                    ),
-                ));
-            };
-            let secrets = match &s.secrets {
-                Ok(v) => v,
-                Err(m) => return Some(skipped_for(eobj(e), m)),
-            };
-            let Some(found) = secrets
-                .iter()
-                .find(|x| x.namespace == ns && x.name == secret)
-            else {
-                return Some(Finding::problem(
-                    Some(eobj(e)),
-                    format!(
-                        "Secret {secret} (spec.config.operatorKeys.secretRef) does not exist in {ns}"
-                    ),
-                    format!(
-                        "kubectl -n {ns} create secret generic {secret} --from-file={SECRET_KEY_OPERATOR}=KEYFILE --from-file={SECRET_KEY_ECDSA}=KEYFILE"
-                    ),
-                ));
-            };
-            let has = |k: &str| found.keys.iter().any(|x| x == k);
-            let mut missing = Vec::new();
-            if !has(SECRET_KEY_OPERATOR) {
-                missing.push(SECRET_KEY_OPERATOR.to_string());
-            }
-            let signing = has(SECRET_KEY_ECDSA)
-                || (has(SECRET_KEY_BLS_KEYSTORE) && has(SECRET_KEY_BLS_PASSWORD));
-            if !signing {
-                missing.push(format!(
-                    "{SECRET_KEY_ECDSA} (or {SECRET_KEY_BLS_KEYSTORE} + {SECRET_KEY_BLS_PASSWORD})"
-                ));
-            }
-            if missing.is_empty() {
-                Some(Finding::pass(
-                    Some(eobj(e)),
-                    format!("Secret {secret} has the operator and signing keys"),
-                ))
-            } else {
-                Some(Finding::problem(
-                    Some(eobj(e)),
-                    format!(
-                        "Secret {secret} lacks the key(s) {}; it has: {}",
-                        missing.join(", "),
-                        if found.keys.is_empty() {
-                            "none".into()
-                        } else {
-                            found.keys.join(", ")
-                        }
-                    ),
-                    format!(
-                        "kubectl -n {ns} create secret generic {secret} --from-file=... --dry-run=client -o yaml | kubectl apply -f - (with every key listed)"
-                    ),
-                ))
-            }
-        },
-        "no HourglassExecutors",
-    )
-}
-
-fn inline_keys(s: &Snapshot) -> Vec<Finding> {
-    per_executor(
-        s,
-        |e| {
-            let (ns, name) = name_of(&e.metadata);
-            let keys = e
-                .spec
-                .config
-                .as_ref()
-                .and_then(|c| c.operator_keys.as_ref());
-            let mut fields = Vec::new();
-            if keys.is_some_and(|k| k.ecdsa.is_some()) {
-                fields.push("operatorKeys.ecdsa");
-            }
-            if keys.is_some_and(|k| k.bls.is_some()) {
-                fields.push("operatorKeys.bls");
-            }
-            if fields.is_empty() {
-                return Some(Finding::pass(Some(eobj(e)), "no inline private keys"));
-            }
-            // Never the values: only which fields hold them.
-            Some(Finding::problem(
-                Some(eobj(e)),
-                format!(
-                    "spec.config.{} hold(s) a private key inline: anyone who can read HourglassExecutors can read it",
-                    fields.join(" and spec.config.")
-                ),
-                format!(
-                    "move the keys to a Secret (`kubectl -n {ns} create secret generic {name}-keys --from-file={SECRET_KEY_ECDSA}=KEYFILE ...`), set spec.config.operatorKeys.secretRef.name: {name}-keys and delete the inline fields (`kubectl -n {ns} edit hourglassexecutor {name}`)"
-                ),
-            ))
-        },
-        "no HourglassExecutors",
-    )
-}
-
-fn unused_fields(s: &Snapshot) -> Vec<Finding> {
-    per_executor(
-        s,
-        |e| {
-            let (ns, name) = name_of(&e.metadata);
-            let config = e.spec.config.clone().unwrap_or_default();
-            let chains = config.chains.clone().unwrap_or_default();
-            let l1 = crate::output::describe::l1_chain(&chains, config.l1_chain.as_deref());
-            let mut unused = Vec::new();
-            if config.aggregator_endpoint.is_some() {
-                unused.push("aggregatorEndpoint (the aggregator dials the executor)".to_string());
-            }
-            for c in &chains {
-                if c.task_mailbox_address.is_some() {
-                    unused.push(format!(
-                        "chains[{}].taskMailboxAddress (built into the executor)",
-                        c.name
-                    ));
-                }
-                if l1.is_none_or(|l| l.name != c.name) {
-                    unused.push(format!("chains[{}] (only the L1 chain is read)", c.name));
-                }
-            }
-            if unused.is_empty() {
-                return Some(Finding::pass(
-                    Some(eobj(e)),
-                    "every field is used by the executor",
-                ));
-            }
-            Some(Finding::problem(
-                Some(eobj(e)),
-                format!("the executor ignores {}", unused.join(", ")),
-                format!(
-                    "remove them to avoid confusion (`kubectl -n {ns} edit hourglassexecutor {name}`); `hgctl executor describe {name} -n {ns}` shows what is used"
-                ),
-            ))
-        },
-        "no HourglassExecutors",
-    )
 }
 
 #[cfg(test)]

@@ -472,11 +472,6 @@ fn avs_env(env: &AvsEnv) -> String {
     }
 }
 
-/// The chain the executor reads as its L1: `l1Chain`, else the first with a known L1 id.
-pub fn l1_chain<'a>(chains: &'a [Chain], l1: Option<&str>) -> Option<&'a Chain> {
-    crate::render::assessment::l1_chain(chains, l1)
-}
-
 /// `LoadBalancer (externalTrafficPolicy Local, 2 annotations)`.
 fn service_summary(e: &HourglassExecutor) -> String {
     let service = e.spec.service.clone().unwrap_or_default();
