@@ -472,6 +472,8 @@ fn avs_env(env: &AvsEnv) -> String {
     }
 }
 
+use crate::render::assessment::TaskMailbox;
+
 /// `LoadBalancer (externalTrafficPolicy Local, 2 annotations)`.
 fn service_summary(e: &HourglassExecutor) -> String {
     let service = e.spec.service.clone().unwrap_or_default();
@@ -509,10 +511,12 @@ pub fn executor(
     header(&mut b, &e.metadata, now);
     let config = e.spec.config.clone().unwrap_or_default();
     let chains = config.chains.clone().unwrap_or_default();
-    let l1 = crate::render::assessment::l1_chain(&chains, config.l1_chain.as_deref());
+    // What the executor lacks or ignores: the assessment doctor and the status share.
+    let assessment = crate::render::assessment::assess(e, None);
+    let l1 = assessment.l1.as_ref();
     let keys = config.operator_keys.as_ref();
     let key_source = match keys {
-        Some(k) if k.ecdsa.is_some() || k.bls.is_some() => REDACTED_INLINE_KEY.to_string(),
+        _ if !assessment.inline_keys.is_empty() => REDACTED_INLINE_KEY.to_string(),
         Some(k) => match &k.secret_ref {
             Some(s) => format!("Secret {}", s.name),
             None => "<none>".into(),
@@ -584,6 +588,42 @@ pub fn executor(
                     .unwrap_or("disabled")
                     .to_string(),
             ),
+            (
+                "Task Mailbox",
+                match assessment.task_mailbox {
+                    TaskMailbox::BuiltIn => "built into the executor".to_string(),
+                    TaskMailbox::Override => "config.overrideContracts.taskMailbox".to_string(),
+                    TaskMailbox::RuntimeContracts => "config.contracts".to_string(),
+                    TaskMailbox::Missing => {
+                        "<none: the executor has none for this chain id>".to_string()
+                    }
+                    TaskMailbox::NoChain => "<none>".to_string(),
+                },
+            ),
+            (
+                "Remote Signer",
+                match &config.remote_signer {
+                    None => "<none>".to_string(),
+                    Some(r) => {
+                        let holds: Vec<&str> = [
+                            r.operator_key.as_ref().map(|_| "operator key"),
+                            r.signing_key.as_ref().map(|_| "signing key"),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                        format!(
+                            "{} (holds the {}; TLS from {})",
+                            rpc_host(&r.url),
+                            holds.join(" and "),
+                            r.tls_secret_ref
+                                .as_ref()
+                                .map(|t| format!("Secret {}", t.name))
+                                .unwrap_or_else(|| "the system roots".into())
+                        )
+                    }
+                },
+            ),
             ("Service", service_summary(e)),
             (
                 "Network Policy",
@@ -615,8 +655,6 @@ pub fn executor(
         _ => b.pairs(2, &[("AVS Performers", "<none>".into())]),
     }
 
-    // What the real executor binary never reads (the assessment doctor and the status share).
-    let assessment = crate::render::assessment::assess(e, None);
     if !assessment.unused.is_empty() {
         b.heading(0, "Not used by the executor");
         for item in &assessment.unused {
@@ -710,6 +748,7 @@ mod tests {
         s.secrets = Ok(vec![]);
         s.leases = Ok(vec![]);
         s.operator_deployments = Ok(vec![]);
+        s.executor_workloads = Ok(vec![]);
         doctor::for_object(&s, object)
     }
 
