@@ -166,12 +166,12 @@ pub fn contracts_bytes(json_text: &str) -> Value {
 
 /// Settings that are not in the spec.
 #[derive(Debug, Clone)]
-pub struct ExecutorContext {
+pub struct RenderContext {
     /// The binary's `kubernetes.operatorNamespace` (where the operator is installed).
     pub operator_namespace: String,
 }
 
-impl Default for ExecutorContext {
+impl Default for RenderContext {
     fn default() -> Self {
         Self {
             operator_namespace: crate::install::manifests::DEFAULT_NAMESPACE.into(),
@@ -289,7 +289,7 @@ pub struct Rendered {
 pub fn render(
     e: &HourglassExecutor,
     keys: &KeyMaterial,
-    ctx: &ExecutorContext,
+    ctx: &RenderContext,
 ) -> Result<Rendered, RenderError> {
     let name = e
         .metadata
@@ -1067,7 +1067,7 @@ mod tests {
     #[test]
     fn golden_full_example() {
         let e = example("executor-full.yaml");
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         assert!(r.assessment.complete(), "{:?}", r.assessment);
         assert!(matches!(r.workload, Workload::StatefulSet(_)));
         assert_golden("executor-full.yaml", &stream(&r, None));
@@ -1077,7 +1077,7 @@ mod tests {
     fn golden_seed_example_with_inline_keys() {
         let e = example("executor.yaml");
         let keys = inline_key_material(&e).unwrap();
-        let r = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        let r = render(&e, &keys, &RenderContext::default()).unwrap();
         assert_eq!(r.replicas, 0, "incomplete config: no crash-looping pods");
         assert_golden(
             "executor-seed.yaml",
@@ -1089,7 +1089,7 @@ mod tests {
     fn inline_keys_never_reach_the_config_or_the_workload() {
         let e = example("executor.yaml");
         let keys = inline_key_material(&e).unwrap();
-        let r = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        let r = render(&e, &keys, &RenderContext::default()).unwrap();
         let inline = e.spec.config.unwrap().operator_keys.unwrap();
         let everything = stream(&r, None);
         for value in [inline.ecdsa.unwrap(), inline.bls.unwrap()] {
@@ -1103,13 +1103,13 @@ mod tests {
     #[test]
     fn an_incomplete_config_runs_no_pods() {
         let e = example("executor.yaml");
-        let r = render(&e, &KeyMaterial::default(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &KeyMaterial::default(), &RenderContext::default()).unwrap();
         assert!(!r.assessment.complete());
         assert_eq!(r.replicas, 0);
         let gone = render(
             &example("executor-full.yaml"),
             &KeyMaterial::missing_secret("operator-keys"),
-            &ExecutorContext::default(),
+            &RenderContext::default(),
         )
         .unwrap();
         assert_eq!(gone.replicas, 0);
@@ -1127,7 +1127,7 @@ mod tests {
             .as_mut()
             .unwrap()[0]
             .chain_id = 17_000;
-        let r = render(&holesky, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&holesky, &full_keys(), &RenderContext::default()).unwrap();
         assert_eq!(
             r.replicas, 0,
             "no TaskMailbox for 17000: the binary would exit"
@@ -1146,7 +1146,7 @@ mod tests {
     #[test]
     fn the_container_runs_the_executor_binary_of_the_official_image() {
         let e = example("executor-full.yaml");
-        let c = container(&render(&e, &full_keys(), &ExecutorContext::default()).unwrap());
+        let c = container(&render(&e, &full_keys(), &RenderContext::default()).unwrap());
         let argv: Vec<String> = c
             .command
             .unwrap()
@@ -1176,18 +1176,18 @@ mod tests {
     fn custom_images_override_command_and_args() {
         let mut e = example("executor-full.yaml");
         e.spec.command = Some(vec!["/app/ponos".into()]);
-        let c = container(&render(&e, &full_keys(), &ExecutorContext::default()).unwrap());
+        let c = container(&render(&e, &full_keys(), &RenderContext::default()).unwrap());
         assert_eq!(c.command.unwrap(), ["/app/ponos"]);
         assert_eq!(c.args.unwrap(), default_args());
         e.spec.args = Some(vec!["run".into(), "--config".into(), "/x.yaml".into()]);
-        let c = container(&render(&e, &full_keys(), &ExecutorContext::default()).unwrap());
+        let c = container(&render(&e, &full_keys(), &RenderContext::default()).unwrap());
         assert_eq!(c.args.unwrap(), ["run", "--config", "/x.yaml"]);
     }
 
     #[test]
     fn the_operator_namespace_is_the_contexts() {
         let e = example("executor-full.yaml");
-        let ctx = ExecutorContext {
+        let ctx = RenderContext {
             operator_namespace: "ops".into(),
         };
         let r = render(&e, &full_keys(), &ctx).unwrap();
@@ -1202,7 +1202,7 @@ mod tests {
     fn the_service_type_annotations_and_traffic_policy_come_from_the_spec() {
         use crate::api::executor::ExecutorService;
         let mut e = example("executor-full.yaml");
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         let spec = r.service.spec.clone().unwrap();
         assert_eq!(spec.type_.as_deref(), Some("ClusterIP"));
         assert_eq!(spec.ports.unwrap().len(), 2);
@@ -1215,7 +1215,7 @@ mod tests {
             )])),
             external_traffic_policy: Some(ExternalTrafficPolicy::Local),
         });
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         let annotations = r.service.metadata.annotations.clone().unwrap();
         assert_eq!(
             annotations["service.beta.kubernetes.io/aws-load-balancer-type"],
@@ -1234,7 +1234,7 @@ mod tests {
     fn the_task_address_follows_the_service_type() {
         use k8s_openapi::api::core::v1::{LoadBalancerIngress, LoadBalancerStatus, ServiceStatus};
         let e = example("executor-full.yaml");
-        let mut svc = render(&e, &full_keys(), &ExecutorContext::default())
+        let mut svc = render(&e, &full_keys(), &RenderContext::default())
             .unwrap()
             .service;
         assert_eq!(
@@ -1282,7 +1282,7 @@ mod tests {
             }),
             signing_key: None,
         });
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         assert!(r.assessment.complete(), "{:?}", r.assessment);
         assert_golden("executor-overrides.yaml", &stream(&r, None));
         let env: Vec<String> = container(&r)
@@ -1303,12 +1303,12 @@ mod tests {
     fn a_config_change_changes_the_template_and_only_then() {
         let e = example("executor-full.yaml");
         let keys = full_keys();
-        let a = render(&e, &keys, &ExecutorContext::default()).unwrap();
-        let again = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        let a = render(&e, &keys, &RenderContext::default()).unwrap();
+        let again = render(&e, &keys, &RenderContext::default()).unwrap();
         assert_eq!(a.checksum, again.checksum);
         let mut changed = e.clone();
         changed.spec.config.as_mut().unwrap().log_level = Some(LogLevel::Info);
-        let b = render(&changed, &keys, &ExecutorContext::default()).unwrap();
+        let b = render(&changed, &keys, &RenderContext::default()).unwrap();
         assert_ne!(a.checksum, b.checksum);
         let annotation = |r: &Rendered| match &r.workload {
             Workload::StatefulSet(s) => s
@@ -1326,7 +1326,7 @@ mod tests {
         assert_eq!(annotation(&b), b.checksum);
         let mut scaled = e.clone();
         scaled.spec.replicas = Some(0);
-        let s = render(&scaled, &keys, &ExecutorContext::default()).unwrap();
+        let s = render(&scaled, &keys, &RenderContext::default()).unwrap();
         assert_eq!(s.checksum, a.checksum, "replicas are not config");
     }
 
@@ -1334,7 +1334,7 @@ mod tests {
     fn memory_storage_is_a_recreate_deployment() {
         let mut e = example("executor-full.yaml");
         e.spec.config.as_mut().unwrap().storage = None;
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         let Workload::Deployment(d) = r.workload else {
             panic!("memory storage is a Deployment")
         };
@@ -1367,11 +1367,11 @@ mod tests {
             "the example enables it"
         );
         e.spec.network_policy = None;
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         assert!(r.network_policy.is_none());
         e.spec.network_policy =
             Some(crate::api::executor::PerformerNetworkPolicy { enabled: false });
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         assert!(r.network_policy.is_none());
     }
 
@@ -1379,7 +1379,7 @@ mod tests {
     fn the_network_policy_lets_only_this_executors_pods_reach_performers_grpc_port() {
         use crate::render::performer::{self, GRPC_PORT_NAME};
         let e = example("executor-full.yaml");
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         let np = r.network_policy.clone().expect("enabled in the example");
 
         // Owned by the executor (garbage-collected with it), in its namespace.
@@ -1454,7 +1454,7 @@ mod tests {
         assert!(selects(&from, &template_labels(&r.workload)));
         let mut other = e.clone();
         other.metadata.name = Some("other-executor".into());
-        let other = render(&other, &full_keys(), &ExecutorContext::default()).unwrap();
+        let other = render(&other, &full_keys(), &RenderContext::default()).unwrap();
         assert!(
             !selects(&from, &template_labels(&other.workload)),
             "another executor's pods"
@@ -1474,7 +1474,7 @@ mod tests {
         config.log_level = Some(LogLevel::Info);
         config.grpc_port = Some(7000);
         changed.spec.replicas = Some(0);
-        let again = render(&changed, &full_keys(), &ExecutorContext::default()).unwrap();
+        let again = render(&changed, &full_keys(), &RenderContext::default()).unwrap();
         assert_eq!(again.network_policy, Some(np));
     }
 }
