@@ -3,18 +3,10 @@
 //! and `executor create` use; the rest reads the workload, its pods and their
 //! last log lines (keys redacted before anything is shown).
 
-use k8s_openapi::api::core::v1::Pod;
-
-use super::{eobj, name_of, per_executor, skipped_for, waiting};
-use crate::api::HourglassExecutor;
-use crate::api::executor::{
-    SECRET_KEY_BLS_KEYSTORE, SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA, SECRET_KEY_OPERATOR,
-};
-use crate::doctor::Finding;
+use super::*;
 use crate::doctor::gather::LOG_LINES;
-use crate::doctor::snapshot::{Missing, Snapshot};
 use crate::render::assessment::{self, KeyMaterial};
-use crate::render::executor as render;
+use crate::render::executor as executor_render;
 
 /// The annotation `kubectl apply` keeps the last applied manifest in.
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -161,7 +153,7 @@ fn redact_line(line: &str) -> String {
 /// The key names the executor's keys come from: the `<name>-keys` Secret its
 /// inline keys are moved to, or its `secretRef` Secret as doctor read it.
 fn key_material(s: &Snapshot, e: &HourglassExecutor) -> Result<KeyMaterial, Missing> {
-    if let Some(inline) = render::inline_key_material(e) {
+    if let Some(inline) = executor_render::inline_key_material(e) {
         return Ok(inline);
     }
     let Some(secret) = e
@@ -310,7 +302,7 @@ pub(super) fn fatal_log(s: &Snapshot) -> Vec<Finding> {
             }
             let mut found: Vec<(&'static FatalLine, String)> = Vec::new();
             for pod in s.executor_pods(ns, name) {
-                let Some(Ok(text)) = last_lines(s, pod, render::CONTAINER_NAME) else {
+                let Some(Ok(text)) = last_lines(s, pod, executor_render::CONTAINER_NAME) else {
                     continue;
                 };
                 for line in text.lines() {
@@ -394,7 +386,7 @@ pub(super) fn rollout(s: &Snapshot) -> Vec<Finding> {
                 format!(
                     "kubectl -n {ns} describe {} {name}; kubectl -n {ns} get pods -l {}={name} (pending, crash-looping or unready pods: see the other executor checks)",
                     w.kind.to_ascii_lowercase(),
-                    render::LABEL_EXECUTOR
+                    executor_render::LABEL_EXECUTOR
                 ),
             ))
         },
@@ -407,7 +399,7 @@ pub(super) fn keys_secret(s: &Snapshot) -> Vec<Finding> {
         s,
         |e| {
             let (ns, name) = name_of(&e.metadata);
-            if render::inline_key_material(e).is_some() {
+            if executor_render::inline_key_material(e).is_some() {
                 return None; // workload.executor.inline-keys reports it
             }
             let keys = match key_material(s, e) {
@@ -426,7 +418,7 @@ pub(super) fn keys_secret(s: &Snapshot) -> Vec<Finding> {
                 "kubectl -n {ns} create secret generic {} --from-file={SECRET_KEY_OPERATOR}=KEYFILE --from-file={SECRET_KEY_ECDSA}=KEYFILE",
                 keys.secret
                     .clone()
-                    .unwrap_or_else(|| render::keys_secret_name(name))
+                    .unwrap_or_else(|| executor_render::keys_secret_name(name))
             );
             Some(match &keys.secret {
                 _ if gaps.is_empty() => Finding::pass(
@@ -443,7 +435,7 @@ pub(super) fn keys_secret(s: &Snapshot) -> Vec<Finding> {
                     "spec.config.operatorKeys.secretRef is not set: the executor has no operator keys",
                     format!(
                         "{create}, then set spec.config.operatorKeys.secretRef.name: {}",
-                        render::keys_secret_name(name)
+                        executor_render::keys_secret_name(name)
                     ),
                 ),
                 Some(secret) if !keys.exists => Finding::problem(
@@ -552,7 +544,319 @@ pub(super) fn unused_fields(s: &Snapshot) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::fixtures::*;
+    use super::{fatal_line, redact_keys};
+
+    #[test]
+    fn executor_key_secret() {
+        let mut s = snap();
+        s.executors = Ok(vec![
+            executor(
+                "missing",
+                json!({"operatorKeys": {"secretRef": {"name": "gone"}}}),
+            ),
+            executor(
+                "partial",
+                json!({"operatorKeys": {"secretRef": {"name": "half"}}}),
+            ),
+            executor(
+                "full",
+                json!({"operatorKeys": {"secretRef": {"name": "keys"}}}),
+            ),
+        ]);
+        s.secrets = Ok(vec![
+            SecretKeys {
+                namespace: "ns".into(),
+                name: "half".into(),
+                keys: vec!["operator-private-key".into()],
+            },
+            SecretKeys {
+                namespace: "ns".into(),
+                name: "keys".into(),
+                keys: vec![
+                    "bls-keystore.json".into(),
+                    "bls-password".into(),
+                    "operator-private-key".into(),
+                ],
+            },
+        ]);
+        let r = results(&s);
+        let k = only(&r, "workload.executor.keys-secret");
+        assert_eq!(k[0].status, Status::Fail);
+        assert_eq!(
+            k[0].message,
+            "Secret gone (spec.config.operatorKeys.secretRef) does not exist in ns"
+        );
+        assert!(k[0].hint.as_deref().unwrap().starts_with(
+            "kubectl -n ns create secret generic gone --from-file=operator-private-key="
+        ));
+        assert_eq!(k[1].status, Status::Fail);
+        assert_eq!(
+            k[1].message,
+            "Secret half lacks a signing key: key ecdsa-private-key, or bls-keystore.json with bls-password, in Secret half; it has: operator-private-key"
+        );
+        assert_eq!(k[2].status, Status::Pass);
+    }
+
+    #[test]
+    fn inline_keys_are_named_never_printed() {
+        let mut s = snap();
+        s.executors = Ok(vec![executor(
+            "seed",
+            json!({"aggregatorEndpoint": "agg:9090", "operatorKeys": {"ecdsa": "0xdeadbeefsecret", "bls": "blssecret"},
+                "chains": [{"name": "ethereum", "rpc": "https://x", "chainId": 1, "taskMailboxAddress": "0x0000000000000000000000000000000000000001"},
+                           {"name": "base", "rpc": "https://y", "chainId": 8453}]}),
+        )]);
+        let r = results(&s);
+        let inline = one(&r, "workload.executor.inline-keys");
+        assert_eq!(inline.status, Status::Fail);
+        assert!(
+            inline
+                .message
+                .contains("spec.config.operatorKeys.ecdsa and spec.config.operatorKeys.bls")
+        );
+        let all = report::json(&r).unwrap() + &report::table(&r, false, false);
+        assert!(
+            !all.contains("deadbeef") && !all.contains("blssecret"),
+            "a key value leaked"
+        );
+        // Inline keys are reported once, not again as a missing Secret.
+        assert_eq!(
+            one(&r, "workload.executor.keys-secret").status,
+            Status::Pass
+        );
+        let unused = one(&r, "workload.executor.unused-fields");
+        assert_eq!(unused.status, Status::Warn);
+        assert!(unused.message.contains("aggregatorEndpoint"));
+        assert!(
+            unused
+                .message
+                .contains("chains[ethereum].taskMailboxAddress")
+        );
+        assert!(
+            unused.message.contains(
+                "spec.config.chains[base]: chain id 8453: the executor reads one L1 chain"
+            )
+        );
+        // What the status condition always reported and doctor missed before the assessment.
+        assert!(unused.message.contains("spec.config.operatorKeys.bls"));
+    }
+
+    /// An executor whose spec is complete with the Secret `keys` (`keys_secret()`).
+    fn complete_executor(name: &str) -> HourglassExecutor {
+        executor(
+            name,
+            json!({"operatorAddress": "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+                "chains": [{"name": "sepolia", "rpc": "https://x", "chainId": 11155111}],
+                "operatorKeys": {"secretRef": {"name": "keys"}}}),
+        )
+    }
+
+    fn keys_secret() -> SecretKeys {
+        SecretKeys {
+            namespace: "ns".into(),
+            name: "keys".into(),
+            keys: vec!["ecdsa-private-key".into(), "operator-private-key".into()],
+        }
+    }
+
+    /// The executor's pod with a container status.
+    fn executor_pod(executor: &str, container_status: Value) -> Pod {
+        serde_json::from_value(json!({
+            "metadata": {"name": format!("{executor}-abc"), "namespace": "ns",
+                "labels": {"hourglass.eigenlayer.io/executor": executor}},
+            "status": {"phase": "Running", "containerStatuses": [container_status]}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn config_complete_names_what_the_executor_lacks() {
+        let mut s = snap();
+        let mut holesky = complete_executor("holesky");
+        holesky
+            .spec
+            .config
+            .as_mut()
+            .unwrap()
+            .chains
+            .as_mut()
+            .unwrap()[0]
+            .chain_id = 17_000;
+        let mut docker = complete_executor("docker");
+        docker.spec.config.as_mut().unwrap().performer_mode =
+            Some(crate::api::executor::PerformerMode::Docker);
+        s.executors = Ok(vec![complete_executor("ok"), holesky, docker]);
+        s.secrets = Ok(vec![keys_secret()]);
+        let r = results(&s);
+        let c = only(&r, "workload.executor.config-complete");
+        assert_eq!(c[0].status, Status::Pass, "{:?}", c[0]);
+        assert_eq!(c[1].status, Status::Fail);
+        assert!(
+            c[1].message.starts_with("the executor cannot start (NoTaskMailbox): spec.config.overrideContracts.taskMailbox: the executor has no TaskMailbox for chain id 17000"),
+            "{}",
+            c[1].message
+        );
+        assert_eq!(c[2].status, Status::Fail);
+        assert!(
+            c[2].message.contains(
+                "(UnsupportedInPod): spec.config.performerMode: docker cannot work in a pod"
+            ),
+            "{}",
+            c[2].message
+        );
+        // Without the Secret's key names the rest is still assessed, and says so.
+        s.secrets = Err(Missing::Forbidden("get secrets in namespace ns".into()));
+        let r = results(&s);
+        let c = only(&r, "workload.executor.config-complete");
+        assert!(
+            c[0].message
+                .contains("the keys Secret was not read: no permission")
+        );
+        assert_eq!(c[1].status, Status::Fail);
+    }
+
+    #[test]
+    fn crash_looping_executor_shows_its_last_lines_redacted_and_the_fatal_cause() {
+        let mut s = snap();
+        s.executors = Ok(vec![complete_executor("ex")]);
+        s.secrets = Ok(vec![keys_secret()]);
+        let key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+        let log = format!(
+            "line 1\nline 2\nconfig: privateKey: {key}\n-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\nFailed to get chainId from rpc: dial tcp 10.0.0.1:8545: connect: connection refused\nfatal: task mailbox contract not found\n"
+        );
+        s.pods = Ok(vec![executor_pod(
+            "ex",
+            json!({"name": "executor", "image": "x", "imageID": "", "ready": false, "restartCount": 4,
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                "lastState": {"terminated": {"exitCode": 1, "message": log}}}),
+        )]);
+        let r = results(&s);
+        let crash = one(&r, "workload.executor.crash-loop");
+        assert_eq!(crash.status, Status::Fail);
+        assert_eq!(
+            crash.message,
+            "container executor of executor pod ex-abc is crash-looping (4 restarts, last exit code 1); last log lines: line 2 | config: privateKey: <redacted> | <redacted PEM block> | Failed to get chainId from rpc: dial tcp 10.0.0.1:8545: connect: connection refused | fatal: task mailbox contract not found"
+        );
+        let fatal = one(&r, "workload.executor.fatal-log");
+        assert_eq!(fatal.status, Status::Fail);
+        assert_eq!(
+            fatal.message,
+            "the L1 RPC cannot be reached from the pod (log: Failed to get chainId from rpc: dial tcp 10.0.0.1:8545: connect: connection refused); the executor has no TaskMailbox for its L1 chain id (log: fatal: task mailbox contract not found)"
+        );
+        assert!(
+            fatal
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("overrideContracts.taskMailbox")
+        );
+        let all = report::json(&r).unwrap() + &report::table(&r, false, false);
+        assert!(
+            !all.contains(&key[..16]) && !all.contains("MIIEv"),
+            "a key leaked"
+        );
+
+        // A running executor whose log (read from the logs API) shows TLS failures to performers.
+        s.pods = Ok(vec![executor_pod(
+            "ex",
+            json!({"name": "executor", "image": "x", "imageID": "", "ready": true, "restartCount": 0,
+                "state": {"running": {}}}),
+        )]);
+        s.logs.insert(
+            "ns/ex-abc".into(),
+            Ok("task failed: rpc error: code = Unavailable desc = connection error: desc = \"transport: authentication handshake failed: tls: first record does not look like a TLS handshake\"".into()),
+        );
+        let r = results(&s);
+        assert_eq!(one(&r, "workload.executor.crash-loop").status, Status::Pass);
+        let fatal = one(&r, "workload.executor.fatal-log");
+        assert_eq!(fatal.status, Status::Fail);
+        assert!(
+            fatal
+                .message
+                .starts_with("TLS handshakes fail when the executor calls its performers"),
+            "{}",
+            fatal.message
+        );
+        assert!(fatal.hint.as_deref().unwrap().contains("SSL_CERT_DIR"));
+    }
+
+    #[test]
+    fn a_stuck_executor_rollout_is_an_error() {
+        use crate::doctor::snapshot::ExecutorWorkload;
+        let mut s = snap();
+        let mut e = complete_executor("ex");
+        e.status = Some(
+            serde_json::from_value(json!({"lastConfigUpdate": "2026-01-01T11:00:00Z"})).unwrap(),
+        );
+        s.executors = Ok(vec![e]);
+        s.secrets = Ok(vec![keys_secret()]);
+        let workload = |updated, ready, deadline| ExecutorWorkload {
+            namespace: "ns".into(),
+            name: "ex".into(),
+            kind: "StatefulSet",
+            desired: 1,
+            updated,
+            ready,
+            deadline_exceeded: deadline,
+        };
+        s.executor_workloads = Ok(vec![workload(1, 1, false)]);
+        assert_eq!(
+            one(&results(&s), "workload.executor.rollout").status,
+            Status::Pass
+        );
+        // An hour after the config change, no replica runs the new template.
+        s.executor_workloads = Ok(vec![workload(0, 1, false)]);
+        let r = results(&s);
+        let stuck = one(&r, "workload.executor.rollout");
+        assert_eq!(stuck.status, Status::Fail);
+        assert_eq!(
+            stuck.message,
+            "the rollout of StatefulSet ex is stuck: 0/1 replicas updated, 1 ready, 3600s after the last config change"
+        );
+        // The Deployment controller's own verdict counts at once.
+        let mut d = workload(1, 0, true);
+        d.kind = "Deployment";
+        let mut e = complete_executor("ex");
+        e.status = None;
+        s.executors = Ok(vec![e]);
+        s.executor_workloads = Ok(vec![d]);
+        assert_eq!(
+            one(&results(&s), "workload.executor.rollout").status,
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn inline_keys_mention_the_last_applied_copy() {
+        let mut s = snap();
+        let mut e = executor(
+            "seed",
+            json!({"operatorKeys": {"ecdsa": "0xdeadbeefsecret"}}),
+        );
+        e.metadata.annotations = Some(std::collections::BTreeMap::from([(
+            "kubectl.kubernetes.io/last-applied-configuration".to_string(),
+            "{\"spec\":{\"config\":{\"operatorKeys\":{\"ecdsa\":\"0xdeadbeefsecret\"}}}}"
+                .to_string(),
+        )]));
+        s.executors = Ok(vec![e]);
+        let r = results(&s);
+        let inline = one(&r, "workload.executor.inline-keys");
+        assert!(
+            inline.message.ends_with(
+                "and its kubectl.kubernetes.io/last-applied-configuration annotation holds a copy"
+            ),
+            "{}",
+            inline.message
+        );
+        let hint = inline.hint.as_deref().unwrap();
+        assert!(
+            hint.contains("until the file without them is applied"),
+            "{hint}"
+        );
+        let all = report::json(&r).unwrap();
+        assert!(!all.contains("deadbeef"));
+    }
 
     #[test]
     fn keys_in_log_lines_are_redacted() {
