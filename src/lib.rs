@@ -7,6 +7,8 @@
 //! kind a `controller.rs` that does the I/O and a pure `plan.rs` that decides,
 //! on a shared `runtime` and `writers`).
 
+#![forbid(unsafe_code)]
+
 pub mod api;
 pub mod cli;
 pub mod cluster;
