@@ -553,7 +553,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__executor__subcmd__create)
-            opts="-f -y -n -o -h --filename --image --operator-address --replicas --executor-log-level --chain --l1-chain --aggregator --avs --storage --grpc-port --management-port --operator-key-file --ecdsa-key-file --bls-keystore --bls-password-file --keys-secret --network-policy --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            opts="-f -y -n -o -h --filename --image --operator-address --replicas --executor-log-level --chain --l1-chain --aggregator --avs --storage --grpc-port --management-port --operator-key-file --ecdsa-key-file --bls-keystore --bls-password-file --keys-secret --network-policy --command --arg --task-mailbox-contract --task-mailbox-chain-ids --contracts-file --remote-signer-url --remote-signer-tls-secret --remote-operator-key --remote-signing-key --service-type --service-annotation --external-traffic-policy --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +628,54 @@ _hgctl() {
                     return 0
                     ;;
                 --keys-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --task-mailbox-contract)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --task-mailbox-chain-ids)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contracts-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-signer-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-signer-tls-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-operator-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-signing-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-traffic-policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

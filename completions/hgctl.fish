@@ -250,6 +250,18 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_su
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l bls-keystore -d 'EIP-2335 BLS keystore JSON' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l bls-password-file -d 'File with the BLS keystore password' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l keys-secret -d 'Use an existing Secret with the keys instead of key files' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l command -d 'Container command for a custom image, one item per flag (default: executor)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l arg -d 'Container args for a custom image, one item per flag (default: run --config FILE)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l task-mailbox-contract -d 'TaskMailbox contract JSON (address and ABI) for an L1 the executor has none for' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l task-mailbox-chain-ids -d 'Chain ids the TaskMailbox contract applies to (default: the L1 chain\'s)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l contracts-file -d 'Contract table JSON replacing the executor\'s built-in one' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l remote-signer-url -d 'URL of a remote signer (Web3Signer, KMS proxy) holding the keys below' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l remote-signer-tls-secret -d 'Secret with the remote signer\'s TLS material (ca.crt, tls.crt, tls.key)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l remote-operator-key -d 'The transaction key is the remote signer\'s' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l remote-signing-key -d 'The ECDSA signing key is the remote signer\'s' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l service-type -d 'Type of the executor\'s Service (the aggregator dials its task port)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l service-annotation -d 'Annotation of the executor\'s Service (repeatable)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l external-traffic-policy -d 'externalTrafficPolicy of a NodePort or LoadBalancer Service' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l context -d 'Kubeconfig context to use (default: the current context)' -r

@@ -11,12 +11,13 @@ use kube::{Client, ResourceExt};
 use serde_json::Value;
 
 use super::args::{ApplyFolderArgs, DryRun, GlobalArgs};
-use super::create::{FIELD_MANAGER, apply_as, spinner};
+use super::create::{apply_as, spinner};
 use crate::api::{HourglassExecutor, Performer};
 use crate::declarative::applyset::{self, ParentState};
 use crate::declarative::documents::{self, Document, Kind};
 use crate::declarative::readiness::{self, Readiness};
 use crate::error::{Error, Result};
+use crate::install::manifests::FIELD_MANAGER;
 use crate::{cluster, output};
 
 /// The validated input, in apply order, every document in `namespace`.

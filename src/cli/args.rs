@@ -411,6 +411,42 @@ pub struct ExecutorCreateArgs {
     /// NAME-performers; every other ingress to performer pods is then denied)
     #[arg(long)]
     pub network_policy: bool,
+    /// Container command for a custom image, one item per flag (default: executor)
+    #[arg(long = "command", value_name = "ARG", allow_hyphen_values = true)]
+    pub command: Vec<String>,
+    /// Container args for a custom image, one item per flag (default: run --config FILE)
+    #[arg(long = "arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub args: Vec<String>,
+    /// TaskMailbox contract JSON (address and ABI) for an L1 the executor has none for
+    #[arg(long, value_name = "FILE")]
+    pub task_mailbox_contract: Option<PathBuf>,
+    /// Chain ids the TaskMailbox contract applies to (default: the L1 chain's)
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub task_mailbox_chain_ids: Vec<i64>,
+    /// Contract table JSON replacing the executor's built-in one
+    #[arg(long, value_name = "FILE")]
+    pub contracts_file: Option<PathBuf>,
+    /// URL of a remote signer (Web3Signer, KMS proxy) holding the keys below
+    #[arg(long, value_name = "URL")]
+    pub remote_signer_url: Option<String>,
+    /// Secret with the remote signer's TLS material (ca.crt, tls.crt, tls.key)
+    #[arg(long, value_name = "NAME")]
+    pub remote_signer_tls_secret: Option<String>,
+    /// The transaction key is the remote signer's
+    #[arg(long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
+    pub remote_operator_key: Option<String>,
+    /// The ECDSA signing key is the remote signer's
+    #[arg(long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
+    pub remote_signing_key: Option<String>,
+    /// Type of the executor's Service (the aggregator dials its task port)
+    #[arg(long, value_name = "ClusterIP|NodePort|LoadBalancer")]
+    pub service_type: Option<String>,
+    /// Annotation of the executor's Service (repeatable)
+    #[arg(long = "service-annotation", value_name = "KEY=VALUE")]
+    pub service_annotation: Vec<String>,
+    /// externalTrafficPolicy of a NodePort or LoadBalancer Service
+    #[arg(long, value_name = "Cluster|Local")]
+    pub external_traffic_policy: Option<String>,
     #[command(flatten)]
     pub apply: ApplyArgs,
 }

@@ -21,9 +21,6 @@ use crate::error::{Error, Result};
 use crate::scaffold::{self, executor::Scaffold};
 use crate::{cluster, hardware, output, render, scheduling};
 
-/// Field manager of every write.
-pub const FIELD_MANAGER: &str = "hgctl";
-
 /// Whether prompts are allowed: both stdin and stderr are terminals and no `--yes`.
 fn interactive(yes: bool) -> bool {
     !yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
@@ -292,7 +289,7 @@ where
         .get_opt(name)
         .await
         .map_err(|e| Error::kube(format!("reading {what}"), e))?;
-    let mut params = PatchParams::apply(FIELD_MANAGER);
+    let mut params = PatchParams::apply(crate::install::manifests::FIELD_MANAGER);
     params.dry_run = dry_run;
     let after = api
         .patch(name, &params, &Patch::Apply(object))
@@ -580,6 +577,27 @@ pub async fn executor(global: &GlobalArgs, mut args: Box<ExecutorCreateArgs>) ->
                 ("--bls-password-file", a.bls_password_file.is_some()),
                 ("--keys-secret", a.keys_secret.is_some()),
                 ("--network-policy", a.network_policy),
+                ("--command", !a.command.is_empty()),
+                ("--arg", !a.args.is_empty()),
+                ("--task-mailbox-contract", a.task_mailbox_contract.is_some()),
+                (
+                    "--task-mailbox-chain-ids",
+                    !a.task_mailbox_chain_ids.is_empty(),
+                ),
+                ("--contracts-file", a.contracts_file.is_some()),
+                ("--remote-signer-url", a.remote_signer_url.is_some()),
+                (
+                    "--remote-signer-tls-secret",
+                    a.remote_signer_tls_secret.is_some(),
+                ),
+                ("--remote-operator-key", a.remote_operator_key.is_some()),
+                ("--remote-signing-key", a.remote_signing_key.is_some()),
+                ("--service-type", a.service_type.is_some()),
+                ("--service-annotation", !a.service_annotation.is_empty()),
+                (
+                    "--external-traffic-policy",
+                    a.external_traffic_policy.is_some(),
+                ),
             ])?;
             let text = read_source(&file)?;
             Scaffold {

@@ -10,11 +10,11 @@ use serde_json::Value;
 
 use super::apply::{api, live_members, load, read_parent};
 use super::args::{DiffArgs, GlobalArgs};
-use super::create::FIELD_MANAGER;
 use crate::declarative::applyset;
 use crate::declarative::diff::{colorize, normalize, redact_secret_pair, unified};
 use crate::declarative::documents::Kind;
 use crate::error::{Error, Result};
+use crate::install::manifests::FIELD_MANAGER;
 use crate::output;
 
 /// `hgctl diff`.

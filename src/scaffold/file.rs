@@ -38,17 +38,16 @@ pub(crate) fn executor_document(
         "HourglassExecutor",
         namespace,
     )?;
-    let keys = executor
-        .spec
-        .config
-        .as_ref()
-        .and_then(|c| c.operator_keys.as_ref());
-    if keys.is_some_and(|k| k.ecdsa.is_some() || k.bls.is_some()) {
+    let inline = crate::render::assessment::assess(&executor, None).inline_keys;
+    if !inline.is_empty() {
         return Err(file_error(
             path,
             text,
             locate(document, "spec.config.operatorKeys"),
-            "spec.config.operatorKeys has inline keys; hgctl does not send keys in a custom resource".into(),
+            format!(
+                "spec.{} hold(s) a private key inline; hgctl does not send keys in a custom resource",
+                inline.join(" and spec.")
+            ),
             "put the keys in a Secret and reference it with operatorKeys.secretRef.name, or use `hgctl executor create NAME --operator-key-file F --ecdsa-key-file F ...`, which creates NAME-keys",
         ));
     }
