@@ -726,6 +726,8 @@ async fn the_operator_account_has_least_privilege() {
         ),
         ("list", "discovery.k8s.io", "endpointslices", None),
         ("list", "", "nodes", None),
+        // Namespaces' Pod Security level shapes Performer pods.
+        ("watch", "", "namespaces", None),
         ("watch", "node.k8s.io", "runtimeclasses", None),
         ("create", "coordination.k8s.io", "leases", Some(ns.as_str())),
     ];
@@ -751,7 +753,7 @@ async fn the_operator_account_has_least_privilege() {
         ("watch", "", "secrets", Some("kube-system")),
         ("create", "", "pods/exec", Some("some-workloads")),
         ("delete", "", "namespaces", None),
-        ("list", "", "namespaces", None),
+        ("patch", "", "namespaces", None),
         (
             "create",
             "apiextensions.k8s.io",

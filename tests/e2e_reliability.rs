@@ -69,6 +69,56 @@ async fn generated_pods_are_admitted_in_a_restricted_namespace() {
     }
 }
 
+/// Outside `restricted` a pod keeps the image's user (root images run, as under Docker);
+/// when the namespace starts enforcing `restricted`, its Performers roll to a numeric
+/// non-root user that admission takes.
+#[tokio::test]
+async fn a_namespace_that_starts_enforcing_restricted_rolls_its_performers_to_non_root() {
+    install_crds().await;
+    let ns = TestNamespace::create("rel-psa").await;
+    let _run = RunLocal::start(ns.name());
+    let api: Api<Performer> = ns.api();
+    kubectl_apply(&api, &example("performer-minimal.yaml")).await;
+    let first = wait_ready(&api, "minimal").await;
+    let pods: Api<Pod> = ns.api();
+    let security = |pod: &Pod| {
+        let sc = pod.spec.as_ref().unwrap().security_context.clone().unwrap();
+        (sc.run_as_non_root, sc.run_as_user)
+    };
+    let pod = pods
+        .get(first.status.as_ref().unwrap().pod_name.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(security(&pod), (None, None), "the image's own user");
+
+    let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(ns.client());
+    namespaces
+        .patch(
+            ns.name(),
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(json!({"metadata": {"labels": {
+                "pod-security.kubernetes.io/enforce": "restricted"}}})),
+        )
+        .await
+        .unwrap();
+    let old_pod = pod.name_any();
+    let rolled = wait_for(
+        TIMEOUT,
+        "the Performer rolled to a non-root pod",
+        || async {
+            let p = api.get("minimal").await.map_err(|e| e.to_string())?;
+            let s = p.status.clone().unwrap_or_default();
+            match s.pod_name {
+                Some(name) if s.ready && name != old_pod => Ok(name),
+                other => Err(format!("pod {other:?} ready {}", s.ready)),
+            }
+        },
+    )
+    .await;
+    let pod = pods.get(&rolled).await.unwrap();
+    assert_eq!(security(&pod), (Some(true), Some(65532)));
+}
+
 #[tokio::test]
 async fn a_conflict_storm_converges_to_the_last_spec_without_an_error_loop() {
     install_crds().await;

@@ -78,13 +78,47 @@ pub struct PerformerSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_requirements: Option<HardwareRequirements>,
 
-    /// Replaces hgctl's restricted pod security context defaults field by field.
+    /// Replaces hgctl's pod security defaults field by field (root images run unless the
+    /// namespace enforces the `restricted` Pod Security level).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_security_context: Option<PodSecurityContext>,
 
-    /// Replaces hgctl's restricted container security context defaults field by field.
+    /// Replaces hgctl's container security defaults field by field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_security_context: Option<SecurityContext>,
+
+    /// How the kubelet checks the performer: its start-up budget and the health protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probes: Option<PerformerProbes>,
+}
+
+/// Start-up budget in seconds when the spec sets none: a performer that loads a large model
+/// before it binds its port is not restarted during the first ten minutes. The executor
+/// writes Performers without probe settings, so this default is what they get.
+pub const DEFAULT_STARTUP_SECONDS: i32 = 600;
+
+/// Probe settings of the performer container.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PerformerProbes {
+    /// Seconds the performer may take to start serving (e.g. loading a model) before it is
+    /// restarted; readiness and liveness checks begin once it serves. Default 600.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 86400))]
+    pub startup_seconds: Option<i32>,
+
+    /// `Grpc` (default): grpc.health.v1 Check, which the upstream performer server answers.
+    /// `Tcp`: the port accepts connections, for performers without the health service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<ProbeProtocol>,
+}
+
+/// How the kubelet checks a performer's health.
+#[derive(JsonSchema, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProbeProtocol {
+    #[default]
+    Grpc,
+    Tcp,
 }
 
 fn default_pull_policy() -> Option<ImagePullPolicy> {
@@ -283,6 +317,22 @@ impl PerformerPhase {
 }
 
 impl PerformerSpec {
+    /// The start-up budget in seconds, with the default applied.
+    pub fn startup_seconds(&self) -> i32 {
+        self.probes
+            .as_ref()
+            .and_then(|p| p.startup_seconds)
+            .unwrap_or(DEFAULT_STARTUP_SECONDS)
+    }
+
+    /// The health protocol of the probes, with the default applied.
+    pub fn probe_protocol(&self) -> ProbeProtocol {
+        self.probes
+            .as_ref()
+            .and_then(|p| p.protocol)
+            .unwrap_or_default()
+    }
+
     /// The gRPC port, with the CRD's default applied.
     pub fn grpc_port(&self) -> i32 {
         self.config

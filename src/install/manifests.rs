@@ -158,8 +158,8 @@ pub const CLUSTER_RULES: &[Rule] = &[
     Rule {
         group: "",
         resources: &["namespaces"],
-        verbs: &["get"],
-        why: "the executor's Role grants get on its namespace, so the operator must hold it",
+        verbs: &["get", "list", "watch"],
+        why: "the Pod Security level a namespace enforces shapes its Performers' pods (cached, a change wakes them); the executor's Role grants get on its namespace, so the operator must hold it",
     },
     Rule {
         group: "discovery.k8s.io",
@@ -669,7 +669,7 @@ mod tests {
         ));
         assert!(!grants("", "nodes", "update") && !grants("", "nodes", "delete"));
         assert!(!grants("", "secrets", "update"));
-        assert!(!grants("", "namespaces", "delete") && !grants("", "namespaces", "list"));
+        assert!(!grants("", "namespaces", "delete") && !grants("", "namespaces", "patch"));
         assert!(
             !grants("coordination.k8s.io", "leases", "get"),
             "leases only in its namespace"
@@ -685,6 +685,8 @@ mod tests {
             assert!(grants(api::GROUP, "performers", verb), "performers {verb}");
         }
         assert!(grants("", "namespaces", "get"));
+        // The Performer reconciler caches namespaces for their Pod Security level.
+        assert!(grants("", "namespaces", "list") && grants("", "namespaces", "watch"));
         for verb in ["get", "create", "patch", "delete"] {
             assert!(
                 grants("networking.k8s.io", "networkpolicies", verb),

@@ -6,14 +6,14 @@ pub mod executor;
 pub mod lease;
 pub mod metrics;
 pub mod performer;
-pub mod plan;
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{FutureExt, StreamExt, future};
-use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::Api;
 use kube::runtime::controller::{Action, Controller};
@@ -23,7 +23,9 @@ use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, Resource, ResourceExt};
 
 use crate::api::Performer;
-use crate::render::performer::{APP_PERFORMER, LABEL_APP, LABEL_PERFORMER, RenderContext};
+use crate::render::performer::{
+    APP_PERFORMER, LABEL_APP, LABEL_PERFORMER, PodSecurityLevel, RenderContext,
+};
 
 pub use metrics::Metrics;
 
@@ -59,6 +61,11 @@ pub struct Context {
     pub services: Store<Service>,
     /// EndpointSlices of performer Services (they carry the Service's labels).
     pub endpoint_slices: Store<EndpointSlice>,
+    /// Namespaces, for the Pod Security level each enforces (an input of the rendered pod).
+    pub namespaces: Store<Namespace>,
+    /// Set once a pass has waited for the namespace cache's first list (or given up: the
+    /// watch may not be allowed), so that no later pass waits again.
+    pub namespaces_waited: AtomicBool,
     pub recorder: Recorder,
     pub render: RenderContext,
     pub metrics: Arc<Metrics>,
@@ -110,7 +117,7 @@ pub async fn run(
         pod_writer,
         watcher(api::<Pod>(&client, ns), children.clone())
             .default_backoff()
-            .modify(plan::slim_pod),
+            .modify(performer::plan::slim_pod),
     )
     .touched_objects()
     .filter_map(|r| future::ready(r.ok().and_then(|pod| owner_performer(&pod))));
@@ -157,11 +164,57 @@ pub async fn run(
     )
     .applied_objects();
 
+    // Namespaces: the Pod Security level a namespace enforces shapes its Performers' pods,
+    // so a change of level (and only that) wakes every Performer of the namespace.
+    let (namespaces, ns_writer) = reflector::store::<Namespace>();
+    let ns_config = match ns {
+        Some(n) => watcher::Config::default().fields(&format!("metadata.name={n}")),
+        None => watcher::Config::default(),
+    };
+    let ns_triggers = {
+        let performers = performers.clone();
+        reflector::reflector(
+            ns_writer,
+            watcher(Api::<Namespace>::all(client.clone()), ns_config)
+                .default_backoff()
+                .modify(|n| {
+                    n.metadata.managed_fields = None;
+                    n.metadata.annotations = None;
+                }),
+        )
+        .applied_objects()
+        .predicate_filter(
+            |n: &Namespace| {
+                Some(
+                    match PodSecurityLevel::from_namespace_labels(n.metadata.labels.as_ref()) {
+                        PodSecurityLevel::Unrestricted => 0,
+                        PodSecurityLevel::Restricted => 1,
+                    },
+                )
+            },
+            Default::default(),
+        )
+        .filter_map(|r| future::ready(r.ok()))
+        .flat_map(move |n| {
+            let name = n.name_any();
+            futures::stream::iter(
+                performers
+                    .state()
+                    .into_iter()
+                    .filter(|p| p.metadata.namespace.as_deref() == Some(name.as_str()))
+                    .map(|p| ObjectRef::from_obj(p.as_ref()))
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+
     let ctx = Arc::new(Context {
         client: client.clone(),
         pods: pods.clone(),
         services: services.clone(),
         endpoint_slices: slices.clone(),
+        namespaces,
+        namespaces_waited: AtomicBool::new(false),
         recorder: Recorder::new(
             client.clone(),
             Reporter {
@@ -189,6 +242,7 @@ pub async fn run(
         .reconcile_on(pod_triggers)
         .reconcile_on(svc_triggers)
         .reconcile_on(slice_triggers)
+        .reconcile_on(ns_triggers)
         .graceful_shutdown_on(shutdown)
         .run(performer::reconcile, error_policy, ctx.clone())
         .for_each(|result| {

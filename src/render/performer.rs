@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{
     Affinity, Capabilities, Container, ContainerPort, EnvVar, EnvVarSource, GRPCAction,
     NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSecurityContext,
     PodSpec, Probe, ResourceRequirements, SeccompProfile, SecurityContext, Service, ServicePort,
-    ServiceSpec, Toleration,
+    ServiceSpec, TCPSocketAction, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -16,6 +16,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube::Resource;
 
 use crate::api::Performer;
+use crate::api::performer::ProbeProtocol;
 use crate::hardware::{self, GpuSelector, TeeType};
 use crate::validate::SERVICE_PREFIX;
 
@@ -67,6 +68,39 @@ impl Default for RenderContext {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct RenderError(pub String);
+
+/// The Pod Security Admission label whose value is the level a namespace enforces.
+pub const POD_SECURITY_ENFORCE_LABEL: &str = "pod-security.kubernetes.io/enforce";
+
+/// Non-root uid a Performer runs as in a namespace that enforces `restricted` and whose spec
+/// names no user (distroless `nonroot`, the executor pod's uid too). Numeric, so the kubelet
+/// can verify `runAsNonRoot` even for an image whose USER is root or a name.
+pub const RESTRICTED_RUN_AS_USER: i64 = 65532;
+
+/// The Pod Security level the Performer's namespace enforces: the one input of the security
+/// defaults. Images that run as root (the upstream AVS template and demo images, what the
+/// executor's docker mode runs) run unchanged unless the namespace enforces `restricted`; there
+/// the pod runs as a numeric non-root user so that admission takes it and the kubelet never
+/// refuses it (`CreateContainerConfigError`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PodSecurityLevel {
+    /// No label, `privileged` or `baseline`: root images are allowed.
+    #[default]
+    Unrestricted,
+    /// `restricted`, or a value Pod Security Admission does not know (the strictest reading).
+    Restricted,
+}
+
+impl PodSecurityLevel {
+    /// The level the namespace's `pod-security.kubernetes.io/enforce` label names.
+    pub fn from_namespace_labels(labels: Option<&BTreeMap<String, String>>) -> Self {
+        match labels.and_then(|l| l.get(POD_SECURITY_ENFORCE_LABEL)) {
+            None => Self::Unrestricted,
+            Some(v) if v == "privileged" || v == "baseline" => Self::Unrestricted,
+            Some(_) => Self::Restricted,
+        }
+    }
+}
 
 /// `performer-<name>`: the Service name the real executor dials.
 pub fn service_name(performer_name: &str) -> String {
@@ -121,15 +155,22 @@ pub struct DesiredPod {
     pub hash: String,
 }
 
-/// Renders the Pod. Its name carries a hash of the template, so any change that
-/// alters the pod (image, env, resources, scheduling, hardware ...) makes a new pod.
+/// Renders the Pod for a namespace that does not enforce `restricted` (see
+/// [`desired_pod_in`]).
 pub fn desired_pod(p: &Performer) -> Result<DesiredPod, RenderError> {
+    desired_pod_in(p, PodSecurityLevel::default())
+}
+
+/// Renders the Pod for a namespace enforcing `level`. Its name carries a hash of the
+/// template, so any change that alters the pod (image, env, resources, scheduling, hardware,
+/// the namespace's level ...) makes a new pod.
+pub fn desired_pod_in(p: &Performer, level: PodSecurityLevel) -> Result<DesiredPod, RenderError> {
     let name = p
         .metadata
         .name
         .clone()
         .ok_or_else(|| RenderError("the Performer has no name".into()))?;
-    let spec = pod_spec(p)?;
+    let spec = pod_spec(p, level)?;
     let mut labels = common_labels(p);
     let hash = template_hash(&spec, &labels);
     labels.insert(LABEL_TEMPLATE_HASH.into(), hash.clone());
@@ -296,7 +337,7 @@ fn check_pod_fields(p: &Performer) -> Result<(), RenderError> {
     Ok(())
 }
 
-fn pod_spec(p: &Performer) -> Result<PodSpec, RenderError> {
+fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderError> {
     check_pod_fields(p)?;
     let spec = &p.spec;
     let config = spec.config.clone().unwrap_or_default();
@@ -380,10 +421,16 @@ fn pod_spec(p: &Performer) -> Result<PodSpec, RenderError> {
             ..Default::default()
         }]),
         resources: (resources != ResourceRequirements::default()).then_some(resources),
-        readiness_probe: Some(grpc_probe(port, 5, 3)),
-        liveness_probe: Some(grpc_probe(port, 10, 6)),
+        startup_probe: Some(startup_probe(
+            port,
+            spec.probe_protocol(),
+            spec.startup_seconds(),
+        )),
+        readiness_probe: Some(health_probe(port, spec.probe_protocol(), 5, 3)),
+        liveness_probe: Some(health_probe(port, spec.probe_protocol(), 10, 6)),
         security_context: Some(container_security_context(
             spec.container_security_context.as_ref(),
+            level,
         )),
         ..Default::default()
     };
@@ -417,7 +464,11 @@ fn pod_spec(p: &Performer) -> Result<PodSpec, RenderError> {
         affinity: merge_required_affinity(scheduling.affinity.clone(), required),
         runtime_class_name: runtime_class,
         priority_class_name: scheduling.priority_class_name.clone(),
-        security_context: Some(pod_security_context(spec.pod_security_context.as_ref())),
+        security_context: Some(pod_security_context(
+            spec.pod_security_context.as_ref(),
+            spec.container_security_context.as_ref(),
+            level,
+        )),
         ..Default::default()
     })
 }
@@ -454,13 +505,45 @@ fn env(p: &Performer) -> Option<Vec<EnvVar>> {
     (!vars.is_empty()).then(|| vars.into_values().collect())
 }
 
-fn grpc_probe(port: i32, period: i32, failure_threshold: i32) -> Probe {
+/// Seconds between start-up probes: short, so that a performer that starts fast is ready
+/// fast (readiness and liveness wait for the first successful start-up probe).
+pub const STARTUP_PROBE_PERIOD_SECONDS: i32 = 2;
+
+/// Holds liveness back for `budget` seconds while the performer starts (a model load before
+/// it binds its port): without it the liveness probe would restart it after a minute.
+fn startup_probe(port: i32, protocol: ProbeProtocol, budget: i32) -> Probe {
+    let period = STARTUP_PROBE_PERIOD_SECONDS;
+    health_probe(
+        port,
+        protocol,
+        period,
+        (budget.saturating_add(period - 1) / period).max(1),
+    )
+}
+
+/// grpc.health.v1 Check on the port (which the upstream performer server answers), or a TCP
+/// connect for performers that do not serve the health service.
+fn health_probe(port: i32, protocol: ProbeProtocol, period: i32, failure_threshold: i32) -> Probe {
+    let (grpc, tcp_socket) = match protocol {
+        ProbeProtocol::Grpc => (
+            Some(GRPCAction {
+                port,
+                service: None,
+                mode: None,
+            }),
+            None,
+        ),
+        ProbeProtocol::Tcp => (
+            None,
+            Some(TCPSocketAction {
+                port: IntOrString::Int(port),
+                host: None,
+            }),
+        ),
+    };
     Probe {
-        grpc: Some(GRPCAction {
-            port,
-            service: None,
-            mode: None,
-        }),
+        grpc,
+        tcp_socket,
         period_seconds: Some(period),
         failure_threshold: Some(failure_threshold),
         timeout_seconds: Some(2),
@@ -521,25 +604,44 @@ fn merge_required_affinity(
     Some(affinity)
 }
 
-/// The `restricted` Pod Security defaults; each field the spec sets wins.
-fn container_security_context(overrides: Option<&SecurityContext>) -> SecurityContext {
+/// Container defaults every Pod Security level admits (no privilege escalation, no
+/// capabilities, the runtime's seccomp profile); in a `restricted` namespace also
+/// `runAsNonRoot`. Each field the spec sets wins.
+fn container_security_context(
+    overrides: Option<&SecurityContext>,
+    level: PodSecurityLevel,
+) -> SecurityContext {
     let o = overrides.cloned().unwrap_or_default();
+    let restricted = level == PodSecurityLevel::Restricted;
     SecurityContext {
         allow_privilege_escalation: o.allow_privilege_escalation.or(Some(false)),
         capabilities: o.capabilities.or(Some(Capabilities {
             drop: Some(vec!["ALL".into()]),
             add: None,
         })),
-        run_as_non_root: o.run_as_non_root.or(Some(true)),
+        run_as_non_root: o.run_as_non_root.or(restricted.then_some(true)),
         seccomp_profile: o.seccomp_profile.or(Some(runtime_default())),
         ..o
     }
 }
 
-fn pod_security_context(overrides: Option<&PodSecurityContext>) -> PodSecurityContext {
+/// Pod defaults: the runtime's seccomp profile; in a `restricted` namespace also
+/// `runAsNonRoot` with a numeric non-root user unless the spec names a user (pod or
+/// container), so the kubelet can verify it whatever the image's USER. Elsewhere the image's
+/// own user, root included, as under Docker. Each field the spec sets wins.
+fn pod_security_context(
+    overrides: Option<&PodSecurityContext>,
+    container: Option<&SecurityContext>,
+    level: PodSecurityLevel,
+) -> PodSecurityContext {
     let o = overrides.cloned().unwrap_or_default();
+    let restricted = level == PodSecurityLevel::Restricted;
+    let names_user = o.run_as_user.is_some() || container.is_some_and(|c| c.run_as_user.is_some());
     PodSecurityContext {
-        run_as_non_root: o.run_as_non_root.or(Some(true)),
+        run_as_non_root: o.run_as_non_root.or(restricted.then_some(true)),
+        run_as_user: o
+            .run_as_user
+            .or((restricted && !names_user).then_some(RESTRICTED_RUN_AS_USER)),
         seccomp_profile: o.seccomp_profile.or(Some(runtime_default())),
         ..o
     }
@@ -558,7 +660,7 @@ mod tests {
     use crate::api::PerformerSpec;
     use crate::api::performer::{
         EnvironmentFromSource, EnvironmentValueSource, HardwareRequirements, PerformerConfig,
-        Scheduling,
+        PerformerProbes, Scheduling,
     };
     use k8s_openapi::api::core::v1::SecretKeySelector;
 
@@ -882,43 +984,215 @@ mod tests {
         );
     }
 
+    fn contexts(pod: &Pod) -> (PodSecurityContext, SecurityContext) {
+        let spec = pod.spec.as_ref().unwrap();
+        (
+            spec.security_context.clone().unwrap(),
+            spec.containers[0].security_context.clone().unwrap(),
+        )
+    }
+
+    /// What the `restricted` Pod Security level checks on a Performer pod (admission), and
+    /// what the kubelet needs to verify `runAsNonRoot` for an image whose USER is root.
+    fn restricted_violations(pod: &Pod) -> Vec<&'static str> {
+        let (p, c) = contexts(pod);
+        let mut v = Vec::new();
+        if c.allow_privilege_escalation != Some(false) {
+            v.push("allowPrivilegeEscalation != false");
+        }
+        let caps = c.capabilities.clone().unwrap_or_default();
+        if !caps.drop.unwrap_or_default().iter().any(|d| d == "ALL") {
+            v.push("capabilities do not drop ALL");
+        }
+        if caps
+            .add
+            .unwrap_or_default()
+            .iter()
+            .any(|a| a != "NET_BIND_SERVICE")
+        {
+            v.push("capabilities add more than NET_BIND_SERVICE");
+        }
+        if c.run_as_non_root.or(p.run_as_non_root) != Some(true) {
+            v.push("runAsNonRoot != true");
+        }
+        let user = c.run_as_user.or(p.run_as_user);
+        if user == Some(0) {
+            v.push("runAsUser = 0");
+        }
+        let seccomp = c.seccomp_profile.or(p.seccomp_profile).map(|s| s.type_);
+        if !matches!(seccomp.as_deref(), Some("RuntimeDefault" | "Localhost")) {
+            v.push("seccompProfile not RuntimeDefault/Localhost");
+        }
+        if user.is_none() {
+            v.push(
+                "no numeric user: the kubelet refuses a root image (CreateContainerConfigError)",
+            );
+        }
+        v
+    }
+
     #[test]
-    fn restricted_defaults_can_be_overridden_field_by_field() {
-        let default = desired_pod(&performer(base())).unwrap().pod.spec.unwrap();
-        let c = default.containers[0].security_context.clone().unwrap();
+    fn root_images_run_unchanged_outside_restricted_namespaces() {
+        let pod = desired_pod(&performer(base())).unwrap().pod;
+        let (p, c) = contexts(&pod);
+        // No user and no runAsNonRoot: the image's own user, root included, as under Docker.
+        assert_eq!((p.run_as_non_root, p.run_as_user), (None, None));
+        assert_eq!((c.run_as_non_root, c.run_as_user), (None, None));
+        // Still no privilege escalation, no capabilities, the runtime's seccomp profile.
         assert_eq!(c.allow_privilege_escalation, Some(false));
-        assert_eq!(c.run_as_non_root, Some(true));
         assert_eq!(c.capabilities.unwrap().drop.unwrap(), ["ALL"]);
+        assert_eq!(c.seccomp_profile.unwrap().type_, "RuntimeDefault");
+        assert_eq!(p.seccomp_profile.unwrap().type_, "RuntimeDefault");
+        for level in [None, Some("privileged"), Some("baseline")] {
+            let labels = level
+                .map(|l| BTreeMap::from([(POD_SECURITY_ENFORCE_LABEL.to_string(), l.to_string())]));
+            assert_eq!(
+                PodSecurityLevel::from_namespace_labels(labels.as_ref()),
+                PodSecurityLevel::Unrestricted,
+                "{level:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_restricted_namespace_gets_a_numeric_non_root_user_that_admission_and_the_kubelet_take() {
+        for value in ["restricted", "something-new"] {
+            let labels =
+                BTreeMap::from([(POD_SECURITY_ENFORCE_LABEL.to_string(), value.to_string())]);
+            assert_eq!(
+                PodSecurityLevel::from_namespace_labels(Some(&labels)),
+                PodSecurityLevel::Restricted,
+                "{value}"
+            );
+        }
+        let restricted = |spec| {
+            desired_pod_in(&performer(spec), PodSecurityLevel::Restricted)
+                .unwrap()
+                .pod
+        };
+        let pod = restricted(base());
+        assert_eq!(restricted_violations(&pod), Vec::<&str>::new());
+        let (p, c) = contexts(&pod);
         assert_eq!(
-            default
-                .security_context
-                .unwrap()
-                .seccomp_profile
-                .unwrap()
-                .type_,
-            "RuntimeDefault"
+            (p.run_as_non_root, p.run_as_user, c.run_as_non_root),
+            (Some(true), Some(RESTRICTED_RUN_AS_USER), Some(true))
         );
 
+        // The spec's own user wins, at either level, and is not doubled at the pod level.
+        let own_pod_user = restricted(PerformerSpec {
+            pod_security_context: Some(PodSecurityContext {
+                run_as_user: Some(1000),
+                ..Default::default()
+            }),
+            ..base()
+        });
+        assert_eq!(contexts(&own_pod_user).0.run_as_user, Some(1000));
+        assert_eq!(restricted_violations(&own_pod_user), Vec::<&str>::new());
+        let own_container_user = restricted(PerformerSpec {
+            container_security_context: Some(SecurityContext {
+                run_as_user: Some(2000),
+                ..Default::default()
+            }),
+            ..base()
+        });
+        let (p, c) = contexts(&own_container_user);
+        assert_eq!((p.run_as_user, c.run_as_user), (None, Some(2000)));
+        assert_eq!(
+            restricted_violations(&own_container_user),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn security_defaults_can_be_overridden_field_by_field() {
         let p = performer(PerformerSpec {
             container_security_context: Some(SecurityContext {
                 run_as_user: Some(1000),
                 run_as_non_root: Some(false),
                 ..Default::default()
             }),
+            pod_security_context: Some(PodSecurityContext {
+                run_as_non_root: Some(true),
+                ..Default::default()
+            }),
             ..base()
         });
-        let c = desired_pod(&p).unwrap().pod.spec.unwrap().containers[0]
-            .security_context
-            .clone()
-            .unwrap();
+        for level in [PodSecurityLevel::Unrestricted, PodSecurityLevel::Restricted] {
+            let (pod, c) = contexts(&desired_pod_in(&p, level).unwrap().pod);
+            assert_eq!(
+                (
+                    c.run_as_user,
+                    c.run_as_non_root,
+                    c.allow_privilege_escalation,
+                    pod.run_as_non_root,
+                    pod.run_as_user
+                ),
+                (Some(1000), Some(false), Some(false), Some(true), None),
+                "{level:?}"
+            );
+        }
+    }
+
+    fn probes(pod: &Pod) -> (Probe, Probe, Probe) {
+        let c = &pod.spec.as_ref().unwrap().containers[0];
+        (
+            c.startup_probe.clone().unwrap(),
+            c.readiness_probe.clone().unwrap(),
+            c.liveness_probe.clone().unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_slow_start_has_a_budget_before_liveness_applies() {
+        // The executor's Performers set no probes: the default budget is what they get.
+        let (startup, readiness, liveness) = probes(&desired_pod(&performer(base())).unwrap().pod);
+        let budget = |p: &Probe| p.period_seconds.unwrap() * p.failure_threshold.unwrap();
         assert_eq!(
-            (
-                c.run_as_user,
-                c.run_as_non_root,
-                c.allow_privilege_escalation
-            ),
-            (Some(1000), Some(false), Some(false))
+            budget(&startup),
+            crate::api::performer::DEFAULT_STARTUP_SECONDS
         );
+        assert_eq!(startup.period_seconds, Some(STARTUP_PROBE_PERIOD_SECONDS));
+        assert!(
+            budget(&startup) > budget(&liveness) * 5,
+            "minutes of model loading, not one liveness window"
+        );
+        for p in [&startup, &readiness, &liveness] {
+            assert_eq!(p.grpc.as_ref().unwrap().port, 9090);
+            assert!(p.tcp_socket.is_none());
+        }
+
+        let spec = |probes| PerformerSpec {
+            probes: Some(probes),
+            ..base()
+        };
+        let (startup, _, _) = probes(
+            &desired_pod(&performer(spec(PerformerProbes {
+                startup_seconds: Some(91),
+                ..Default::default()
+            })))
+            .unwrap()
+            .pod,
+        );
+        assert_eq!(
+            (startup.period_seconds, startup.failure_threshold),
+            (Some(2), Some(46))
+        );
+    }
+
+    #[test]
+    fn tcp_probes_for_performers_without_grpc_health() {
+        let p = performer(PerformerSpec {
+            probes: Some(PerformerProbes {
+                protocol: Some(ProbeProtocol::Tcp),
+                ..Default::default()
+            }),
+            ..base()
+        });
+        let (startup, readiness, liveness) = probes(&desired_pod(&p).unwrap().pod);
+        for p in [startup, readiness, liveness] {
+            assert!(p.grpc.is_none());
+            assert_eq!(p.tcp_socket.unwrap().port, IntOrString::Int(9090));
+        }
     }
 
     #[test]
@@ -950,7 +1224,20 @@ mod tests {
         }))
         .unwrap()
         .hash;
+        let restricted = desired_pod_in(&performer(base()), PodSecurityLevel::Restricted)
+            .unwrap()
+            .hash;
+        let startup = desired_pod(&performer(PerformerSpec {
+            probes: Some(PerformerProbes {
+                startup_seconds: Some(60),
+                ..Default::default()
+            }),
+            ..base()
+        }))
+        .unwrap()
+        .hash;
         assert!(a != image && a != version && a != scheduling && image != version);
+        assert!(a != restricted && a != startup);
         assert_eq!(a.len(), 10);
     }
 

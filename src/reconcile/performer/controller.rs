@@ -2,9 +2,10 @@
 //! what to do, and writes only what differs.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, DeleteParams, Patch, PatchParams, Preconditions};
@@ -15,16 +16,44 @@ use kube::{Resource, ResourceExt};
 use serde_json::json;
 
 use super::plan::{self, Observed, PlanInput, PodView};
-use super::{Context, FIELD_MANAGER, ReconcileError};
 use crate::api::Performer;
 use crate::api::conditions;
 use crate::api::performer::PerformerPhase;
-use crate::render::performer::{self as render, LABEL_PERFORMER, LABEL_TEMPLATE_HASH};
+use crate::reconcile::{Context, FIELD_MANAGER, ReconcileError};
+use crate::render::performer::{
+    self as render, LABEL_PERFORMER, LABEL_TEMPLATE_HASH, PodSecurityLevel,
+};
 
 /// How often a settled Performer is looked at again without any event.
 const RESYNC: Duration = Duration::from_secs(600);
 /// A safety net while waiting mid-rollout; EndpointSlice and pod events normally come first.
 const ENDPOINT_POLL: Duration = Duration::from_secs(5);
+
+/// How long the first passes wait for the namespace cache's first list before they ask the
+/// API server instead.
+const NAMESPACE_CACHE_WAIT: Duration = Duration::from_secs(5);
+
+/// The Pod Security level `ns` enforces, from the namespace cache; a namespace not cached
+/// (yet, or the watch is not allowed) is read directly, so the pod is never rendered for a
+/// level the namespace does not have.
+async fn pod_security_level(ctx: &Context, ns: &str) -> Result<PodSecurityLevel, ReconcileError> {
+    if !ctx.namespaces_waited.load(Ordering::Relaxed) {
+        let _ = tokio::time::timeout(NAMESPACE_CACHE_WAIT, ctx.namespaces.wait_until_ready()).await;
+        ctx.namespaces_waited.store(true, Ordering::Relaxed);
+    }
+    if let Some(n) = ctx.namespaces.get(&ObjectRef::new(ns)) {
+        return Ok(PodSecurityLevel::from_namespace_labels(
+            n.metadata.labels.as_ref(),
+        ));
+    }
+    let n = Api::<Namespace>::all(ctx.client.clone())
+        .get(ns)
+        .await
+        .map_err(|e| ReconcileError::kube(format!("reading namespace {ns}"), e))?;
+    Ok(PodSecurityLevel::from_namespace_labels(
+        n.metadata.labels.as_ref(),
+    ))
+}
 
 /// One pass over one Performer.
 pub async fn reconcile(p: Arc<Performer>, ctx: Arc<Context>) -> Result<Action, ReconcileError> {
@@ -53,7 +82,8 @@ async fn reconcile_inner(p: &Performer, ctx: &Context) -> Result<Action, Reconci
         return Ok(Action::await_change());
     }
 
-    let desired = match render::desired_pod(p) {
+    let level = pod_security_level(ctx, &ns).await?;
+    let desired = match render::desired_pod_in(p, level) {
         Ok(d) => d,
         Err(e) => {
             let mut status = p.status.clone().unwrap_or_default();

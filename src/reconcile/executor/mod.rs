@@ -1,0 +1,6 @@
+//! The HourglassExecutor controller: [`controller`] reads and writes, [`plan`] decides.
+
+pub mod controller;
+pub mod plan;
+
+pub use controller::run;

@@ -1,0 +1,6 @@
+//! The Performer controller: [`controller`] reads and writes, [`plan`] decides.
+
+pub mod controller;
+pub mod plan;
+
+pub use controller::reconcile;

@@ -1,0 +1,324 @@
+// Command performer is the test performer of hgctl's real-node tests, and its client.
+//
+//	performer [serve]              serve the Hourglass PerformerService and grpc.health.v1
+//	performer check ADDR [flags]   resolve ADDR's host, call grpc.health.v1 Check (and optionally
+//	                               one task), print the result and latencies; exit 1 on failure
+//	performer loop ADDR [flags]    call ExecuteTask repeatedly for --duration, count failures;
+//	                               exit 1 if any call failed
+//	performer pause                sleep until SIGTERM/SIGINT reaping children (pod sandbox image)
+//
+// serve reads its environment: GRPC_PORT (default 8080), PERFORMER_STARTUP_DELAY (a Go duration
+// waited before the port is bound, a slow model load), PERFORMER_TLS_CERT_FILE and
+// PERFORMER_TLS_KEY_FILE (serve TLS; plaintext is still accepted on the same port for the
+// kubelet's gRPC probe unless PERFORMER_TLS_ONLY=true). A task's result is the hex SHA-256 of
+// its payload; each task served is logged.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"google.golang.org/grpc"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+
+	"hgctl.test/images/internal/perf"
+	"hgctl.test/images/performerpb"
+)
+
+const usage = `usage:
+  performer [serve]
+  performer check ADDR [--tls] [--ca FILE] [--server-name NAME] [--service NAME] [--task PAYLOAD] [--timeout 5s]
+  performer loop ADDR --duration 60s [--interval 200ms] [--timeout 2s] [--new-conn] [--tls] [--ca FILE] [--server-name NAME]
+  performer pause`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, stdout)
+	case "check":
+		err = check(ctx, args, stdout)
+	case "loop":
+		err = loop(ctx, args, stdout)
+	case "pause":
+		pause()
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "performer: unknown command %q\n%s\n", cmd, usage)
+		return 2
+	}
+	var u usageError
+	if errors.As(err, &u) {
+		fmt.Fprintf(stderr, "performer %s: %v\n%s\n", cmd, err, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "performer %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ error }
+
+func serverConfigFromEnv() (perf.ServerConfig, error) {
+	cfg := perf.ServerConfig{
+		Port:     8080,
+		CertFile: os.Getenv("PERFORMER_TLS_CERT_FILE"),
+		KeyFile:  os.Getenv("PERFORMER_TLS_KEY_FILE"),
+		TLSOnly:  os.Getenv("PERFORMER_TLS_ONLY") == "true",
+	}
+	if p := os.Getenv("GRPC_PORT"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return cfg, fmt.Errorf("GRPC_PORT=%q is not a port number", p)
+		}
+		cfg.Port = n
+	}
+	if d := os.Getenv("PERFORMER_STARTUP_DELAY"); d != "" {
+		v, err := time.ParseDuration(d)
+		if err != nil || v < 0 {
+			return cfg, fmt.Errorf("PERFORMER_STARTUP_DELAY=%q is not a duration like 90s", d)
+		}
+		cfg.StartupDelay = v
+	}
+	return cfg, nil
+}
+
+func serve(ctx context.Context, stdout io.Writer) error {
+	cfg, err := serverConfigFromEnv()
+	if err != nil {
+		return err
+	}
+	logger := log.New(stdout, "performer: ", log.LstdFlags|log.Lmicroseconds|log.LUTC)
+	return perf.Serve(ctx, cfg, logger, nil)
+}
+
+// parseWithAddr parses flags placed before or after the one positional ADDR.
+func parseWithAddr(fs *flag.FlagSet, args []string) (string, error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", usageError{err}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(positional) != 1 {
+		return "", usageError{fmt.Errorf("want exactly one ADDR (host:port), got %d arguments", len(positional))}
+	}
+	return positional[0], nil
+}
+
+func tlsFlags(fs *flag.FlagSet) *perf.ClientTLS {
+	t := &perf.ClientTLS{}
+	fs.BoolVar(&t.Enabled, "tls", false, "dial with TLS verified against the system roots")
+	fs.StringVar(&t.CAFile, "ca", "", "extra CA file to trust (implies --tls)")
+	fs.StringVar(&t.ServerName, "server-name", "", "name to verify instead of ADDR's host")
+	return t
+}
+
+func check(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	t := tlsFlags(fs)
+	service := fs.String("service", "", "health service name (\"\" = the whole server)")
+	task := fs.String("task", "", "also call ExecuteTask with this payload")
+	timeout := fs.Duration("timeout", 5*time.Second, "deadline for each step")
+	addr, err := parseWithAddr(fs, args)
+	if err != nil {
+		return err
+	}
+	transport := "plaintext"
+	if t.Enabled || t.CAFile != "" {
+		transport = "tls"
+	}
+	rctx, cancel := context.WithTimeout(ctx, *timeout)
+	res, err := perf.Resolve(rctx, addr)
+	cancel()
+	if err != nil {
+		fmt.Fprintf(stdout, "check %s: DNS FAILED after %s: %v\n", addr, ms(res.Latency), err)
+		return errors.New("DNS resolution failed")
+	}
+	fmt.Fprintf(stdout, "check %s: resolved to %s in %s\n", addr, strings.Join(res.Addrs, ","), ms(res.Latency))
+	conn, err := perf.Dial(addr, *t)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	hctx, cancel := context.WithTimeout(ctx, *timeout)
+	start := time.Now()
+	status, err := perf.CheckHealth(hctx, conn, *service)
+	cancel()
+	if err != nil {
+		fmt.Fprintf(stdout, "check %s: health FAILED (%s) after %s: %v\n", addr, transport, ms(time.Since(start)), err)
+		return errors.New("health check failed")
+	}
+	fmt.Fprintf(stdout, "check %s: %s (%s) in %s\n", addr, status, transport, ms(time.Since(start)))
+	if status != healthpb.HealthCheckResponse_SERVING {
+		return fmt.Errorf("status %s, want SERVING", status)
+	}
+	if *task == "" {
+		return nil
+	}
+	tctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	start = time.Now()
+	var header metadata.MD
+	resp, err := performerpb.NewPerformerServiceClient(conn).ExecuteTask(tctx,
+		&performerpb.TaskRequest{TaskId: []byte("check"), Payload: []byte(*task)}, grpc.Header(&header))
+	if err != nil {
+		fmt.Fprintf(stdout, "check %s: task FAILED after %s: %v\n", addr, ms(time.Since(start)), err)
+		return errors.New("task call failed")
+	}
+	fmt.Fprintf(stdout, "check %s: task result=%s host=%s in %s\n", addr, resp.Result, first(header.Get(perf.HostHeader)), ms(time.Since(start)))
+	return nil
+}
+
+// loop calls ExecuteTask through one connection (as the executor does) or a new connection per
+// call (--new-conn), and reports how many calls failed, why, and which pods answered.
+func loop(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("loop", flag.ContinueOnError)
+	t := tlsFlags(fs)
+	duration := fs.Duration("duration", 0, "how long to call (required)")
+	interval := fs.Duration("interval", 200*time.Millisecond, "pause between calls")
+	timeout := fs.Duration("timeout", 2*time.Second, "deadline of each call")
+	newConn := fs.Bool("new-conn", false, "dial a new connection for every call")
+	addr, err := parseWithAddr(fs, args)
+	if err != nil {
+		return err
+	}
+	if *duration <= 0 {
+		return usageError{errors.New("--duration is required")}
+	}
+	var conn *grpc.ClientConn
+	if !*newConn {
+		if conn, err = perf.Dial(addr, *t); err != nil {
+			return err
+		}
+		defer conn.Close()
+	}
+	call := func(i int) (string, error) {
+		c := conn
+		if c == nil {
+			var err error
+			if c, err = perf.Dial(addr, *t); err != nil {
+				return "", err
+			}
+			defer c.Close()
+		}
+		cctx, cancel := context.WithTimeout(ctx, *timeout)
+		defer cancel()
+		payload := []byte(fmt.Sprintf("loop-%d", i))
+		var header metadata.MD
+		resp, err := performerpb.NewPerformerServiceClient(c).ExecuteTask(cctx,
+			&performerpb.TaskRequest{TaskId: []byte(strconv.Itoa(i)), Payload: payload}, grpc.Header(&header))
+		if err != nil {
+			return "", err
+		}
+		if want := perf.TaskResult(payload); string(resp.Result) != string(want) {
+			return "", fmt.Errorf("wrong result %q, want %q", resp.Result, want)
+		}
+		return first(header.Get(perf.HostHeader)), nil
+	}
+	deadline := time.Now().Add(*duration)
+	var calls, failed int
+	hosts := map[string]int{}
+	failures := map[string]int{}
+	for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+		calls++
+		host, err := call(i)
+		if err != nil {
+			failed++
+			failures[err.Error()]++
+			fmt.Fprintf(stdout, "loop: call %d failed at %s: %v\n", i, time.Now().UTC().Format(time.RFC3339Nano), err)
+		} else {
+			hosts[host]++
+		}
+		select {
+		case <-time.After(*interval):
+		case <-ctx.Done():
+		}
+	}
+	fmt.Fprintf(stdout, "loop done: calls=%d ok=%d failed=%d duration=%s hosts=%s\n",
+		calls, calls-failed, failed, *duration, tally(hosts))
+	for _, f := range sortedKeys(failures) {
+		fmt.Fprintf(stdout, "loop failure x%d: %s\n", failures[f], f)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d calls failed", failed, calls)
+	}
+	return nil
+}
+
+// pause is PID 1 of a pod sandbox: it sleeps until told to stop and reaps orphaned children.
+func pause() {
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGCHLD)
+	for s := range sigs {
+		if s != syscall.SIGCHLD {
+			return
+		}
+		for {
+			var ws syscall.WaitStatus
+			if pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil); pid <= 0 || err != nil {
+				break
+			}
+		}
+	}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return "?"
+	}
+	return v[0]
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func tally(m map[string]int) string {
+	parts := []string{}
+	for _, k := range sortedKeys(m) {
+		parts = append(parts, fmt.Sprintf("%s:%d", k, m[k]))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ",")
+}

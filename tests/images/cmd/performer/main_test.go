@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"hgctl.test/images/internal/perf"
+)
+
+func startPerformer(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- perf.Serve(ctx, perf.ServerConfig{}, log.New(io.Discard, "", 0), ready) }()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case a := <-ready:
+		_, port, _ := net.SplitHostPort(a.String())
+		return "localhost:" + port
+	case <-time.After(10 * time.Second):
+		t.Fatal("performer did not start")
+	}
+	return ""
+}
+
+func TestCheckResolvesAndReportsServingAndTask(t *testing.T) {
+	addr := startPerformer(t)
+	var out, errOut bytes.Buffer
+	if code := run([]string{"check", addr, "--task", "hello", "--timeout", "5s"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{"resolved to", "SERVING (plaintext) in", "task result=2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestCheckFailsOnRefusedAndUnresolvable(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := ln.Addr().String()
+	ln.Close()
+	var out bytes.Buffer
+	if code := run([]string{"check", closed, "--timeout", "2s"}, &out, io.Discard); code != 1 || !strings.Contains(out.String(), "health FAILED") {
+		t.Fatalf("refused port: exit %d\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"check", "no-such-host.invalid:8080", "--timeout", "2s"}, &out, io.Discard); code != 1 || !strings.Contains(out.String(), "DNS FAILED") {
+		t.Fatalf("unresolvable: exit %d\n%s", code, out.String())
+	}
+}
+
+func TestLoopCountsCalls(t *testing.T) {
+	addr := startPerformer(t)
+	var out bytes.Buffer
+	if code := run([]string{"loop", addr, "--duration", "600ms", "--interval", "50ms"}, &out, io.Discard); code != 0 {
+		t.Fatalf("exit %d\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "failed=0") || strings.Contains(out.String(), "calls=0 ") {
+		t.Fatalf("summary:\n%s", out.String())
+	}
+	// A loop against nothing counts every call as failed and exits 1.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := ln.Addr().String()
+	ln.Close()
+	out.Reset()
+	if code := run([]string{"loop", closed, "--duration", "300ms", "--timeout", "200ms", "--new-conn"}, &out, io.Discard); code != 1 || !strings.Contains(out.String(), "ok=0") {
+		t.Fatalf("exit %d\n%s", code, out.String())
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"nope"}, {"check"}, {"check", "a:1", "b:2"}, {"loop", "a:1"}, {"check", "--bogus", "a:1"}} {
+		if code := run(args, io.Discard, io.Discard); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+func TestServeRejectsBadEnv(t *testing.T) {
+	t.Setenv("PERFORMER_STARTUP_DELAY", "ninety")
+	var errOut bytes.Buffer
+	if code := run([]string{"serve"}, io.Discard, &errOut); code != 1 || !strings.Contains(errOut.String(), "PERFORMER_STARTUP_DELAY") {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+}
