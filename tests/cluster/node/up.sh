@@ -63,6 +63,19 @@ trap on_error ERR
 
 k() { "$KUBECTL" --kubeconfig="$STATE/kubeconfig" --cache-dir="$STATE/kube-cache" "$@"; }
 
+# wait_node WHAT cmd...: like wait_until, but fails at once when a node process exited.
+wait_node() {
+  local what="$1" deadline=$(( $(date +%s) + TIMEOUT )) c
+  shift
+  until "$@" >/dev/null 2>&1; do
+    for c in "${started[@]}"; do
+      is_exe "$(cat "$NODE_DIR/pids/$c.pid")" "$(node_exe "$c")" || { log "$c exited while waiting for $what"; return 1; }
+    done
+    (( $(date +%s) < deadline )) || { log "timed out after ${TIMEOUT}s waiting for $what"; return 1; }
+    sleep 0.2
+  done
+}
+
 # --- Node sandbox: one holder process owns the network, mount and UTS namespaces -------------
 # Private /run (containerd shim sockets, runc state), /var/lib (the kubelet's hard-coded
 # /var/lib/kubelet/{pki,device-plugins} = NODE_DIR/kubelet on disk, libcni's cache) and
@@ -155,7 +168,7 @@ kubeconfig coredns system:coredns "https://127.0.0.1:$APISERVER_PORT"
 # up.sh runs the API server with --endpoint-reconciler-type=none (it binds 127.0.0.1, which no
 # pod can reach), so the node writes the endpoints itself: the relay on the host. Both the
 # Endpoints (skip-mirror) and the EndpointSlice kube-proxy reads, as the API server would.
-k apply -f - >"$NODE_DIR/logs/cluster-objects.log" <<EOF
+k apply -f - >"$NODE_DIR/logs/cluster-objects.log" 2>&1 <<EOF
 apiVersion: v1
 kind: Endpoints
 metadata:
@@ -281,7 +294,7 @@ PATH="$NBIN:$PATH" setsid nsenter -t "$HOLDER" -n -m -u -- "$NBIN/containerd" --
 echo $! >"$NODE_DIR/pids/containerd.pid"
 started+=(containerd)
 ctr() { "$NBIN/ctr" --address "$CTRD_SOCK" "$@"; }
-wait_until "$TIMEOUT" containerd ctr version
+wait_node containerd ctr version
 t_img=$(now_ms)
 for img in "$STATE"/node-images/*.tar; do
   ctr -n k8s.io images import --all-platforms "$img" >>"$NODE_DIR/logs/ctr-import.log" 2>&1
@@ -348,19 +361,11 @@ setsid nsenter -t "$HOLDER" -n -m -u -- "$NBIN/kube-proxy" --config="$NODE_DIR/k
 echo $! >"$NODE_DIR/pids/kube-proxy.pid"
 started+=(kube-proxy)
 
-all_running() {
-  local c
-  for c in "${started[@]}"; do
-    is_exe "$(cat "$NODE_DIR/pids/$c.pid")" "$(node_exe "$c")" || { log "$c exited"; return 2; }
-  done
-}
 node_ready() {
-  all_running || return 2
-  [[ $(k get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) == True ]]
+  [[ $(k get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}') == True ]]
 }
-dns_ready() { all_running || return 2; curl -sf --max-time 2 "http://$HOST_IP:$DNS_READY_PORT/ready"; }
-wait_until "$TIMEOUT" "node $NODE_NAME Ready" node_ready
-wait_until "$TIMEOUT" "CoreDNS ready" dns_ready
+wait_node "node $NODE_NAME Ready" node_ready
+wait_node "CoreDNS ready" curl -sf --max-time 2 "http://$HOST_IP:$DNS_READY_PORT/ready"
 trap - ERR
 echo $(( $(now_ms) - T0 )) >"$NODE_DIR/start-ms"
 log "real node $NODE_NAME Ready, CoreDNS serving cluster.local on $HOST_IP ($(( $(now_ms) - T0 ))ms)"
