@@ -83,10 +83,26 @@ async fn a_performer_runs_on_the_real_node_and_answers_serving_through_its_servi
         endpoint.starts_with(&format!("performer-echo.{}.svc.cluster.local:", ns.name())),
         "{endpoint}"
     );
-    let (ok, log) =
-        real_node::run_client(&ns.api(), "check", &["check", &endpoint], POD_TIMEOUT).await;
-    assert!(ok, "check {endpoint} failed:\n{log}");
-    assert!(log.contains("SERVING"), "{log}");
+    // Ready in hgctl's status is the pod's readiness; the EndpointSlice controller and then
+    // kube-proxy follow asynchronously (as in any cluster), so wait for the slice, then allow
+    // kube-proxy a few seconds: a check pod per attempt.
+    wait_for(POD_TIMEOUT, "a ready EndpointSlice address", || async {
+        (real_node::ready_addresses(&ns, "performer-echo").await >= 1).then_some(())
+    })
+    .await;
+    let mut attempts = Vec::new();
+    for attempt in 1..=3 {
+        let name = format!("check-{attempt}");
+        let (ok, log) =
+            real_node::run_client(&ns.api(), &name, &["check", &endpoint], POD_TIMEOUT).await;
+        if ok {
+            assert!(log.contains("SERVING"), "{log}");
+            eprintln!("SERVING from {endpoint} at attempt {attempt}");
+            return;
+        }
+        attempts.push(log);
+    }
+    panic!("check {endpoint} failed 3 times:\n{}", attempts.join("\n"));
 }
 
 #[tokio::test]
