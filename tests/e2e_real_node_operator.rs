@@ -133,7 +133,7 @@ async fn the_installed_operator_runs_on_the_real_node_holds_the_lease_and_reconc
         (Some(NODE_NAME.to_string()), true)
     );
 
-    real_node::hgctl(&["uninstall", "-n", opns.name(), "-y"]);
+    real_node::hgctl(&["uninstall", "-n", opns.name(), "-y", "--keep-crds"]);
     wait_for(
         Duration::from_secs(60),
         "the operator Deployment gone",
