@@ -178,3 +178,35 @@ async fn a_blue_green_upgrade_on_the_real_node_loses_no_call_through_the_service
     let hosts = summary.split("hosts=").nth(1).unwrap_or_default();
     assert_eq!(hosts.split(',').count(), 2, "{summary}");
 }
+
+#[tokio::test]
+async fn a_root_image_that_loads_for_90_seconds_starts_under_hgctl_defaults_without_a_restart() {
+    if !real_node::require("a_root_image_that_loads_for_90_seconds").await {
+        return;
+    }
+    install_crds().await;
+    let ns = TestNamespace::create("real-slow").await;
+    let _run = RunLocal::start(ns.name());
+    let started = std::time::Instant::now();
+    create_performer(&ns, "slow", &["--env", "PERFORMER_STARTUP_DELAY=90s"]);
+    wait_ready(&ns, "slow", Duration::from_secs(240)).await;
+    assert!(
+        started.elapsed() >= Duration::from_secs(90),
+        "ready before its 90 s load finished"
+    );
+    let pods = pods_of(&ns, "slow").await;
+    assert_eq!(pods.len(), 1);
+    let status = pods[0].status.clone().unwrap();
+    let container = &status.container_statuses.unwrap()[0];
+    assert_eq!(
+        container.restart_count, 0,
+        "killed during start-up: {container:?}"
+    );
+    // The test performer image has no USER: it runs as root, like the upstream AVS images.
+    let log = ns
+        .api::<Pod>()
+        .logs(&pods[0].name_any(), &Default::default())
+        .await
+        .unwrap();
+    assert!(log.contains("uid 0"), "{log}");
+}
