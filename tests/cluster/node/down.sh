@@ -80,4 +80,6 @@ done
 # Nothing of ours may stay mounted in the host's mount namespace.
 findmnt -rn -o TARGET | grep "^$NODE_DIR" | sort -r | xargs -r -n1 umount -l
 rm -rf "$NODE_DIR"
+# The cluster's env file no longer promises a real node (its tests skip again).
+[[ -f $STATE/env ]] && sed -i '/HGCTL_REAL_NODE/d' "$STATE/env"
 log "real node stopped and removed ($(( $(now_ms) - t0 ))ms)"

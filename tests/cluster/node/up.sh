@@ -299,7 +299,7 @@ t_img=$(now_ms)
 for img in "$STATE"/node-images/*.tar; do
   ctr -n k8s.io images import --all-platforms "$img" >>"$NODE_DIR/logs/ctr-import.log" 2>&1
 done
-log "containerd ready, $(ctr -n k8s.io images ls -q | grep -c '^hgctl.local/') images imported in $(( $(now_ms) - t_img ))ms"
+log "containerd ready, $(ctr -n k8s.io images ls -q 2>/dev/null | grep -c '^hgctl.local/') images imported in $(( $(now_ms) - t_img ))ms"
 
 # --- kubelet ---------------------------------------------------------------------------------------
 # cgroup v1 with cgroupfs: this machine kind's cgroup v2 has no controllers.
