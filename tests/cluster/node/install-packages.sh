@@ -7,7 +7,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../lib.sh
 source "$HERE/lib.sh"
 
-packages=(runc containernetworking-plugins nftables iptables socat conntrack iproute2 util-linux protobuf-compiler)
+packages=(runc containernetworking-plugins nftables iptables socat conntrack iproute2 util-linux jq protobuf-compiler)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,6 +1,7 @@
 // CoreDNS with the few plugins the local cluster needs: cluster.local from the API server
-// (kubernetes), bound to the node's host address (bind), health/ready endpoints, a cache, and error/query logs. No forward plugin: the
-// local cluster never resolves names off the machine.
+// (kubernetes), bound to the real node's host address (bind), health/ready endpoints, a cache,
+// and error/query logs. No forward plugin: the local cluster never resolves names off the
+// machine.
 package main
 
 import (
