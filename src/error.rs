@@ -24,8 +24,6 @@ pub enum ExitCode {
     Refused = 6,
     /// A wait ran out of time.
     Timeout = 7,
-    /// The command exists but is not built yet.
-    NotImplemented = 69,
     /// A bug in hgctl.
     Internal = 70,
 }
@@ -159,15 +157,6 @@ pub enum Error {
         #[help]
         help: Option<String>,
     },
-
-    #[error("`hgctl {command}` is not implemented yet")]
-    #[diagnostic(
-        code(hgctl::not_implemented),
-        help(
-            "this command is part of the planned command tree; see the README for what works today"
-        )
-    )]
-    NotImplemented { command: String },
 
     #[error("Kubernetes API error while {context}: {message}")]
     #[diagnostic(code(hgctl::api))]
@@ -303,7 +292,6 @@ impl Error {
             Self::NotFound { .. } => ExitCode::NotFound,
             Self::Refused { .. } => ExitCode::Refused,
             Self::Timeout { .. } => ExitCode::Timeout,
-            Self::NotImplemented { .. } => ExitCode::NotImplemented,
             Self::Rejected { .. }
             | Self::Api { .. }
             | Self::Failed(_)
@@ -325,13 +313,6 @@ mod tests {
                 Error::flag("--gpu", "x", "y"),
                 "hgctl::invalid_flag",
                 ExitCode::Usage,
-            ),
-            (
-                Error::NotImplemented {
-                    command: "status".into(),
-                },
-                "hgctl::not_implemented",
-                ExitCode::NotImplemented,
             ),
             (
                 Error::Timeout {

@@ -3,7 +3,11 @@
 //! Layout: [`api`] (the CRD types), [`hardware`] (the one table of GPU/TEE
 //! conventions), [`validate`] (syntax rules shared with the CRD's CEL rules),
 //! [`cli`] (commands), [`cluster`] (connecting), [`output`] (YAML/JSON/tables),
-//! [`error`] (diagnostics and exit codes).
+//! [`error`] (diagnostics and exit codes), [`reconcile`] (the controllers: per
+//! kind a `controller.rs` that does the I/O and a pure `plan.rs` that decides,
+//! on a shared `runtime` and `writers`).
+
+#![forbid(unsafe_code)]
 
 pub mod api;
 pub mod cli;

@@ -194,10 +194,13 @@ async fn resource_versions(client: &Client, ns: &str) -> BTreeMap<String, String
     let rv = |m: &kube::api::ObjectMeta| m.resource_version.clone().expect("resourceVersion");
     let mut out = BTreeMap::new();
     let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    // The API server writes a new CRD's status (NamesAccepted, Established) on its own, a
+    // moment after the create: like the Deployment below, a CRD counts as unchanged when what
+    // hgctl owns is.
     for crd in CRDS {
         out.insert(
             format!("crd/{crd}"),
-            rv(&crds.get(crd).await.unwrap().metadata),
+            written_by_hgctl(crds.get(crd).await.unwrap().metadata),
         );
     }
     let nsapi: Api<Namespace> = Api::all(client.clone());
@@ -216,7 +219,16 @@ async fn resource_versions(client: &Client, ns: &str) -> BTreeMap<String, String
     // rollout settled), which moves its resourceVersion. What hgctl writes shows in the
     // generation, the metadata and hgctl's own managed-fields entry instead.
     let d: Api<Deployment> = Api::namespaced(client.clone(), ns);
-    let meta = d.get(name).await.unwrap().metadata;
+    out.insert(
+        "deploy".into(),
+        written_by_hgctl(d.get(name).await.unwrap().metadata),
+    );
+    out
+}
+
+/// What a write by hgctl would change: the generation, labels, annotations and hgctl's own
+/// managed-fields entry (a status written by a controller changes none of them).
+fn written_by_hgctl(meta: kube::api::ObjectMeta) -> String {
     let hgctl_entry = meta
         .managed_fields
         .unwrap_or_default()
@@ -224,14 +236,10 @@ async fn resource_versions(client: &Client, ns: &str) -> BTreeMap<String, String
         .filter(|m| m.manager.as_deref() == Some("hgctl"))
         .map(|m| format!("{:?} {:?}", m.time, m.fields_v1))
         .collect::<Vec<_>>();
-    out.insert(
-        "deploy".into(),
-        format!(
-            "generation={:?} labels={:?} annotations={:?} hgctl={hgctl_entry:?}",
-            meta.generation, meta.labels, meta.annotations
-        ),
-    );
-    out
+    format!(
+        "generation={:?} labels={:?} annotations={:?} hgctl={hgctl_entry:?}",
+        meta.generation, meta.labels, meta.annotations
+    )
 }
 
 /// Waits until the operator Deployment in `ns` has fully rolled out (Available, and Progressing

@@ -427,4 +427,34 @@ async fn run_local_serves_metrics_and_health_when_asked() {
         scrape.contains("hgctl_api_writes_total{verb=\"apply\",resource=\"pods\"} 1"),
         "{scrape}"
     );
+
+    // Every status write is counted, also the one that reports a spec that cannot be
+    // rendered (the schema lets an invalid environment variable name through).
+    let status_writes = |m: &str| {
+        m.lines()
+            .find_map(|l| {
+                l.strip_prefix(
+                    "hgctl_api_writes_total{verb=\"patch\",resource=\"performers/status\"} ",
+                )
+            })
+            .map_or(0, |n| n.trim().parse::<u64>().unwrap())
+    };
+    let before = status_writes(&scrape);
+    assert!(before >= 1, "{scrape}");
+    let mut invalid = example("performer-minimal.yaml");
+    invalid["metadata"]["name"] = json!("invalid-env");
+    invalid["spec"]["config"] = json!({"environment": {"1BAD": "x"}});
+    kubectl_apply(&api, &invalid).await;
+    wait_for(TIMEOUT, "performer invalid-env Failed", || async {
+        let p = api.get("invalid-env").await.map_err(|e| e.to_string())?;
+        let failed = p.status.as_ref().and_then(|s| s.phase)
+            == Some(hgctl::api::performer::PerformerPhase::Failed);
+        failed.then_some(()).ok_or(format!("{:?}", p.status))
+    })
+    .await;
+    wait_for(TIMEOUT, "the InvalidSpec status write counted", || async {
+        let m = get(metrics, "/metrics").await?;
+        (status_writes(&m) > before).then_some(()).ok_or(m)
+    })
+    .await;
 }

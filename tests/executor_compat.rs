@@ -15,7 +15,7 @@ use hgctl::api::executor::{
     SECRET_KEY_BLS_KEYSTORE, SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA, SECRET_KEY_OPERATOR,
     StorageType,
 };
-use hgctl::render::executor::{self as render, ExecutorContext, KeyMaterial, Rendered, Workload};
+use hgctl::render::executor::{self as render, KeyMaterial, RenderContext, Rendered, Workload};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 /// Builds the Go program once per test binary (the Go build cache keeps it fast).
@@ -106,7 +106,7 @@ fn the_full_example_loads_with_keys_from_the_environment() {
     let r = render::render(
         &example("executor-full.yaml"),
         &all_keys(),
-        &ExecutorContext::default(),
+        &RenderContext::default(),
     )
     .unwrap();
     let loaded = load(&r, &pod_env(&r, &values())).unwrap_or_else(|e| panic!("{e}"));
@@ -141,7 +141,7 @@ fn without_the_secret_env_the_placeholders_fail_validation() {
     let r = render::render(
         &example("executor-full.yaml"),
         &all_keys(),
-        &ExecutorContext::default(),
+        &RenderContext::default(),
     )
     .unwrap();
     let err = load(&r, &[]).unwrap_err();
@@ -158,7 +158,7 @@ fn memory_storage_with_an_ecdsa_key_only_loads() {
         "k",
         [SECRET_KEY_OPERATOR, SECRET_KEY_ECDSA].map(String::from),
     );
-    let r = render::render(&e, &keys, &ExecutorContext::default()).unwrap();
+    let r = render::render(&e, &keys, &RenderContext::default()).unwrap();
     assert!(r.missing.is_empty(), "{:?}", r.missing);
     let loaded = load(&r, &pod_env(&r, &values())).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(loaded["Storage"]["Type"], "memory");
@@ -171,7 +171,7 @@ fn memory_storage_with_an_ecdsa_key_only_loads() {
 fn an_incomplete_config_is_what_the_loader_rejects() {
     let seed = example("executor.yaml");
     let keys = render::inline_key_material(&seed).unwrap();
-    let r = render::render(&seed, &keys, &ExecutorContext::default()).unwrap();
+    let r = render::render(&seed, &keys, &RenderContext::default()).unwrap();
     assert!(!r.missing.is_empty());
     let err = load(&r, &pod_env(&r, &values())).unwrap_err();
     assert!(err.contains("operator.address"), "{err}");
@@ -187,7 +187,7 @@ fn an_incomplete_config_is_what_the_loader_rejects() {
         .unwrap()
         .kind = StorageType::Badger;
     let only_ecdsa = KeyMaterial::from_secret("k", [SECRET_KEY_ECDSA.to_string()]);
-    let r = render::render(&full, &only_ecdsa, &ExecutorContext::default()).unwrap();
+    let r = render::render(&full, &only_ecdsa, &RenderContext::default()).unwrap();
     assert!(!r.missing.is_empty());
     assert!(load(&r, &pod_env(&r, &values())).is_err());
 }

@@ -160,7 +160,9 @@ pub async fn performer(global: &GlobalArgs, mut args: Box<PerformerCreateArgs>) 
             output::print(&text)?;
         }
         return match fits {
-            Some(f) if !f.iter().any(|n| n.fits) => Err(no_node_fits(&performer, &f)),
+            Some(f) if !f.iter().any(scheduling::NodeFit::fits) => {
+                Err(no_node_fits(&performer, &f))
+            }
             _ => Ok(()),
         };
     }
@@ -168,7 +170,7 @@ pub async fn performer(global: &GlobalArgs, mut args: Box<PerformerCreateArgs>) 
     if args.apply.wait {
         // What-if first, so a performer no node can take is explained before the wait.
         if let Some(fits) = check(&client, &performer).await?
-            && !fits.iter().any(|n| n.fits)
+            && !fits.iter().any(scheduling::NodeFit::fits)
         {
             eprint!("{}", scheduling::report(&fits));
             eprintln!(
@@ -251,20 +253,11 @@ async fn check(client: &Client, performer: &Performer) -> Result<Option<Vec<sche
         && let Some(spec) = pod.spec.as_mut()
         && spec.runtime_class_name.is_some()
     {
-        let rc = spec.runtime_class_name.clone().unwrap_or_default();
-        let fits = scheduling::explain(&pod, &nodes, &pods, &[]);
-        return Ok(Some(
-            fits.into_iter()
-                .map(|mut f| {
-                    f.reasons
-                        .retain(|r| !r.starts_with(&format!("RuntimeClass {rc}")));
-                    f.fits = f.reasons.is_empty();
-                    f
-                })
-                .collect(),
-        ));
+        let mut fits = scheduling::evaluate(&pod, &nodes, &pods, &[]);
+        scheduling::runtime_classes_unknown(&mut fits);
+        return Ok(Some(fits));
     }
-    Ok(Some(scheduling::explain(
+    Ok(Some(scheduling::evaluate(
         &pod,
         &nodes,
         &pods,

@@ -7,7 +7,6 @@
 //! skips the checks that need it.
 
 pub mod checks;
-pub mod fit;
 pub mod gather;
 pub mod report;
 pub mod snapshot;

@@ -84,12 +84,12 @@ pub const KEY_BLS_PASSWORD_PATH: &str = "operator.signingKeys.bls.password";
 
 /// Settings that are not in the spec.
 #[derive(Debug, Clone)]
-pub struct ExecutorContext {
+pub struct RenderContext {
     /// The binary's `kubernetes.operatorNamespace` (where the operator is installed).
     pub operator_namespace: String,
 }
 
-impl Default for ExecutorContext {
+impl Default for RenderContext {
     fn default() -> Self {
         Self {
             operator_namespace: crate::install::manifests::DEFAULT_NAMESPACE.into(),
@@ -259,7 +259,7 @@ pub struct Rendered {
 pub fn render(
     e: &HourglassExecutor,
     keys: &KeyMaterial,
-    ctx: &ExecutorContext,
+    ctx: &RenderContext,
 ) -> Result<Rendered, RenderError> {
     let name = e
         .metadata
@@ -1057,7 +1057,7 @@ mod tests {
     #[test]
     fn golden_full_example() {
         let e = example("executor-full.yaml");
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         assert!(r.missing.is_empty(), "{:?}", r.missing);
         assert!(matches!(r.workload, Workload::StatefulSet(_)));
         assert_golden("executor-full.yaml", &stream(&r, None));
@@ -1067,7 +1067,7 @@ mod tests {
     fn golden_seed_example_with_inline_keys() {
         let e = example("executor.yaml");
         let keys = inline_key_material(&e).unwrap();
-        let r = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        let r = render(&e, &keys, &RenderContext::default()).unwrap();
         assert_eq!(r.replicas, 0, "incomplete config: no crash-looping pods");
         assert_golden(
             "executor-seed.yaml",
@@ -1079,7 +1079,7 @@ mod tests {
     fn inline_keys_never_reach_the_config_or_the_workload() {
         let e = example("executor.yaml");
         let keys = inline_key_material(&e).unwrap();
-        let r = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        let r = render(&e, &keys, &RenderContext::default()).unwrap();
         let inline = e.spec.config.unwrap().operator_keys.unwrap();
         let everything = stream(&r, None);
         for value in [inline.ecdsa.unwrap(), inline.bls.unwrap()] {
@@ -1093,7 +1093,7 @@ mod tests {
     #[test]
     fn missing_fields_are_named_not_fatal() {
         let e = example("executor.yaml");
-        let r = render(&e, &KeyMaterial::default(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &KeyMaterial::default(), &RenderContext::default()).unwrap();
         let text = r.missing.join("\n");
         assert!(text.contains("config.operatorAddress"), "{text}");
         assert!(text.contains("secretRef"), "{text}");
@@ -1101,7 +1101,7 @@ mod tests {
         let gone = render(
             &example("executor-full.yaml"),
             &KeyMaterial::missing_secret("operator-keys"),
-            &ExecutorContext::default(),
+            &RenderContext::default(),
         )
         .unwrap();
         assert_eq!(gone.missing, ["Secret operator-keys (not found)"]);
@@ -1116,12 +1116,12 @@ mod tests {
     fn a_config_change_changes_the_template_and_only_then() {
         let e = example("executor-full.yaml");
         let keys = full_keys();
-        let a = render(&e, &keys, &ExecutorContext::default()).unwrap();
-        let again = render(&e, &keys, &ExecutorContext::default()).unwrap();
+        let a = render(&e, &keys, &RenderContext::default()).unwrap();
+        let again = render(&e, &keys, &RenderContext::default()).unwrap();
         assert_eq!(a.checksum, again.checksum);
         let mut changed = e.clone();
         changed.spec.config.as_mut().unwrap().log_level = Some(LogLevel::Info);
-        let b = render(&changed, &keys, &ExecutorContext::default()).unwrap();
+        let b = render(&changed, &keys, &RenderContext::default()).unwrap();
         assert_ne!(a.checksum, b.checksum);
         let annotation = |r: &Rendered| match &r.workload {
             Workload::StatefulSet(s) => s
@@ -1139,7 +1139,7 @@ mod tests {
         assert_eq!(annotation(&b), b.checksum);
         let mut scaled = e.clone();
         scaled.spec.replicas = Some(0);
-        let s = render(&scaled, &keys, &ExecutorContext::default()).unwrap();
+        let s = render(&scaled, &keys, &RenderContext::default()).unwrap();
         assert_eq!(s.checksum, a.checksum, "replicas are not config");
     }
 
@@ -1147,7 +1147,7 @@ mod tests {
     fn memory_storage_is_a_recreate_deployment() {
         let mut e = example("executor-full.yaml");
         e.spec.config.as_mut().unwrap().storage = None;
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         let Workload::Deployment(d) = r.workload else {
             panic!("memory storage is a Deployment")
         };
@@ -1180,11 +1180,11 @@ mod tests {
             "the example enables it"
         );
         e.spec.network_policy = None;
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         assert!(r.network_policy.is_none());
         e.spec.network_policy =
             Some(crate::api::executor::PerformerNetworkPolicy { enabled: false });
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         assert!(r.network_policy.is_none());
     }
 
@@ -1192,7 +1192,7 @@ mod tests {
     fn the_network_policy_lets_only_this_executors_pods_reach_performers_grpc_port() {
         use crate::render::performer::{self, GRPC_PORT_NAME};
         let e = example("executor-full.yaml");
-        let r = render(&e, &full_keys(), &ExecutorContext::default()).unwrap();
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
         let np = r.network_policy.clone().expect("enabled in the example");
 
         // Owned by the executor (garbage-collected with it), in its namespace.
@@ -1267,7 +1267,7 @@ mod tests {
         assert!(selects(&from, &template_labels(&r.workload)));
         let mut other = e.clone();
         other.metadata.name = Some("other-executor".into());
-        let other = render(&other, &full_keys(), &ExecutorContext::default()).unwrap();
+        let other = render(&other, &full_keys(), &RenderContext::default()).unwrap();
         assert!(
             !selects(&from, &template_labels(&other.workload)),
             "another executor's pods"
@@ -1287,7 +1287,7 @@ mod tests {
         config.log_level = Some(LogLevel::Info);
         config.grpc_port = Some(7000);
         changed.spec.replicas = Some(0);
-        let again = render(&changed, &full_keys(), &ExecutorContext::default()).unwrap();
+        let again = render(&changed, &full_keys(), &RenderContext::default()).unwrap();
         assert_eq!(again.network_policy, Some(np));
     }
 }

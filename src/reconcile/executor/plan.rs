@@ -1,12 +1,128 @@
-//! The HourglassExecutor's decisions, pure: the status to write and the events
-//! to record, from the spec, the rendered children and the observed workload.
+//! The HourglassExecutor's decisions, pure: where the keys come from, which
+//! children to write again, the status and its events, and when to look again.
 
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{PodTemplateSpec, Secret};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
+use kube::{Resource, ResourceExt};
 
 use crate::api::HourglassExecutor;
 use crate::api::conditions::{self, reason};
 use crate::api::executor::{ExecutorPhase, HourglassExecutorStatus};
-use crate::render::executor::{self as render, Rendered};
+use crate::reconcile::Stamp;
+use crate::reconcile::runtime::Requeue;
+use crate::render::executor::{
+    self as render, ANNOTATION_CONFIG_CHECKSUM, ANNOTATION_SPEC_HASH, KeyMaterial, Rendered,
+};
+
+/// How often a settled executor is looked at again (the keys Secret is not watched).
+pub const RESYNC: Duration = Duration::from_secs(300);
+/// How soon to look again while the config is incomplete (keys may be added to the Secret).
+pub const INCOMPLETE_POLL: Duration = Duration::from_secs(30);
+
+/// The executor is being deleted: its children go by ownerReference garbage collection.
+pub fn terminating(e: &HourglassExecutor) -> Option<Requeue> {
+    e.metadata
+        .deletion_timestamp
+        .as_ref()
+        .map(|_| Requeue::OnChange)
+}
+
+/// When to look again: soon while keys may still be added, else after [`RESYNC`].
+pub fn requeue(rendered: &Rendered) -> Requeue {
+    Requeue::After(if rendered.missing.is_empty() {
+        RESYNC
+    } else {
+        INCOMPLETE_POLL
+    })
+}
+
+/// Where the operator keys come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// Inline in the spec: copied into the owned `<name>-keys` Secret.
+    Inline,
+    /// The user's Secret, by name (only its key names are read).
+    Secret(String),
+    None,
+}
+
+impl KeySource {
+    pub fn of(e: &HourglassExecutor) -> Self {
+        if render::has_inline_keys(e) {
+            return Self::Inline;
+        }
+        e.spec
+            .config
+            .as_ref()
+            .and_then(|c| c.operator_keys.as_ref())
+            .and_then(|k| k.secret_ref.as_ref())
+            .map_or(Self::None, |s| Self::Secret(s.name.clone()))
+    }
+}
+
+/// The inline keys are gone from the spec since the last pass: so goes their copy.
+pub fn drop_inline_copy(e: &HourglassExecutor) -> bool {
+    let had_inline = e
+        .status
+        .as_ref()
+        .and_then(|s| conditions::find(s.conditions.as_deref(), conditions::KEYS_SECURE))
+        .is_some_and(|c| c.reason == reason::INLINE_KEYS);
+    had_inline && !render::has_inline_keys(e)
+}
+
+/// The key names the user's Secret holds (never the values).
+pub fn key_names(secret_name: &str, secret: Option<Secret>) -> KeyMaterial {
+    match secret {
+        Some(s) => KeyMaterial::from_secret(
+            secret_name,
+            s.data
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+                .chain(s.string_data.into_iter().flatten().map(|(k, _)| k)),
+        ),
+        None => KeyMaterial::missing_secret(secret_name),
+    }
+}
+
+/// The copy of the inline keys holds them and is owned by the executor. Values are
+/// compared in memory only.
+pub fn inline_copy_up_to_date(
+    e: &HourglassExecutor,
+    observed: Option<&Secret>,
+    desired: &Secret,
+) -> bool {
+    observed.is_some_and(|o| {
+        o.data == desired.data
+            && o.owner_references()
+                .iter()
+                .any(|r| Some(&r.uid) == e.metadata.uid.as_ref() && r.controller == Some(true))
+    })
+}
+
+/// True when the observed child is missing or carries another spec hash.
+pub fn stale<K: Resource>(observed: Option<&K>, desired: &K) -> bool {
+    let hash = |k: &K| {
+        k.meta()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(ANNOTATION_SPEC_HASH).cloned())
+    };
+    observed.is_none_or(|o| hash(o).is_none() || hash(o) != hash(desired))
+}
+
+/// Like [`stale`], and also when someone scaled the workload (the spec hash does not
+/// cover what `kubectl scale` changes).
+pub fn workload_stale<K: Resource>(
+    observed: Option<&K>,
+    desired: &K,
+    replicas: fn(&K) -> Option<i32>,
+) -> bool {
+    observed.is_some_and(|o| replicas(o) != replicas(desired)) || stale(observed, desired)
+}
 
 /// What the reconciler needs to know about the workload it finds.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,6 +133,40 @@ pub struct WorkloadView {
     pub checksum: Option<String>,
 }
 
+fn checksum(t: &PodTemplateSpec) -> Option<String> {
+    t.metadata
+        .as_ref()
+        .and_then(|m| m.annotations.as_ref())
+        .and_then(|a| a.get(ANNOTATION_CONFIG_CHECKSUM).cloned())
+}
+
+impl From<&Deployment> for WorkloadView {
+    fn from(d: &Deployment) -> Self {
+        let status = d.status.clone().unwrap_or_default();
+        WorkloadView {
+            replicas: status.replicas.unwrap_or(0),
+            ready_replicas: status.ready_replicas.unwrap_or(0),
+            checksum: checksum(&d.spec.template),
+        }
+    }
+}
+
+impl From<&StatefulSet> for WorkloadView {
+    fn from(s: &StatefulSet) -> Self {
+        let status = s.status.clone().unwrap_or_default();
+        WorkloadView {
+            replicas: status.replicas,
+            ready_replicas: status.ready_replicas.unwrap_or(0),
+            checksum: checksum(&s.spec.template),
+        }
+    }
+}
+
+/// The rendered config differs from the one the workload's pods were started with.
+pub fn config_changed(workload: Option<&WorkloadView>, rendered: &Rendered) -> bool {
+    workload.is_none_or(|w| w.checksum.as_deref() != Some(rendered.checksum.as_str()))
+}
+
 /// The status to write and the events to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedStatus {
@@ -24,6 +174,8 @@ pub struct PlannedStatus {
     /// (warning, reason, note): recorded only on a condition's transition.
     pub events: Vec<(bool, &'static str, String)>,
 }
+
+type Events = Vec<(bool, &'static str, String)>;
 
 /// Decides the status; pure. Events fire when a condition turns, so a settled
 /// executor records nothing.
@@ -37,16 +189,10 @@ pub fn plan_status(
 ) -> PlannedStatus {
     let name = e.metadata.name.clone().unwrap_or_default();
     let old = e.status.clone().unwrap_or_default();
-    let previous = old.conditions.as_deref();
-    let generation = e.metadata.generation;
+    let stamp = Stamp::new(old.conditions.as_deref(), e.metadata.generation, now);
     let wanted = e.spec.replicas.unwrap_or(1);
     let view = workload.cloned().unwrap_or_default();
     let complete = rendered.missing.is_empty();
-    let mut events = Vec::new();
-    let turned = |type_: &str, status: bool| {
-        conditions::find(previous, type_).is_none_or(|c| (c.status == "True") != status)
-    };
-
     let phase = if wanted == 0 {
         ExecutorPhase::Stopped
     } else if complete
@@ -59,138 +205,11 @@ pub fn plan_status(
         ExecutorPhase::Pending
     };
 
-    let unused = if rendered.unused.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; {} spec field(s) are not used by the executor (`hgctl executor describe {name}` lists them)",
-            rendered.unused.len()
-        )
-    };
-    let config_cond = if complete {
-        conditions::condition(
-            previous,
-            conditions::CONFIG_COMPLETE,
-            true,
-            reason::AS_EXPECTED,
-            format!("the executor has every field it needs{unused}"),
-            generation,
-            now,
-        )
-    } else {
-        let message = format!(
-            "the executor cannot start without: {}; it runs 0 replicas until then{unused}",
-            rendered.missing.join("; ")
-        );
-        if turned(conditions::CONFIG_COMPLETE, false) {
-            events.push((true, "ConfigIncomplete", message.clone()));
-        }
-        conditions::condition(
-            previous,
-            conditions::CONFIG_COMPLETE,
-            false,
-            reason::MISSING_FIELDS,
-            message,
-            generation,
-            now,
-        )
-    };
-
-    let keys_cond = if inline {
-        let message = format!(
-            "inline keys in spec.config.operatorKeys were moved to Secret {}; store them in a Secret of your own, set operatorKeys.secretRef and remove the inline keys",
-            render::keys_secret_name(&name)
-        );
-        if turned(conditions::KEYS_SECURE, false) {
-            events.push((true, reason::INLINE_KEYS, message.clone()));
-        }
-        conditions::condition(
-            previous,
-            conditions::KEYS_SECURE,
-            false,
-            reason::INLINE_KEYS,
-            message,
-            generation,
-            now,
-        )
-    } else {
-        let has_ref = e
-            .spec
-            .config
-            .as_ref()
-            .and_then(|c| c.operator_keys.as_ref())
-            .is_some_and(|k| k.secret_ref.is_some());
-        conditions::condition(
-            previous,
-            conditions::KEYS_SECURE,
-            true,
-            if has_ref {
-                reason::SECRET_REF
-            } else {
-                reason::NO_SECRET
-            },
-            if has_ref {
-                "keys come from a Secret"
-            } else {
-                "no keys in the spec"
-            },
-            generation,
-            now,
-        )
-    };
-
-    let duplicate = wanted > 1;
-    let duplicate_cond = if duplicate {
-        let message = format!(
-            "{wanted} replicas run one operator identity; the executor has no leader election and each replica would deploy its own performers: use 1 replica per operator"
-        );
-        if turned(conditions::DUPLICATE_OPERATOR, true) {
-            events.push((true, reason::NO_LEADER_ELECTION, message.clone()));
-        }
-        conditions::condition(
-            previous,
-            conditions::DUPLICATE_OPERATOR,
-            true,
-            reason::NO_LEADER_ELECTION,
-            message,
-            generation,
-            now,
-        )
-    } else {
-        conditions::condition(
-            previous,
-            conditions::DUPLICATE_OPERATOR,
-            false,
-            reason::SINGLE_REPLICA,
-            "at most one replica per operator identity",
-            generation,
-            now,
-        )
-    };
-
-    let ready = phase == ExecutorPhase::Running;
-    let ready_cond = conditions::condition(
-        previous,
-        conditions::READY,
-        ready,
-        match phase {
-            ExecutorPhase::Running => reason::REPLICAS_READY,
-            ExecutorPhase::Stopped => reason::SCALED_TO_ZERO,
-            ExecutorPhase::Pending if !complete => reason::MISSING_FIELDS,
-            ExecutorPhase::Pending => reason::REPLICAS_NOT_READY,
-        },
-        match phase {
-            ExecutorPhase::Running => format!("{}/{wanted} replicas ready", view.ready_replicas),
-            ExecutorPhase::Stopped => "scaled to 0 replicas".to_string(),
-            ExecutorPhase::Pending if !complete => "waiting for a complete config".to_string(),
-            ExecutorPhase::Pending => {
-                format!("{}/{wanted} replicas ready", view.ready_replicas)
-            }
-        },
-        generation,
-        now,
-    );
-
+    let mut events = Events::new();
+    let config_cond = config_condition(&stamp, rendered, &name, &mut events);
+    let keys_cond = keys_condition(&stamp, e, inline, &name, &mut events);
+    let duplicate_cond = duplicate_condition(&stamp, wanted, &mut events);
+    let ready_cond = ready_condition(&stamp, phase, complete, wanted, &view);
     let last_config_update = if config_changed || old.last_config_update.is_none() {
         if workload.is_some() && config_changed {
             events.push((
@@ -216,11 +235,137 @@ pub fn plan_status(
             ready_replicas: Some(view.ready_replicas),
             selector: Some(render::selector_string(&name)),
             last_config_update,
-            observed_generation: generation,
+            observed_generation: e.metadata.generation,
             conditions: Some(conditions),
         },
         events,
     }
+}
+
+/// `ConfigComplete`: what the executor cannot start without, and how many spec
+/// fields it ignores.
+fn config_condition(
+    stamp: &Stamp,
+    rendered: &Rendered,
+    name: &str,
+    events: &mut Events,
+) -> Condition {
+    let unused = if rendered.unused.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} spec field(s) are not used by the executor (`hgctl executor describe {name}` lists them)",
+            rendered.unused.len()
+        )
+    };
+    if rendered.missing.is_empty() {
+        return stamp.condition(
+            conditions::CONFIG_COMPLETE,
+            true,
+            reason::AS_EXPECTED,
+            format!("the executor has every field it needs{unused}"),
+        );
+    }
+    let message = format!(
+        "the executor cannot start without: {}; it runs 0 replicas until then{unused}",
+        rendered.missing.join("; ")
+    );
+    if stamp.turns(conditions::CONFIG_COMPLETE, false) {
+        events.push((true, "ConfigIncomplete", message.clone()));
+    }
+    stamp.condition(
+        conditions::CONFIG_COMPLETE,
+        false,
+        reason::MISSING_FIELDS,
+        message,
+    )
+}
+
+/// `KeysSecure`: false while keys are inline in the spec.
+fn keys_condition(
+    stamp: &Stamp,
+    e: &HourglassExecutor,
+    inline: bool,
+    name: &str,
+    events: &mut Events,
+) -> Condition {
+    if inline {
+        let message = format!(
+            "inline keys in spec.config.operatorKeys were moved to Secret {}; store them in a Secret of your own, set operatorKeys.secretRef and remove the inline keys",
+            render::keys_secret_name(name)
+        );
+        if stamp.turns(conditions::KEYS_SECURE, false) {
+            events.push((true, reason::INLINE_KEYS, message.clone()));
+        }
+        return stamp.condition(conditions::KEYS_SECURE, false, reason::INLINE_KEYS, message);
+    }
+    let has_ref = e
+        .spec
+        .config
+        .as_ref()
+        .and_then(|c| c.operator_keys.as_ref())
+        .is_some_and(|k| k.secret_ref.is_some());
+    let (why, message) = if has_ref {
+        (reason::SECRET_REF, "keys come from a Secret")
+    } else {
+        (reason::NO_SECRET, "no keys in the spec")
+    };
+    stamp.condition(conditions::KEYS_SECURE, true, why, message)
+}
+
+/// `DuplicateOperator`: more than one replica runs one operator identity.
+fn duplicate_condition(stamp: &Stamp, wanted: i32, events: &mut Events) -> Condition {
+    if wanted <= 1 {
+        return stamp.condition(
+            conditions::DUPLICATE_OPERATOR,
+            false,
+            reason::SINGLE_REPLICA,
+            "at most one replica per operator identity",
+        );
+    }
+    let message = format!(
+        "{wanted} replicas run one operator identity; the executor has no leader election and each replica would deploy its own performers: use 1 replica per operator"
+    );
+    if stamp.turns(conditions::DUPLICATE_OPERATOR, true) {
+        events.push((true, reason::NO_LEADER_ELECTION, message.clone()));
+    }
+    stamp.condition(
+        conditions::DUPLICATE_OPERATOR,
+        true,
+        reason::NO_LEADER_ELECTION,
+        message,
+    )
+}
+
+/// `Ready`: the replicas that are ready, or what they wait for.
+fn ready_condition(
+    stamp: &Stamp,
+    phase: ExecutorPhase,
+    complete: bool,
+    wanted: i32,
+    view: &WorkloadView,
+) -> Condition {
+    let (why, message) = match phase {
+        ExecutorPhase::Running => (
+            reason::REPLICAS_READY,
+            format!("{}/{wanted} replicas ready", view.ready_replicas),
+        ),
+        ExecutorPhase::Stopped => (reason::SCALED_TO_ZERO, "scaled to 0 replicas".to_string()),
+        ExecutorPhase::Pending if !complete => (
+            reason::MISSING_FIELDS,
+            "waiting for a complete config".to_string(),
+        ),
+        ExecutorPhase::Pending => (
+            reason::REPLICAS_NOT_READY,
+            format!("{}/{wanted} replicas ready", view.ready_replicas),
+        ),
+    };
+    stamp.condition(
+        conditions::READY,
+        phase == ExecutorPhase::Running,
+        why,
+        message,
+    )
 }
 
 #[cfg(test)]
@@ -228,8 +373,7 @@ mod tests {
     use super::*;
     use crate::api::HourglassExecutorSpec;
     use crate::api::executor::{ExecutorConfig, KeysSecretRef, OperatorKeys};
-    use crate::render::executor::ExecutorContext as RenderContext;
-    use crate::render::executor::KeyMaterial;
+    use crate::render::executor::RenderContext;
     use k8s_openapi::jiff::Timestamp;
 
     fn at(secs: i64) -> Time {

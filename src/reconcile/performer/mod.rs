@@ -3,4 +3,4 @@
 pub mod controller;
 pub mod plan;
 
-pub use controller::reconcile;
+pub use controller::run;

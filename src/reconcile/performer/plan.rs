@@ -1,15 +1,21 @@
 //! The Performer's decisions, as a pure function of what was observed: which
-//! pod to create, which to delete, which one the Service routes to, and the
-//! status. The reconciler only carries the plan out.
+//! pod to create, which to delete, which pods the Service selects, the status,
+//! its events and when to look again. [`plan`] runs them as named steps; the
+//! controller only carries the plan out.
 
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::{ContainerState, ContainerStatus, Pod, PodSpec, PodStatus};
+use k8s_openapi::api::core::v1::{
+    ContainerState, ContainerStatus, Pod, PodSpec, PodStatus, Service,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use k8s_openapi::jiff::SignedDuration;
+use kube::ResourceExt;
 
 use crate::api::conditions::{self, reason};
 use crate::api::{Performer, PerformerStatus, performer::PerformerPhase};
+use crate::reconcile::Stamp;
+use crate::reconcile::runtime::Requeue;
 use crate::render::performer::{self as render, LABEL_TEMPLATE_HASH};
 
 /// How long past its `deletionTimestamp` (the end of its grace period) a pod may stay before
@@ -168,14 +174,75 @@ pub fn slim_pod(pod: &mut Pod) {
     }
 }
 
+/// How often a settled Performer is looked at again without any event.
+pub const RESYNC: Duration = Duration::from_secs(600);
+/// A safety net while waiting mid-rollout; EndpointSlice and pod events normally come first.
+pub const ENDPOINT_POLL: Duration = Duration::from_secs(5);
+
+/// Which pods of a Performer its Service selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceSelects {
+    /// The pods of one template, by its hash.
+    Template(String),
+    /// Every pod of the Performer: old and new serve together mid-handover.
+    EveryPod,
+}
+
+/// A Service that selects every pod of its Performer (mid-handover).
+pub const WIDE: ServiceSelects = ServiceSelects::EveryPod;
+
+impl ServiceSelects {
+    /// What a Service's selector selects, from its template-hash label (none: every pod).
+    pub fn from_selector(template_hash: Option<&str>) -> Self {
+        template_hash.map_or(Self::EveryPod, Self::from)
+    }
+
+    /// The template hash the selector carries, if any.
+    pub fn template(&self) -> Option<&str> {
+        match self {
+            Self::Template(hash) => Some(hash),
+            Self::EveryPod => None,
+        }
+    }
+
+    fn selects(&self, pod: &PodView) -> bool {
+        match self {
+            Self::Template(hash) => pod.hash.as_deref() == Some(hash),
+            Self::EveryPod => true,
+        }
+    }
+}
+
+impl From<&str> for ServiceSelects {
+    fn from(hash: &str) -> Self {
+        Self::Template(hash.to_string())
+    }
+}
+
+impl PartialEq<&str> for ServiceSelects {
+    fn eq(&self, hash: &&str) -> bool {
+        self.template() == Some(*hash)
+    }
+}
+
 /// What was observed about one Performer's children.
 #[derive(Debug, Clone, Default)]
 pub struct Observed {
     pub pods: Vec<PodView>,
-    /// The template hash the existing Service selects ([`WIDE`] for none), if it exists.
-    pub service_hash: Option<String>,
+    /// What the existing Service selects, if it exists.
+    pub service_hash: Option<ServiceSelects>,
     /// The Service's EndpointSlices list the desired pod as ready (checked only mid-rollout).
     pub desired_in_endpoints: bool,
+}
+
+impl Observed {
+    /// The uid of the pod seen under `name`.
+    pub fn uid_of(&self, name: &str) -> Option<&str> {
+        self.pods
+            .iter()
+            .find(|v| v.name == name)
+            .and_then(|v| v.uid.as_deref())
+    }
 }
 
 /// An event to record on the Performer.
@@ -185,9 +252,6 @@ pub struct PlannedEvent {
     pub reason: String,
     pub note: String,
 }
-
-/// `serving_hash` of a Service that selects every pod of its Performer (mid-handover).
-pub const WIDE: &str = "";
 
 /// What to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,12 +265,14 @@ pub struct Plan {
     pub force_delete_pods: Vec<String>,
     /// Look again after this long even if nothing changes (a deletion falls overdue then).
     pub recheck_in: Option<Duration>,
-    /// Template hash the Service must select ([`WIDE`]: every pod of the Performer).
-    pub serving_hash: String,
+    /// What the Service must select.
+    pub serving_hash: ServiceSelects,
     /// Old pods are kept until the EndpointSlice shows the new pod: look again soon.
     pub needs_endpoint_check: bool,
     pub status: PerformerStatus,
     pub events: Vec<PlannedEvent>,
+    /// When to look again if nothing wakes the Performer before.
+    pub requeue: Requeue,
 }
 
 /// Settings of one pass.
@@ -219,6 +285,106 @@ pub struct PlanInput<'a> {
     pub now: &'a Time,
 }
 
+/// A pass that only writes the status (and records its events).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusPlan {
+    pub status: PerformerStatus,
+    pub events: Vec<PlannedEvent>,
+    pub requeue: Requeue,
+}
+
+/// The Performer is being deleted: its children go by ownerReference garbage
+/// collection, the status only says so.
+pub fn terminating(p: &Performer) -> Option<StatusPlan> {
+    p.metadata.deletion_timestamp.as_ref()?;
+    let mut status = p.status.clone().unwrap_or_default();
+    if status.phase != Some(PerformerPhase::Terminating) {
+        status.phase = Some(PerformerPhase::Terminating);
+        status.ready = false;
+    }
+    Some(StatusPlan {
+        status,
+        events: Vec::new(),
+        requeue: Requeue::OnChange,
+    })
+}
+
+/// The spec cannot be rendered into a pod: Failed, with the reason, until the spec changes.
+pub fn invalid_spec(p: &Performer, error: &str, now: &Time) -> StatusPlan {
+    let mut status = p.status.clone().unwrap_or_default();
+    let degraded = conditions::condition(
+        status.conditions.as_deref(),
+        conditions::DEGRADED,
+        true,
+        "InvalidSpec",
+        error,
+        p.metadata.generation,
+        now,
+    );
+    status.phase = Some(PerformerPhase::Failed);
+    status.ready = false;
+    status.observed_generation = p.metadata.generation;
+    status.conditions = Some(vec![degraded]);
+    let events = if p.status.as_ref() != Some(&status) {
+        vec![PlannedEvent {
+            warning: true,
+            reason: "InvalidSpec".into(),
+            note: error.to_string(),
+        }]
+    } else {
+        Vec::new()
+    };
+    StatusPlan {
+        status,
+        events,
+        requeue: Requeue::OnChange,
+    }
+}
+
+/// The event recorded once an overdue pod was deleted without its kubelet.
+pub fn force_deleted_event(pod_name: &str) -> PlannedEvent {
+    PlannedEvent {
+        warning: true,
+        reason: "PodForceDeleted".into(),
+        note: format!(
+            "pod {pod_name} was still there {} s after its grace period ended: its node does \
+             not confirm the deletion (kubelet unreachable); deleted without waiting so that \
+             a new pod can start",
+            DELETION_OVERDUE.as_secs()
+        ),
+    }
+}
+
+/// The fields hgctl owns on the Service are as rendered (else it is applied again).
+pub fn service_up_to_date(actual: &Service, wanted: &Service) -> bool {
+    let (Some(a), Some(w)) = (actual.spec.as_ref(), wanted.spec.as_ref()) else {
+        return false;
+    };
+    let labels_ok = wanted
+        .labels()
+        .iter()
+        .all(|(k, v)| actual.labels().get(k) == Some(v));
+    let owner_ok = wanted.owner_references().iter().all(|o| {
+        actual
+            .owner_references()
+            .iter()
+            .any(|x| x.uid == o.uid && x.controller == Some(true))
+    });
+    let ports_ok = match (a.ports.as_deref(), w.ports.as_deref()) {
+        (Some(ap), Some(wp)) => {
+            ap.len() == wp.len()
+                && ap.iter().zip(wp).all(|(x, y)| {
+                    x.name == y.name
+                        && x.port == y.port
+                        && x.target_port == y.target_port
+                        && x.app_protocol == y.app_protocol
+                })
+        }
+        _ => false,
+    };
+    labels_ok && owner_ok && ports_ok && a.selector == w.selector
+}
+
 /// Decides one pass of the Performer reconciler.
 pub fn plan(input: PlanInput<'_>) -> Plan {
     let PlanInput {
@@ -229,32 +395,108 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
         cluster_domain,
         now,
     } = input;
-    let name = p.metadata.name.clone().unwrap_or_default();
-    let namespace = p.metadata.namespace.clone().unwrap_or_default();
-    let old_status = p.status.clone().unwrap_or_default();
-    let old_conditions = old_status.conditions.as_deref();
-    let generation = p.metadata.generation;
+    let pods = Pods::sort(observed, desired_pod_name);
+    let mut actions = pod_actions(&pods, observed, now);
+    let routing = route(&pods, observed, desired_hash);
+    retire(&pods, &routing, &mut actions.delete);
+    let not_serving = NotServing::of(&pods, &actions.force_delete);
+    let serving = Serving::assess(&pods, observed, &routing, desired_hash);
+    let status = status(
+        p,
+        &pods,
+        &actions,
+        &serving,
+        not_serving.as_ref(),
+        cluster_domain,
+        now,
+    );
+    let events = transition_events(
+        p.status.as_ref().and_then(|s| s.conditions.as_deref()),
+        status.conditions.as_deref().unwrap_or_default(),
+        p.status.as_ref().and_then(|s| s.phase),
+        status.phase.unwrap_or(serving.phase),
+        pods.old_ready.is_some(),
+    );
+    let requeue = requeue(&pods, observed, &actions, &routing);
+    Plan {
+        create_pod: actions.create,
+        delete_pods: actions.delete,
+        force_delete_pods: actions.force_delete,
+        recheck_in: actions.recheck_in,
+        serving_hash: routing.selects,
+        needs_endpoint_check: routing.needs_endpoint_check,
+        status,
+        events,
+        requeue,
+    }
+}
 
-    let live: Vec<&PodView> = observed.pods.iter().filter(|v| !v.terminating).collect();
-    let desired = live.iter().find(|v| v.name == desired_pod_name).copied();
-    let desired_terminating = observed
-        .pods
-        .iter()
-        .any(|v| v.name == desired_pod_name && v.terminating);
+/// The observed pods of one pass, by the part they play.
+struct Pods<'a> {
+    desired_name: &'a str,
+    /// Not terminating.
+    live: Vec<&'a PodView>,
+    /// The desired pod, if it is live (it may have ended).
+    desired: Option<&'a PodView>,
+    /// The desired pod, if it is live and has not ended.
+    desired_ok: Option<&'a PodView>,
+    /// The desired pod, if it is terminating.
+    desired_going: Option<&'a PodView>,
+    /// Live pods of older templates that have not ended.
+    others: Vec<&'a PodView>,
+    /// The newest Ready pod of an older template: it serves until the new one is Ready.
+    old_ready: Option<&'a PodView>,
+}
 
-    let mut delete_pods: Vec<String> = Vec::new();
-    // Ended pods never come back: replace them (the desired one is recreated next pass).
-    for v in &live {
-        if v.ended {
-            delete_pods.push(v.name.clone());
+impl<'a> Pods<'a> {
+    fn sort(observed: &'a Observed, desired_name: &'a str) -> Self {
+        let live: Vec<&PodView> = observed.pods.iter().filter(|v| !v.terminating).collect();
+        let desired = live.iter().find(|v| v.name == desired_name).copied();
+        let others: Vec<&PodView> = live
+            .iter()
+            .filter(|v| v.name != desired_name && !v.ended)
+            .copied()
+            .collect();
+        let old_ready = others
+            .iter()
+            .filter(|v| v.ready)
+            .max_by(|a, b| a.created.cmp(&b.created))
+            .copied();
+        Pods {
+            desired_name,
+            desired,
+            desired_ok: desired.filter(|d| !d.ended),
+            desired_going: observed
+                .pods
+                .iter()
+                .find(|v| v.name == desired_name && v.terminating),
+            others,
+            old_ready,
+            live,
         }
     }
-    let desired_ok = desired.filter(|d| !d.ended);
-    let create_pod = desired.is_none() && !desired_terminating;
+}
 
-    // A pod still there after its grace period ended: its kubelet does not confirm.
+/// What to do with the pods, before the handover says which old ones may go.
+struct PodActions {
+    create: bool,
+    delete: Vec<String>,
+    force_delete: Vec<String>,
+    recheck_in: Option<Duration>,
+}
+
+/// Ended pods are deleted (they never come back; the desired one is recreated next
+/// pass), a missing desired pod is created once its name is free, and a terminating
+/// pod whose grace period ended [`DELETION_OVERDUE`] ago is deleted without one.
+fn pod_actions(pods: &Pods, observed: &Observed, now: &Time) -> PodActions {
+    let delete = pods
+        .live
+        .iter()
+        .filter(|v| v.ended)
+        .map(|v| v.name.clone())
+        .collect();
     let overdue = SignedDuration::try_from(DELETION_OVERDUE).unwrap_or(SignedDuration::MAX);
-    let mut force_delete_pods: Vec<String> = Vec::new();
+    let mut force_delete = Vec::new();
     let mut recheck_in: Option<Duration> = None;
     for v in observed
         .pods
@@ -264,21 +506,108 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
         let Some(due) = &v.delete_by else { continue };
         let late = now.0.duration_since(due.0);
         if late >= overdue {
-            force_delete_pods.push(v.name.clone());
+            force_delete.push(v.name.clone());
         } else {
             let wait = Duration::try_from(overdue - late).unwrap_or(DELETION_OVERDUE);
             recheck_in = Some(recheck_in.map_or(wait, |r| r.min(wait)));
         }
     }
-    let desired_going = observed
-        .pods
-        .iter()
-        .find(|v| v.name == desired_pod_name && v.terminating);
-    // Why the desired pod is not serving, when its node is the cause.
-    let lost: Option<(&str, String)> = if let Some(d) = desired_ok.filter(|d| d.node_not_ready) {
-        Some((
-            reason::NODE_NOT_READY,
-            format!(
+    PodActions {
+        create: pods.desired.is_none() && pods.desired_going.is_none(),
+        delete,
+        force_delete,
+        recheck_in,
+    }
+}
+
+/// Which pods the Service selects, and whether the handover lets the old ones go.
+struct Routing {
+    selects: ServiceSelects,
+    /// The Service selects only the new pod and its EndpointSlice lists it: old pods go.
+    retire_others: bool,
+    /// Mid-handover and not there yet: look again soon.
+    needs_endpoint_check: bool,
+}
+
+/// The handover never leaves the Service without a ready endpoint, even when the
+/// EndpointSlice controller sees the new pod's readiness later than hgctl does:
+/// old serves -> both serve (selector without the hash) until the EndpointSlice
+/// lists the new pod ready -> new serves -> old pods are deleted.
+fn route(pods: &Pods, observed: &Observed, desired_hash: &str) -> Routing {
+    let desired_ready = pods.desired_ok.is_some_and(|d| d.ready);
+    let handover = desired_ready && !pods.others.is_empty();
+    let selects = if handover && !observed.desired_in_endpoints {
+        ServiceSelects::EveryPod
+    } else if desired_ready {
+        ServiceSelects::from(desired_hash)
+    } else if let Some(old) = pods.old_ready.and_then(|o| o.hash.as_deref()) {
+        ServiceSelects::from(old)
+    } else {
+        ServiceSelects::from(desired_hash)
+    };
+    let switched = observed
+        .service_hash
+        .as_ref()
+        .is_some_and(|s| *s == desired_hash);
+    let retire_others = handover && switched && observed.desired_in_endpoints;
+    Routing {
+        selects,
+        retire_others,
+        needs_endpoint_check: handover && !retire_others,
+    }
+}
+
+/// Old pods go once the handover is done; superseded pods that never became ready
+/// serve nobody and go at once.
+fn retire(pods: &Pods, routing: &Routing, delete: &mut Vec<String>) {
+    if routing.retire_others {
+        delete.extend(pods.others.iter().map(|v| v.name.clone()));
+    }
+    for v in &pods.others {
+        if !v.ready
+            && Some(v.name.as_str()) != pods.old_ready.map(|o| o.name.as_str())
+            && !delete.contains(&v.name)
+        {
+            delete.push(v.name.clone());
+        }
+    }
+}
+
+/// Why the desired pod is not serving, when its node is the cause.
+enum NotServing<'a> {
+    /// Its node stopped reporting; Kubernetes evicts the pod after the toleration.
+    NodeNotReady(&'a PodView),
+    /// It is being evicted; `forced` once hgctl stops waiting for its kubelet.
+    Evicted {
+        pod: &'a PodView,
+        by: &'a (String, String),
+        forced: bool,
+    },
+}
+
+impl<'a> NotServing<'a> {
+    fn of(pods: &Pods<'a>, force_delete: &[String]) -> Option<Self> {
+        if let Some(d) = pods.desired_ok.filter(|d| d.node_not_ready) {
+            return Some(Self::NodeNotReady(d));
+        }
+        let pod = pods.desired_going.filter(|_| pods.desired_ok.is_none())?;
+        Some(Self::Evicted {
+            pod,
+            by: pod.disruption.as_ref()?,
+            forced: force_delete.contains(&pod.name),
+        })
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            Self::NodeNotReady(_) => reason::NODE_NOT_READY,
+            Self::Evicted { .. } => reason::POD_EVICTED,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::NodeNotReady(d) => format!(
                 "node {} stopped reporting, so pod {} is marked not ready; once the node has \
                  been away longer than the pod tolerates ({} s unless spec.scheduling.tolerations \
                  says otherwise), Kubernetes evicts the pod and hgctl starts a new one (not \
@@ -287,247 +616,115 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
                 d.name,
                 render::NODE_LOSS_TOLERATION_SECONDS
             ),
-        ))
-    } else if let Some(v) = desired_going.filter(|_| desired_ok.is_none()) {
-        let why = v
-            .disruption
-            .as_ref()
-            .map(|(r, m)| format!(" ({r}: {m})"))
-            .unwrap_or_default();
-        let forced = if force_delete_pods.contains(&v.name) {
-            format!(
-                "; its node has not confirmed the deletion for {} s, so hgctl deletes it \
-                 without waiting",
-                DELETION_OVERDUE.as_secs()
-            )
-        } else {
-            String::new()
-        };
-        v.disruption.as_ref().map(|_| {
-            (
-                reason::POD_EVICTED,
+            Self::Evicted {
+                pod,
+                by: (r, m),
+                forced,
+            } => {
+                let forced = if *forced {
+                    format!(
+                        "; its node has not confirmed the deletion for {} s, so hgctl deletes \
+                         it without waiting",
+                        DELETION_OVERDUE.as_secs()
+                    )
+                } else {
+                    String::new()
+                };
                 format!(
-                    "pod {} is being evicted{why}; a new pod starts once it is gone{forced}",
-                    v.name
-                ),
-            )
-        })
-    } else {
-        None
-    };
+                    "pod {} is being evicted ({r}: {m}); a new pod starts once it is gone{forced}",
+                    pod.name
+                )
+            }
+        }
+    }
+}
 
-    // The newest Ready pod of an older template keeps serving until the new one is Ready.
-    let old_ready: Option<&PodView> = live
-        .iter()
-        .filter(|v| v.name != desired_pod_name && v.ready && !v.ended)
-        .max_by(|a, b| a.created.cmp(&b.created))
-        .copied();
-    let desired_ready = desired_ok.is_some_and(|d| d.ready);
-    let others: Vec<&PodView> = live
-        .iter()
-        .filter(|v| v.name != desired_pod_name && !v.ended)
-        .copied()
-        .collect();
-    // The handover never leaves the Service without a ready endpoint, even when the
-    // EndpointSlice controller sees the new pod's readiness later than hgctl does:
-    // old serves -> both serve (selector without the hash) until the EndpointSlice
-    // lists the new pod ready -> new serves -> old pods are deleted.
-    let handover = desired_ready && !others.is_empty();
-    let serving_hash = if handover && !observed.desired_in_endpoints {
-        WIDE.to_string()
-    } else if desired_ready {
-        desired_hash.to_string()
-    } else if let Some(old) = old_ready.and_then(|o| o.hash.clone()) {
-        old
-    } else {
-        desired_hash.to_string()
-    };
-    let switched = observed.service_hash.as_deref() == Some(desired_hash);
-    let mut needs_endpoint_check = false;
-    if handover {
-        if switched && observed.desired_in_endpoints {
-            delete_pods.extend(others.iter().map(|v| v.name.clone()));
+/// Whether the Performer serves, and the phase that follows.
+struct Serving<'a> {
+    /// The Service as it is now routes to a Ready pod.
+    ready: bool,
+    /// The Service must select another template, or old pods remain.
+    rolling: bool,
+    /// Why the desired pod cannot start: the scheduler's or a stuck container's (reason, message).
+    blocked: Option<(String, String)>,
+    /// The pod the status names: the serving one, else the desired one.
+    pod: Option<&'a PodView>,
+    phase: PerformerPhase,
+}
+
+impl<'a> Serving<'a> {
+    fn assess(pods: &Pods<'a>, observed: &Observed, routing: &Routing, desired_hash: &str) -> Self {
+        let selects = &routing.selects;
+        let serving_pod = pods.live.iter().copied().find(|v| {
+            v.ready
+                && match selects {
+                    ServiceSelects::Template(_) => selects.selects(v),
+                    ServiceSelects::EveryPod => v.name == pods.desired_name,
+                }
+        });
+        let ready = observed
+            .service_hash
+            .as_ref()
+            .is_some_and(|s| pods.live.iter().any(|v| v.ready && s.selects(v)));
+        let rolling = *selects != desired_hash || !pods.others.is_empty();
+        let phase = if ready && rolling {
+            PerformerPhase::Upgrading
+        } else if ready {
+            PerformerPhase::Running
         } else {
-            needs_endpoint_check = true;
+            PerformerPhase::Pending
+        };
+        Serving {
+            ready,
+            rolling,
+            blocked: pods
+                .desired_ok
+                .and_then(|d| d.unschedulable.clone().or_else(|| d.waiting.clone())),
+            pod: serving_pod.or(pods.desired),
+            phase,
         }
     }
-    // Superseded pods that never became ready serve nobody: remove them at once.
-    for v in &others {
-        if !v.ready
-            && Some(v.name.as_str()) != old_ready.map(|o| o.name.as_str())
-            && !delete_pods.contains(&v.name)
-        {
-            delete_pods.push(v.name.clone());
-        }
-    }
+}
 
-    // ---- status
-    let serving_pod = live.iter().find(|v| {
-        v.ready
-            && (v.hash.as_deref() == Some(serving_hash.as_str())
-                || (serving_hash == WIDE && v.name == desired_pod_name))
-    });
-    // Ready: the Service as it is now routes to a Ready pod.
-    let ready = match observed.service_hash.as_deref() {
-        None => false,
-        Some(WIDE) => live.iter().any(|v| v.ready),
-        Some(hash) => live
-            .iter()
-            .any(|v| v.ready && v.hash.as_deref() == Some(hash)),
-    };
-    let rolling = serving_hash != desired_hash || !others.is_empty();
-    let blocked: Option<(String, String)> =
-        desired_ok.and_then(|d| d.unschedulable.clone().or_else(|| d.waiting.clone()));
-
+/// The status of one pass: the phase, the serving pod and the four conditions.
+fn status(
+    p: &Performer,
+    pods: &Pods,
+    actions: &PodActions,
+    serving: &Serving,
+    not_serving: Option<&NotServing>,
+    cluster_domain: &str,
+    now: &Time,
+) -> PerformerStatus {
+    let name = p.metadata.name.clone().unwrap_or_default();
+    let namespace = p.metadata.namespace.clone().unwrap_or_default();
+    let old = p.status.clone().unwrap_or_default();
+    let stamp = Stamp::new(old.conditions.as_deref(), p.metadata.generation, now);
     let phase = if p.metadata.deletion_timestamp.is_some() {
         PerformerPhase::Terminating
-    } else if ready && rolling {
-        PerformerPhase::Upgrading
-    } else if ready {
-        PerformerPhase::Running
     } else {
-        PerformerPhase::Pending
+        serving.phase
     };
-
-    let pod_name = serving_pod
+    let pod_name = serving
+        .pod
         .map(|v| v.name.clone())
-        .or_else(|| desired.map(|d| d.name.clone()))
-        .or_else(|| create_pod.then(|| desired_pod_name.to_string()));
-
-    let ready_cond = conditions::condition(
-        old_conditions,
-        conditions::READY,
-        ready,
-        if ready {
-            reason::POD_READY
-        } else if let Some((r, _)) = &lost {
-            r
-        } else if desired_ok.is_none() {
-            reason::POD_MISSING
-        } else {
-            reason::POD_NOT_READY
-        },
-        if ready {
-            format!(
-                "pod {} serves {}",
-                pod_name.clone().unwrap_or_default(),
-                render::service_name(&name)
-            )
-        } else if let Some((_, m)) = &lost {
-            m.clone()
-        } else if let Some((r, m)) = &blocked {
-            format!("{r}: {m}")
-        } else {
-            "waiting for the pod to become ready".to_string()
-        },
-        generation,
-        now,
-    );
-    let scheduled_cond = match desired_ok {
-        Some(d) if d.unschedulable.is_some() => {
-            let (r, m) = d.unschedulable.clone().unwrap_or_default();
-            conditions::condition(
-                old_conditions,
-                conditions::SCHEDULED,
-                false,
-                &r,
-                m,
-                generation,
-                now,
-            )
-        }
-        Some(d) if d.node.is_some() => conditions::condition(
-            old_conditions,
-            conditions::SCHEDULED,
-            true,
-            reason::POD_SCHEDULED,
-            format!(
-                "pod {} is on node {}",
-                d.name,
-                d.node.clone().unwrap_or_default()
-            ),
-            generation,
-            now,
+        .or_else(|| actions.create.then(|| pods.desired_name.to_string()));
+    let conditions = vec![
+        ready_condition(
+            &stamp,
+            serving,
+            pods,
+            not_serving,
+            pod_name.as_deref(),
+            &name,
         ),
-        _ => conditions::condition(
-            old_conditions,
-            conditions::SCHEDULED,
-            false,
-            reason::POD_PENDING,
-            "waiting for the scheduler",
-            generation,
-            now,
-        ),
-    };
-    let progressing = !ready || rolling;
-    let progressing_cond = if let (true, Some((r, m))) = (rolling && ready, &blocked) {
-        conditions::condition(
-            old_conditions,
-            conditions::PROGRESSING,
-            false,
-            reason::UPGRADE_BLOCKED,
-            format!(
-                "the new pod {desired_pod_name} cannot become ready ({r}: {m}); the old pod keeps serving"
-            ),
-            generation,
-            now,
-        )
-    } else {
-        conditions::condition(
-            old_conditions,
-            conditions::PROGRESSING,
-            progressing,
-            if progressing {
-                reason::ROLLING_OUT
-            } else {
-                reason::UP_TO_DATE
-            },
-            if progressing {
-                format!("rolling out pod {desired_pod_name}")
-            } else {
-                "the serving pod runs the current spec".to_string()
-            },
-            generation,
-            now,
-        )
-    };
-    let degraded_reason = desired_ok
-        .and_then(|d| d.waiting.clone())
-        .or_else(|| lost.as_ref().map(|(r, m)| (r.to_string(), m.clone())));
-    let degraded_cond = conditions::condition(
-        old_conditions,
-        conditions::DEGRADED,
-        degraded_reason.is_some(),
-        degraded_reason
-            .as_ref()
-            .map(|(r, _)| r.as_str())
-            .unwrap_or(reason::AS_EXPECTED),
-        degraded_reason
-            .as_ref()
-            .map(|(_, m)| m.clone())
-            .unwrap_or_else(|| "no container is failing".into()),
-        generation,
-        now,
-    );
-    let new_conditions = vec![ready_cond, scheduled_cond, progressing_cond, degraded_cond];
-
-    let was_ready = old_status.ready;
-    let ready_time = if ready && !was_ready {
-        Some(now.clone())
-    } else {
-        old_status.ready_time.clone()
-    };
-    let last_upgrade = if old_status.phase == Some(PerformerPhase::Upgrading)
-        && phase == PerformerPhase::Running
-    {
-        Some(now.clone())
-    } else {
-        old_status.last_upgrade.clone()
-    };
-
-    let status = PerformerStatus {
+        scheduled_condition(&stamp, pods),
+        progressing_condition(&stamp, serving, pods.desired_name),
+        degraded_condition(&stamp, pods, not_serving),
+    ];
+    PerformerStatus {
         phase: Some(phase),
-        ready,
+        ready: serving.ready,
         pod_name,
         service_name: Some(render::service_name(&name)),
         grpc_endpoint: Some(render::grpc_endpoint(
@@ -536,29 +733,145 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
             cluster_domain,
             p.spec.grpc_port(),
         )),
-        ready_time,
-        last_upgrade,
-        observed_generation: generation,
-        conditions: Some(new_conditions.clone()),
-    };
-
-    let events = transition_events(
-        old_conditions,
-        &new_conditions,
-        old_status.phase,
-        phase,
-        old_ready.is_some(),
-    );
-    Plan {
-        create_pod,
-        delete_pods,
-        force_delete_pods,
-        recheck_in,
-        serving_hash,
-        needs_endpoint_check,
-        status,
-        events,
+        ready_time: if serving.ready && !old.ready {
+            Some(now.clone())
+        } else {
+            old.ready_time.clone()
+        },
+        last_upgrade: if old.phase == Some(PerformerPhase::Upgrading)
+            && phase == PerformerPhase::Running
+        {
+            Some(now.clone())
+        } else {
+            old.last_upgrade.clone()
+        },
+        observed_generation: p.metadata.generation,
+        conditions: Some(conditions),
     }
+}
+
+/// `Ready`: a pod serves the Service, or why none does.
+fn ready_condition(
+    stamp: &Stamp,
+    serving: &Serving,
+    pods: &Pods,
+    not_serving: Option<&NotServing>,
+    pod_name: Option<&str>,
+    name: &str,
+) -> Condition {
+    if serving.ready {
+        return stamp.condition(
+            conditions::READY,
+            true,
+            reason::POD_READY,
+            format!(
+                "pod {} serves {}",
+                pod_name.unwrap_or_default(),
+                render::service_name(name)
+            ),
+        );
+    }
+    let reason = if let Some(n) = not_serving {
+        n.reason()
+    } else if pods.desired_ok.is_none() {
+        reason::POD_MISSING
+    } else {
+        reason::POD_NOT_READY
+    };
+    let message = if let Some(n) = not_serving {
+        n.message()
+    } else if let Some((r, m)) = &serving.blocked {
+        format!("{r}: {m}")
+    } else {
+        "waiting for the pod to become ready".to_string()
+    };
+    stamp.condition(conditions::READY, false, reason, message)
+}
+
+/// `Scheduled`: the desired pod's node, or the scheduler's reason it has none.
+fn scheduled_condition(stamp: &Stamp, pods: &Pods) -> Condition {
+    match pods.desired_ok {
+        Some(PodView {
+            unschedulable: Some((r, m)),
+            ..
+        }) => stamp.condition(conditions::SCHEDULED, false, r, m.clone()),
+        Some(PodView {
+            name,
+            node: Some(node),
+            ..
+        }) => stamp.condition(
+            conditions::SCHEDULED,
+            true,
+            reason::POD_SCHEDULED,
+            format!("pod {name} is on node {node}"),
+        ),
+        _ => stamp.condition(
+            conditions::SCHEDULED,
+            false,
+            reason::POD_PENDING,
+            "waiting for the scheduler",
+        ),
+    }
+}
+
+/// `Progressing`: a rollout is under way, blocked while the old pod serves, or done.
+fn progressing_condition(stamp: &Stamp, serving: &Serving, desired_pod_name: &str) -> Condition {
+    if let (true, Some((r, m))) = (serving.rolling && serving.ready, &serving.blocked) {
+        return stamp.condition(
+            conditions::PROGRESSING,
+            false,
+            reason::UPGRADE_BLOCKED,
+            format!(
+                "the new pod {desired_pod_name} cannot become ready ({r}: {m}); the old pod keeps serving"
+            ),
+        );
+    }
+    if !serving.ready || serving.rolling {
+        stamp.condition(
+            conditions::PROGRESSING,
+            true,
+            reason::ROLLING_OUT,
+            format!("rolling out pod {desired_pod_name}"),
+        )
+    } else {
+        stamp.condition(
+            conditions::PROGRESSING,
+            false,
+            reason::UP_TO_DATE,
+            "the serving pod runs the current spec",
+        )
+    }
+}
+
+/// `Degraded`: a container of the desired pod is failing, or its node is the cause.
+fn degraded_condition(stamp: &Stamp, pods: &Pods, not_serving: Option<&NotServing>) -> Condition {
+    let cause = pods
+        .desired_ok
+        .and_then(|d| d.waiting.clone())
+        .or_else(|| not_serving.map(|n| (n.reason().to_string(), n.message())));
+    match cause {
+        Some((r, m)) => stamp.condition(conditions::DEGRADED, true, &r, m),
+        None => stamp.condition(
+            conditions::DEGRADED,
+            false,
+            reason::AS_EXPECTED,
+            "no container is failing",
+        ),
+    }
+}
+
+/// Soon while a pod is on its way in or out, when the next deletion falls overdue,
+/// else after [`RESYNC`].
+fn requeue(pods: &Pods, observed: &Observed, actions: &PodActions, routing: &Routing) -> Requeue {
+    let replacing = actions.create && observed.pods.iter().any(|v| v.terminating);
+    if routing.needs_endpoint_check || replacing || pods.desired_going.is_some() {
+        return Requeue::After(ENDPOINT_POLL);
+    }
+    Requeue::After(
+        actions
+            .recheck_in
+            .map_or(RESYNC, |r| r.min(RESYNC) + Duration::from_secs(1)),
+    )
 }
 
 /// One event per condition whose status flipped, and one when an upgrade completes.
@@ -795,7 +1108,7 @@ mod tests {
         assert!(step2.status.ready);
 
         // The slice lists the new pod: the Service narrows to it; the old pod stays for now.
-        observed.service_hash = Some(WIDE.into());
+        observed.service_hash = Some(WIDE);
         observed.desired_in_endpoints = true;
         let step3 = run(&p, observed.clone());
         assert_eq!(step3.serving_hash, "new");
@@ -1098,5 +1411,41 @@ mod tests {
             },
         );
         assert!(!plan.create_pod);
+    }
+
+    #[test]
+    fn a_service_edited_by_someone_is_no_longer_up_to_date() {
+        let mut p = performer();
+        p.metadata.uid = Some("u".into());
+        let wanted = render::desired_service(&p, "h1");
+        assert!(service_up_to_date(&wanted, &wanted));
+        let mut edited = wanted.clone();
+        edited
+            .spec
+            .as_mut()
+            .unwrap()
+            .selector
+            .as_mut()
+            .unwrap()
+            .insert("app".into(), "other".into());
+        assert!(!service_up_to_date(&edited, &wanted));
+        let other_hash = render::desired_service(&p, "h2");
+        assert!(!service_up_to_date(&other_hash, &wanted));
+    }
+
+    #[test]
+    fn a_service_without_the_hash_selects_every_pod_and_an_empty_hash_none() {
+        let observed = |selects: ServiceSelects| Observed {
+            pods: vec![pod("performer-p1-new", "new", true, 10)],
+            service_hash: Some(selects),
+            desired_in_endpoints: true,
+        };
+        let every = ServiceSelects::from_selector(None);
+        assert_eq!(every, ServiceSelects::EveryPod);
+        assert!(run(&performer(), observed(every)).status.ready);
+        // A selector whose hash label is empty matches no pod: it is not "every pod".
+        let none = ServiceSelects::from_selector(Some(""));
+        assert_eq!(none, ServiceSelects::Template(String::new()));
+        assert!(!run(&performer(), observed(none)).status.ready);
     }
 }

@@ -1,0 +1,282 @@
+//! What both controllers run on: the client, events and metrics they share,
+//! the wiring of a watch into a cache, and per-object backoff after a failed pass.
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::{Stream, StreamExt, future};
+use k8s_openapi::NamespaceResourceScope;
+use kube::api::Api;
+use kube::runtime::controller::{self, Action, Controller};
+use kube::runtime::events::{Event, EventType, Recorder};
+use kube::runtime::reflector::{self, ObjectRef, Store};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Client, Resource};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{Metrics, ReconcileError};
+
+/// What every pass of either controller shares.
+pub struct Runtime {
+    pub client: Client,
+    pub recorder: Recorder,
+    pub metrics: Arc<Metrics>,
+    /// Settings of both controllers (see [`super::RuntimeConfig::concurrency`]).
+    pub controller_config: controller::Config,
+}
+
+impl Runtime {
+    /// Records an event on the object; failures to record are logged, never fatal.
+    pub async fn event<K: Resource<DynamicType = ()>>(
+        &self,
+        obj: &K,
+        warning: bool,
+        reason: &str,
+        note: &str,
+    ) {
+        let event = Event {
+            type_: if warning {
+                EventType::Warning
+            } else {
+                EventType::Normal
+            },
+            reason: reason.to_string(),
+            note: Some(note.chars().take(1000).collect()),
+            action: "Reconcile".into(),
+            secondary: None,
+        };
+        if let Err(e) = self.recorder.publish(&event, &obj.object_ref(&())).await {
+            tracing::warn!(reason, error = %e, "cannot record event");
+        } else {
+            self.metrics.write("create", "events");
+        }
+    }
+}
+
+/// When a controller looks at an object again if nothing wakes it before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requeue {
+    /// Only when the object or a child changes.
+    OnChange,
+    After(Duration),
+}
+
+impl From<Requeue> for Action {
+    fn from(r: Requeue) -> Self {
+        match r {
+            Requeue::OnChange => Action::await_change(),
+            Requeue::After(d) => Action::requeue(d),
+        }
+    }
+}
+
+/// What every pass of one controller reads: the shared runtime, the controller's
+/// own caches and settings, and its failures so far.
+pub struct State<C> {
+    pub runtime: Arc<Runtime>,
+    /// The kind in logs and metrics (`performer`, `executor`).
+    pub kind: &'static str,
+    pub caches: C,
+    failures: Failures,
+}
+
+impl<C> State<C> {
+    pub fn new(runtime: Arc<Runtime>, kind: &'static str, caches: C) -> Arc<Self> {
+        Arc::new(State {
+            runtime,
+            kind,
+            caches,
+            failures: Failures::default(),
+        })
+    }
+}
+
+/// What the controllers watch and write: a namespaced kind they can share across tasks.
+pub trait Object:
+    Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+    + Clone
+    + Serialize
+    + DeserializeOwned
+    + Debug
+    + Send
+    + Sync
+    + 'static
+{
+}
+impl<K> Object for K where
+    K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + Serialize
+        + DeserializeOwned
+        + Debug
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// Consecutive failed passes per object (`namespace/name`), for exponential backoff.
+#[derive(Debug, Default)]
+pub struct Failures(Mutex<HashMap<String, u32>>);
+
+impl Failures {
+    /// Counts one more failed pass; returns the attempts so far.
+    pub fn failed(&self, key: &str) -> u32 {
+        let mut failures = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = failures.entry(key.to_string()).or_insert(0);
+        *n = n.saturating_add(1);
+        *n
+    }
+
+    /// A pass succeeded: the next failure starts from the shortest delay again.
+    pub fn succeeded(&self, key: &str) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+    }
+}
+
+/// The delay before retry number `attempts` (1-based): 1s, 2s, 4s ... capped at 5 minutes.
+pub fn backoff(attempts: u32) -> Duration {
+    let secs = 1u64 << attempts.saturating_sub(1).min(9);
+    Duration::from_secs(secs.min(300))
+}
+
+/// `namespace/name` of an object reference.
+pub fn key<K: Resource>(obj: &ObjectRef<K>) -> String {
+    format!(
+        "{}/{}",
+        obj.namespace.as_deref().unwrap_or_default(),
+        obj.name
+    )
+}
+
+/// Retries a failed pass with per-object backoff. The error names the object and
+/// the write, never a value.
+fn error_policy<K, C>(obj: Arc<K>, error: &ReconcileError, state: Arc<State<C>>) -> Action
+where
+    K: Resource<DynamicType = ()>,
+{
+    let key = key(&ObjectRef::from_obj(obj.as_ref()));
+    let attempts = state.failures.failed(&key);
+    let delay = backoff(attempts);
+    tracing::warn!(kind = state.kind, object = %key, attempt = attempts, retry_in = ?delay, "reconcile failed: {error}");
+    Action::requeue(delay)
+}
+
+/// Runs `controller` until its shutdown signal: each pass is timed into the metrics,
+/// a failed pass backs off per object and a successful one resets the backoff.
+pub async fn drive<K, C, F, Fut>(controller: Controller<K>, reconcile: F, state: Arc<State<C>>)
+where
+    K: Object,
+    C: Send + Sync + 'static,
+    F: Fn(Arc<K>, Arc<State<C>>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Action, ReconcileError>> + Send + 'static,
+{
+    let timed = move |obj: Arc<K>, state: Arc<State<C>>| {
+        let pass = reconcile(obj, state.clone());
+        async move {
+            let started = Instant::now();
+            let result = pass.await;
+            state
+                .runtime
+                .metrics
+                .observe(state.kind, started.elapsed(), result.is_err());
+            result
+        }
+    };
+    controller
+        .run(timed, error_policy::<K, C>, state.clone())
+        .for_each(|result| {
+            match result {
+                Ok((obj, _)) => state.failures.succeeded(&key(&obj)),
+                Err(e) => tracing::debug!(kind = state.kind, error = %e, "reconcile stream"),
+            }
+            future::ready(())
+        })
+        .await;
+}
+
+/// The API of `K` in one namespace, or in all of them.
+pub fn api<K>(client: &Client, namespace: Option<&str>) -> Api<K>
+where
+    K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>,
+{
+    match namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    }
+}
+
+/// A cache of the `K` that `config` selects, kept by a watch (managedFields dropped,
+/// then `slim`). The stream yields each change after the cache has it, so a pass it
+/// triggers never reads older state.
+pub fn reflect<K: Object>(
+    client: &Client,
+    namespace: Option<&str>,
+    config: watcher::Config,
+    slim: fn(&mut K),
+) -> (
+    Store<K>,
+    impl Stream<Item = Result<watcher::Event<K>, watcher::Error>> + Send + 'static,
+) {
+    let (store, writer) = reflector::store::<K>();
+    let stream = reflector::reflector(
+        writer,
+        watcher(api::<K>(client, namespace), config)
+            .default_backoff()
+            .modify(move |o| {
+                o.meta_mut().managed_fields = None;
+                slim(o);
+            }),
+    );
+    (store, stream)
+}
+
+/// A cache of children and the owners to look at again when one changes (deletions
+/// included); `owner` names the owner of a child, if it has one.
+pub fn watch_children<K, O>(
+    client: &Client,
+    namespace: Option<&str>,
+    config: watcher::Config,
+    slim: fn(&mut K),
+    owner: fn(&K) -> Option<ObjectRef<O>>,
+) -> (Store<K>, impl Stream<Item = ObjectRef<O>> + Send + 'static)
+where
+    K: Object,
+    O: Resource<DynamicType = ()> + Send + 'static,
+{
+    let (store, stream) = reflect(client, namespace, config, slim);
+    let owners = stream
+        .touched_objects()
+        .filter_map(move |child| future::ready(child.ok().and_then(|c| owner(&c))));
+    (store, owners)
+}
+
+/// Keeps a cached object whole (but its managedFields).
+pub fn keep<K>(_: &mut K) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(1), Duration::from_secs(1));
+        assert_eq!(backoff(2), Duration::from_secs(2));
+        assert_eq!(backoff(5), Duration::from_secs(16));
+        assert_eq!(backoff(50), Duration::from_secs(300));
+    }
+
+    #[test]
+    fn failures_count_per_object_until_a_success() {
+        let f = Failures::default();
+        assert_eq!(f.failed("ns/a"), 1);
+        assert_eq!(f.failed("ns/a"), 2);
+        assert_eq!(f.failed("ns/b"), 1);
+        f.succeeded("ns/a");
+        assert_eq!(f.failed("ns/a"), 1);
+    }
+}
