@@ -5,4 +5,5 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod real_node;
 pub mod run_local;
