@@ -7,7 +7,6 @@ use std::time::Duration;
 use kube::Client;
 use kube::config::{Config, KubeConfigOptions, Kubeconfig, KubeconfigError};
 
-use crate::cli::args::GlobalArgs;
 use crate::error::{Error, Result};
 
 /// How long a TCP connect to the API server may take before hgctl gives up.
@@ -17,6 +16,15 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The User-Agent of every request hgctl makes.
 pub const USER_AGENT: &str = concat!("hgctl/", env!("CARGO_PKG_VERSION"));
+
+/// Which cluster, user and namespace to talk to: kubectl's `--kubeconfig`, `--context`
+/// and `-n` (the CLI's global flags convert into it).
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub kubeconfig: Option<std::path::PathBuf>,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+}
 
 /// A client and the namespace commands default to.
 #[derive(Clone)]
@@ -31,12 +39,13 @@ pub struct Connection {
 }
 
 /// Builds a client from the global flags.
-pub async fn connect(global: &GlobalArgs) -> Result<Client> {
-    Ok(connection(global).await?.client)
+pub async fn connect(target: impl Into<Target>) -> Result<Client> {
+    Ok(connection(target).await?.client)
 }
 
 /// Builds a client and resolves the namespace and context names.
-pub async fn connection(global: &GlobalArgs) -> Result<Connection> {
+pub async fn connection(target: impl Into<Target>) -> Result<Connection> {
+    let global = &target.into();
     let (mut config, context) = load_config(global).await?;
     config.connect_timeout = Some(CONNECT_TIMEOUT);
     // Lets audit logs and API server metrics tell hgctl's requests apart.
@@ -62,7 +71,7 @@ pub async fn connection(global: &GlobalArgs) -> Result<Connection> {
     })
 }
 
-async fn load_config(global: &GlobalArgs) -> Result<(Config, Option<String>)> {
+async fn load_config(global: &Target) -> Result<(Config, Option<String>)> {
     let options = KubeConfigOptions {
         context: global.context.clone(),
         cluster: None,

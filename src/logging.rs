@@ -2,13 +2,11 @@
 
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::args::LogLevel;
-
 /// Installs the global subscriber once; later calls are no-ops. `json` gives one
 /// JSON object per line (the controllers' `--log-format json`, for log pipelines).
-pub fn init(level: LogLevel, json: bool) {
+pub fn init(level: &str, json: bool) {
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(format!("hgctl={},kube=warn", level.as_str())));
+        .unwrap_or_else(|_| EnvFilter::new(format!("hgctl={level},kube=warn")));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

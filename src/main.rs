@@ -18,7 +18,7 @@ fn main() -> std::process::ExitCode {
         &cli.command,
         Command::RunLocal(a) | Command::Operator(a) if a.log_format == LogFormat::Json
     );
-    hgctl::logging::init(cli.global.log_level, json_logs);
+    hgctl::logging::init(cli.global.log_level.as_str(), json_logs);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,6 +1,10 @@
 //! The whole `hgctl` command tree as clap types. Behaviour lives in the
 //! sibling modules; this file only says what can be typed.
 
+pub use crate::output::{OutputFormat, ResourceKind};
+pub use crate::scaffold::flags::{
+    ApplyArgs, ExecutorCreateArgs, PerformerCreateArgs, parse_duration,
+};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -43,26 +47,12 @@ pub struct GlobalArgs {
     pub log_level: LogLevel,
 }
 
-/// Output formats, as kubectl spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Wide,
-    Json,
-    Yaml,
-    Name,
-    Short,
-}
-
-impl OutputFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Table => "table",
-            Self::Wide => "wide",
-            Self::Json => "json",
-            Self::Yaml => "yaml",
-            Self::Name => "name",
-            Self::Short => "short",
+impl From<&GlobalArgs> for crate::cluster::Target {
+    fn from(global: &GlobalArgs) -> Self {
+        crate::cluster::Target {
+            kubeconfig: global.kubeconfig.clone(),
+            context: global.context.clone(),
+            namespace: global.namespace.clone(),
         }
     }
 }
@@ -264,207 +254,6 @@ pub enum ExecutorCommand {
     Delete(DeleteArgs),
 }
 
-/// Flags shared by the two `create` commands.
-#[derive(Debug, Clone, Args)]
-pub struct ApplyArgs {
-    /// Print the objects and change nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Never prompt; fail naming the missing flags instead
-    #[arg(short = 'y', long, alias = "non-interactive")]
-    pub yes: bool,
-    /// Wait until the object is ready
-    #[arg(long)]
-    pub wait: bool,
-    /// How long --wait waits
-    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DURATION")]
-    pub timeout: Duration,
-}
-
-#[derive(Debug, Args)]
-pub struct PerformerCreateArgs {
-    /// Name of the Performer (its Service is performer-NAME)
-    pub name: Option<String>,
-    /// Read the Performer from a YAML file (`-` for stdin) instead of flags
-    #[arg(short = 'f', long, value_name = "FILE")]
-    pub filename: Option<String>,
-    /// Container image
-    #[arg(long, value_name = "IMAGE")]
-    pub image: Option<String>,
-    /// AVS address (0x + 40 hex digits)
-    #[arg(long, value_name = "ADDRESS")]
-    pub avs: Option<String>,
-    /// Informational version; a change rolls the pod
-    #[arg(long, value_name = "VERSION")]
-    pub version: Option<String>,
-    /// gRPC port of the performer (default 9090)
-    #[arg(long, value_name = "PORT")]
-    pub grpc_port: Option<i32>,
-    /// Environment variable (repeatable)
-    #[arg(long = "env", value_name = "K=V")]
-    pub env: Vec<String>,
-    /// Environment variable from a Secret key (repeatable)
-    #[arg(long = "env-from-secret", value_name = "K=SECRET/KEY")]
-    pub env_from_secret: Vec<String>,
-    /// GPU model (a100, a100-80gb, h100, h200, l4, l40s, t4, a10g, v100), optionally :COUNT
-    #[arg(long, value_name = "MODEL[:COUNT]")]
-    pub gpu: Option<String>,
-    /// Number of GPUs (default 1)
-    #[arg(long, value_name = "N")]
-    pub gpu_count: Option<i32>,
-    /// Trusted Execution Environment (sgx, tdx, sev-snp, sev)
-    #[arg(long, value_name = "TYPE")]
-    pub tee: Option<String>,
-    /// RuntimeClass for the pod
-    #[arg(long, value_name = "NAME")]
-    pub runtime_class: Option<String>,
-    /// Node label the pod requires (repeatable)
-    #[arg(long = "node-selector", value_name = "K=V")]
-    pub node_selector: Vec<String>,
-    /// Toleration (repeatable)
-    #[arg(long = "toleration", value_name = "KEY[=VALUE]:EFFECT")]
-    pub toleration: Vec<String>,
-    /// CPU request and limit
-    #[arg(long, value_name = "QUANTITY")]
-    pub cpu: Option<String>,
-    /// Memory request and limit
-    #[arg(long, value_name = "QUANTITY")]
-    pub memory: Option<String>,
-    /// Requests, e.g. cpu=500m,memory=1Gi
-    #[arg(long, value_name = "R=Q,...")]
-    pub requests: Option<String>,
-    /// Limits, e.g. cpu=2,memory=4Gi
-    #[arg(long, value_name = "R=Q,...")]
-    pub limits: Option<String>,
-    /// PriorityClass for the pod
-    #[arg(long, value_name = "NAME")]
-    pub priority_class: Option<String>,
-    /// ServiceAccount the pod runs as
-    #[arg(long, value_name = "NAME")]
-    pub service_account: Option<String>,
-    /// Label on the Performer (repeatable)
-    #[arg(long = "label", value_name = "K=V")]
-    pub label: Vec<String>,
-    /// Check which nodes could run it and why the others cannot
-    #[arg(long)]
-    pub check: bool,
-    #[command(flatten)]
-    pub apply: ApplyArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct ExecutorCreateArgs {
-    /// Name of the HourglassExecutor
-    pub name: Option<String>,
-    /// Read the executor from a YAML file (`-` for stdin) instead of flags
-    #[arg(short = 'f', long, value_name = "FILE")]
-    pub filename: Option<String>,
-    /// Executor image
-    #[arg(long, value_name = "IMAGE")]
-    pub image: Option<String>,
-    /// Operator address (0x + 40 hex digits)
-    #[arg(long, value_name = "ADDRESS")]
-    pub operator_address: Option<String>,
-    /// Replicas (one per operator identity is recommended)
-    #[arg(long, value_name = "N")]
-    pub replicas: Option<i32>,
-    /// Executor log level (debug, info, warn, error); `--log-level` is hgctl's own
-    #[arg(long, value_name = "LEVEL")]
-    pub executor_log_level: Option<String>,
-    /// Chain (repeatable)
-    #[arg(long = "chain", value_name = "NAME=CHAIN_ID,RPC_URL[,MAILBOX]")]
-    pub chain: Vec<String>,
-    /// Which chain is the L1 (default: the one with a known L1 chain id)
-    #[arg(long, value_name = "NAME")]
-    pub l1_chain: Option<String>,
-    /// Aggregator endpoint (seed field; not read by the executor)
-    #[arg(long, value_name = "HOST:PORT")]
-    pub aggregator: Option<String>,
-    /// AVS performer the executor runs (repeatable)
-    #[arg(long = "avs", value_name = "0x...=IMAGE")]
-    pub avs: Vec<String>,
-    /// State storage
-    #[arg(long, value_name = "memory|badger[:SIZE]")]
-    pub storage: Option<String>,
-    /// Task gRPC port (default 9000)
-    #[arg(long, value_name = "PORT")]
-    pub grpc_port: Option<i32>,
-    /// Management gRPC port (default 9001)
-    #[arg(long, value_name = "PORT")]
-    pub management_port: Option<i32>,
-    /// File with the hex transaction private key
-    #[arg(long, value_name = "FILE")]
-    pub operator_key_file: Option<PathBuf>,
-    /// File with the hex ECDSA signing key
-    #[arg(long, value_name = "FILE")]
-    pub ecdsa_key_file: Option<PathBuf>,
-    /// EIP-2335 BLS keystore JSON
-    #[arg(long, value_name = "FILE")]
-    pub bls_keystore: Option<PathBuf>,
-    /// File with the BLS keystore password
-    #[arg(long, value_name = "FILE")]
-    pub bls_password_file: Option<PathBuf>,
-    /// Use an existing Secret with the keys instead of key files
-    #[arg(long, value_name = "NAME")]
-    pub keys_secret: Option<String>,
-    /// Let only this executor's pods reach the performers' gRPC port (a NetworkPolicy
-    /// NAME-performers; every other ingress to performer pods is then denied)
-    #[arg(long)]
-    pub network_policy: bool,
-    /// Container command for a custom image, one item per flag (default: executor)
-    #[arg(long = "command", value_name = "ARG", allow_hyphen_values = true)]
-    pub command: Vec<String>,
-    /// Container args for a custom image, one item per flag (default: run --config FILE)
-    #[arg(long = "arg", value_name = "ARG", allow_hyphen_values = true)]
-    pub args: Vec<String>,
-    /// TaskMailbox contract JSON (address and ABI) for an L1 the executor has none for
-    #[arg(long, value_name = "FILE")]
-    pub task_mailbox_contract: Option<PathBuf>,
-    /// Chain ids the TaskMailbox contract applies to (default: the L1 chain's)
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
-    pub task_mailbox_chain_ids: Vec<i64>,
-    /// Contract table JSON replacing the executor's built-in one
-    #[arg(long, value_name = "FILE")]
-    pub contracts_file: Option<PathBuf>,
-    /// URL of a remote signer (Web3Signer, KMS proxy) holding the keys below
-    #[arg(long, value_name = "URL")]
-    pub remote_signer_url: Option<String>,
-    /// Secret with the remote signer's TLS material (ca.crt, tls.crt, tls.key)
-    #[arg(long, value_name = "NAME")]
-    pub remote_signer_tls_secret: Option<String>,
-    /// The transaction key is the remote signer's
-    #[arg(long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
-    pub remote_operator_key: Option<String>,
-    /// The ECDSA signing key is the remote signer's
-    #[arg(long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
-    pub remote_signing_key: Option<String>,
-    /// Type of the executor's Service (the aggregator dials its task port)
-    #[arg(long, value_name = "ClusterIP|NodePort|LoadBalancer")]
-    pub service_type: Option<String>,
-    /// Annotation of the executor's Service (repeatable)
-    #[arg(long = "service-annotation", value_name = "KEY=VALUE")]
-    pub service_annotation: Vec<String>,
-    /// externalTrafficPolicy of a NodePort or LoadBalancer Service
-    #[arg(long, value_name = "Cluster|Local")]
-    pub external_traffic_policy: Option<String>,
-    #[command(flatten)]
-    pub apply: ApplyArgs,
-}
-
-/// Which kind `hgctl get` lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ResourceKind {
-    #[value(alias = "performer", alias = "perf")]
-    Performers,
-    #[value(
-        alias = "executor",
-        alias = "hourglassexecutors",
-        alias = "hourglassexecutor",
-        alias = "hge"
-    )]
-    Executors,
-}
-
 #[derive(Debug, Args)]
 pub struct GetArgs {
     /// What to list
@@ -589,48 +378,6 @@ pub struct VersionArgs {
     /// Also ask the cluster for its version
     #[arg(long)]
     pub server: bool,
-}
-
-/// Parses `90s`, `5m`, `1h`, `1m30s` or a bare number of seconds.
-pub fn parse_duration(input: &str) -> Result<Duration, String> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Err("empty duration; use e.g. 30s, 5m or 1h".into());
-    }
-    if let Ok(secs) = s.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
-    }
-    let mut total = 0u64;
-    let mut number = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            _ => {
-                return Err(format!(
-                    "invalid duration {input:?}; use e.g. 30s, 5m or 1h"
-                ));
-            }
-        };
-        let n: u64 = number
-            .parse()
-            .map_err(|_| format!("invalid duration {input:?}; use e.g. 30s, 5m or 1h"))?;
-        total = total
-            .checked_add(n.saturating_mul(unit))
-            .ok_or_else(|| format!("duration {input:?} is too long"))?;
-        number.clear();
-    }
-    if !number.is_empty() {
-        return Err(format!(
-            "invalid duration {input:?}: a number needs a unit (s, m, h)"
-        ));
-    }
-    Ok(Duration::from_secs(total))
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use crate::api::GROUP;
 use crate::api::columns::{self, Column};
-use crate::cli::args::{OutputFormat, ResourceKind};
 use crate::error::{Error, Result};
 use crate::output::table::{self, ExtraColumn, Rows, TableOptions};
+use crate::output::{OutputFormat, ResourceKind};
 use crate::render::performer::{APP_PERFORMER, LABEL_APP, LABEL_PERFORMER};
 
 /// Selects every performer pod (`app=hourglass-performer`).

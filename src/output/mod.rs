@@ -58,3 +58,41 @@ pub fn print(text: &str) -> Result<()> {
         Err(e) => Err(Error::Internal(format!("writing to stdout: {e}"))),
     }
 }
+
+/// Output formats, as kubectl spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+    Name,
+    Short,
+}
+
+impl OutputFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Table => "table",
+            Self::Wide => "wide",
+            Self::Json => "json",
+            Self::Yaml => "yaml",
+            Self::Name => "name",
+            Self::Short => "short",
+        }
+    }
+}
+
+/// Which kind `hgctl get` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResourceKind {
+    #[value(alias = "performer", alias = "perf")]
+    Performers,
+    #[value(
+        alias = "executor",
+        alias = "hourglassexecutors",
+        alias = "hourglassexecutor",
+        alias = "hge"
+    )]
+    Executors,
+}

@@ -14,6 +14,7 @@ use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use super::flags::ExecutorCreateArgs;
 use super::performer::{check_avs, check_image};
 use super::{check_port, check_schema, parse_quantity, split_kv};
 use crate::api::executor::{
@@ -23,7 +24,6 @@ use crate::api::executor::{
     ServiceType, Storage, StorageType,
 };
 use crate::api::{self, HourglassExecutor, HourglassExecutorSpec};
-use crate::cli::args::ExecutorCreateArgs;
 use crate::error::{Error, Result};
 use crate::render::executor::keys_secret_name;
 use crate::validate;

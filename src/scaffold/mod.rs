@@ -7,6 +7,7 @@
 
 pub mod executor;
 pub mod file;
+pub mod flags;
 pub mod performer;
 
 use std::collections::BTreeMap;

@@ -6,13 +6,13 @@ use k8s_openapi::api::core::v1::{ResourceRequirements, SecretKeySelector, Tolera
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use super::flags::PerformerCreateArgs;
 use super::{check_port, check_schema, parse_labels, parse_quantity, split_kv};
 use crate::api::performer::{
     EnvironmentFromSource, EnvironmentValueSource, HardwareRequirements, PerformerConfig,
     Scheduling,
 };
 use crate::api::{self, Performer, PerformerSpec};
-use crate::cli::args::PerformerCreateArgs;
 use crate::error::{Error, Result};
 use crate::hardware::{self, GpuSelector, TeeType};
 use crate::validate;
