@@ -139,6 +139,8 @@ impl PrivateCluster {
             ("HGCTL_CLUSTER_APISERVER_PORT", (ports + 2).to_string()),
             ("HGCTL_CLUSTER_KCM_PORT", (ports + 3).to_string()),
             ("HGCTL_CLUSTER_SCHEDULER_PORT", (ports + 4).to_string()),
+            // kwok nodes only: the machine's one real node belongs to the shared cluster.
+            ("HGCTL_REAL_NODE", "0".to_string()),
         ];
         // From here on the guard exists: a failed start is cleaned up too.
         let cluster = PrivateCluster { state, env };
