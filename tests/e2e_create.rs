@@ -5,8 +5,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 
+use common::cli::{hgctl, text};
 use common::cluster::{self, TestNamespace};
 use common::run_local::install_crds;
 use hgctl::api::{HourglassExecutor, Performer};
@@ -50,24 +51,6 @@ impl Drop for RunLocal {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// Runs hgctl against the test cluster in `ns` with stdin closed.
-fn hgctl(ns: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hgctl"))
-        .args(args)
-        .args(["-n", ns, "--kubeconfig"])
-        .arg(cluster::kubeconfig_path())
-        .stdin(Stdio::null())
-        .output()
-        .expect("running hgctl")
-}
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 async fn pod_of(ns: &TestNamespace, name: &str) -> Pod {
@@ -712,8 +695,9 @@ async fn invalid_inputs_are_refused_with_a_stable_code_and_nothing_is_written() 
         (raw(&["performer", "create", "-f", &bad_field]), file),
         (raw(&["performer", "create", "-f", &unknown]), file),
         (
+            // clap's own usage error: -f conflicts with the flags that describe the object.
             raw(&["performer", "create", "-f", &unknown, "--image", "x:1"]),
-            conflict,
+            "cannot be used with",
         ),
         (
             raw(&["performer", "create", "-f", "/nonexistent.yaml"]),
@@ -795,7 +779,6 @@ async fn invalid_inputs_are_refused_with_a_stable_code_and_nothing_is_written() 
         (ek(&["--grpc-port", "9001"]), conflict),
         (ek(&["--management-port", "0"]), flag),
         (ek(&["--keys-secret", "k"]), conflict),
-        (ek(&["--wait"]), flag),
         (
             e(&["--operator-key-file", &short, "--ecdsa-key-file", &key]),
             keyfile,

@@ -74,51 +74,11 @@ fn read_source(file: &str) -> Result<String> {
     })
 }
 
-/// Names of the scaffolding flags given along with `-f` (which would be ignored).
-fn flags_besides_file(given: &[(&str, bool)]) -> Result<()> {
-    let extra: Vec<&str> = given.iter().filter(|(_, g)| *g).map(|(f, _)| *f).collect();
-    match extra.first() {
-        None => Ok(()),
-        Some(first) => Err(Error::conflict(
-            "-f",
-            first,
-            format!(
-                "the file describes the object; {} would be ignored",
-                extra.join(", ")
-            ),
-            "edit the file instead, or drop -f and use flags",
-        )),
-    }
-}
-
 /// `hgctl performer create`.
 pub async fn performer(global: &GlobalArgs, mut args: Box<PerformerCreateArgs>) -> Result<()> {
     let format = output_format(global)?;
     let performer = match args.filename.clone() {
         Some(file) => {
-            let a = &args;
-            flags_besides_file(&[
-                ("NAME", a.name.is_some()),
-                ("--image", a.image.is_some()),
-                ("--avs", a.avs.is_some()),
-                ("--version", a.version.is_some()),
-                ("--grpc-port", a.grpc_port.is_some()),
-                ("--env", !a.env.is_empty()),
-                ("--env-from-secret", !a.env_from_secret.is_empty()),
-                ("--gpu", a.gpu.is_some()),
-                ("--gpu-count", a.gpu_count.is_some()),
-                ("--tee", a.tee.is_some()),
-                ("--runtime-class", a.runtime_class.is_some()),
-                ("--node-selector", !a.node_selector.is_empty()),
-                ("--toleration", !a.toleration.is_empty()),
-                ("--cpu", a.cpu.is_some()),
-                ("--memory", a.memory.is_some()),
-                ("--requests", a.requests.is_some()),
-                ("--limits", a.limits.is_some()),
-                ("--priority-class", a.priority_class.is_some()),
-                ("--service-account", a.service_account.is_some()),
-                ("--label", !a.label.is_empty()),
-            ])?;
             let text = read_source(&file)?;
             scaffold::file::performer(&file, &text, global.namespace.as_deref())?
         }
@@ -548,57 +508,8 @@ fn prompt_executor(args: &mut ExecutorCreateArgs) -> Result<()> {
 /// `hgctl executor create`.
 pub async fn executor(global: &GlobalArgs, mut args: Box<ExecutorCreateArgs>) -> Result<()> {
     let format = output_format(global)?;
-    if args.apply.wait {
-        return Err(Error::flag(
-            "--wait",
-            "executors have no reconciler yet, so nothing would become ready",
-            "drop --wait; `hgctl executor describe NAME` shows the object",
-        ));
-    }
     let scaffold = match args.filename.clone() {
         Some(file) => {
-            let a = &args;
-            flags_besides_file(&[
-                ("NAME", a.name.is_some()),
-                ("--image", a.image.is_some()),
-                ("--operator-address", a.operator_address.is_some()),
-                ("--replicas", a.replicas.is_some()),
-                ("--executor-log-level", a.executor_log_level.is_some()),
-                ("--chain", !a.chain.is_empty()),
-                ("--l1-chain", a.l1_chain.is_some()),
-                ("--aggregator", a.aggregator.is_some()),
-                ("--avs", !a.avs.is_empty()),
-                ("--storage", a.storage.is_some()),
-                ("--grpc-port", a.grpc_port.is_some()),
-                ("--management-port", a.management_port.is_some()),
-                ("--operator-key-file", a.operator_key_file.is_some()),
-                ("--ecdsa-key-file", a.ecdsa_key_file.is_some()),
-                ("--bls-keystore", a.bls_keystore.is_some()),
-                ("--bls-password-file", a.bls_password_file.is_some()),
-                ("--keys-secret", a.keys_secret.is_some()),
-                ("--network-policy", a.network_policy),
-                ("--command", !a.command.is_empty()),
-                ("--arg", !a.args.is_empty()),
-                ("--task-mailbox-contract", a.task_mailbox_contract.is_some()),
-                (
-                    "--task-mailbox-chain-ids",
-                    !a.task_mailbox_chain_ids.is_empty(),
-                ),
-                ("--contracts-file", a.contracts_file.is_some()),
-                ("--remote-signer-url", a.remote_signer_url.is_some()),
-                (
-                    "--remote-signer-tls-secret",
-                    a.remote_signer_tls_secret.is_some(),
-                ),
-                ("--remote-operator-key", a.remote_operator_key.is_some()),
-                ("--remote-signing-key", a.remote_signing_key.is_some()),
-                ("--service-type", a.service_type.is_some()),
-                ("--service-annotation", !a.service_annotation.is_empty()),
-                (
-                    "--external-traffic-policy",
-                    a.external_traffic_policy.is_some(),
-                ),
-            ])?;
             let text = read_source(&file)?;
             Scaffold {
                 executor: scaffold::file::executor(&file, &text, global.namespace.as_deref())?,
@@ -678,12 +589,21 @@ pub async fn executor(global: &GlobalArgs, mut args: Box<ExecutorCreateArgs>) ->
             }
         }
     }
-    let api: Api<HourglassExecutor> = Api::namespaced(client, &ns);
+    let api: Api<HourglassExecutor> = Api::namespaced(client.clone(), &ns);
     let verb = apply(&api, &executor).await?;
     output::print(&format!(
         "hourglassexecutor.hourglass.eigenlayer.io/{} {verb}\n",
         executor.name_any()
-    ))
+    ))?;
+    if args.apply.wait {
+        // The same wait as `hgctl wait executor/NAME`: Ready, or out early when it cannot be.
+        let target = [(
+            crate::declarative::documents::Kind::HourglassExecutor,
+            executor.name_any(),
+        )];
+        super::apply::wait_ready(&client, &ns, &target, args.apply.timeout).await?;
+    }
+    Ok(())
 }
 
 fn to_value<T: serde::Serialize>(object: &T) -> Result<serde_json::Value> {

@@ -25,68 +25,71 @@ pub struct ApplyArgs {
 }
 
 #[derive(Debug, Args)]
+// The file describes the object: every flag that also would is refused next to -f.
+#[command(group(clap::ArgGroup::new("spec").multiple(true).conflicts_with("filename")))]
 pub struct PerformerCreateArgs {
     /// Name of the Performer (its Service is performer-NAME)
+    #[arg(group = "spec")]
     pub name: Option<String>,
     /// Read the Performer from a YAML file (`-` for stdin) instead of flags
     #[arg(short = 'f', long, value_name = "FILE")]
     pub filename: Option<String>,
     /// Container image
-    #[arg(long, value_name = "IMAGE")]
+    #[arg(group = "spec", long, value_name = "IMAGE")]
     pub image: Option<String>,
     /// AVS address (0x + 40 hex digits)
-    #[arg(long, value_name = "ADDRESS")]
+    #[arg(group = "spec", long, value_name = "ADDRESS")]
     pub avs: Option<String>,
     /// Informational version; a change rolls the pod
-    #[arg(long, value_name = "VERSION")]
+    #[arg(group = "spec", long, value_name = "VERSION")]
     pub version: Option<String>,
     /// gRPC port of the performer (default 9090)
-    #[arg(long, value_name = "PORT")]
+    #[arg(group = "spec", long, value_name = "PORT")]
     pub grpc_port: Option<i32>,
     /// Environment variable (repeatable)
-    #[arg(long = "env", value_name = "K=V")]
+    #[arg(group = "spec", long = "env", value_name = "K=V")]
     pub env: Vec<String>,
     /// Environment variable from a Secret key (repeatable)
-    #[arg(long = "env-from-secret", value_name = "K=SECRET/KEY")]
+    #[arg(group = "spec", long = "env-from-secret", value_name = "K=SECRET/KEY")]
     pub env_from_secret: Vec<String>,
     /// GPU model (a100, a100-80gb, h100, h200, l4, l40s, t4, a10g, v100), optionally :COUNT
-    #[arg(long, value_name = "MODEL[:COUNT]")]
+    #[arg(group = "spec", long, value_name = "MODEL[:COUNT]")]
     pub gpu: Option<String>,
     /// Number of GPUs (default 1)
-    #[arg(long, value_name = "N")]
+    #[arg(group = "spec", long, value_name = "N")]
     pub gpu_count: Option<i32>,
     /// Trusted Execution Environment (sgx, tdx, sev-snp, sev)
-    #[arg(long, value_name = "TYPE")]
+    #[arg(group = "spec", long, value_name = "TYPE")]
     pub tee: Option<String>,
     /// RuntimeClass for the pod
-    #[arg(long, value_name = "NAME")]
+    #[arg(group = "spec", long, value_name = "NAME")]
     pub runtime_class: Option<String>,
     /// Node label the pod requires (repeatable)
-    #[arg(long = "node-selector", value_name = "K=V")]
+    #[arg(group = "spec", long = "node-selector", value_name = "K=V")]
     pub node_selector: Vec<String>,
     /// Toleration (repeatable)
-    #[arg(long = "toleration", value_name = "KEY[=VALUE]:EFFECT")]
+    #[arg(group = "spec", long = "toleration", value_name = "KEY[=VALUE]:EFFECT")]
     pub toleration: Vec<String>,
     /// CPU request and limit
-    #[arg(long, value_name = "QUANTITY")]
+    #[arg(group = "spec", long, value_name = "QUANTITY")]
     pub cpu: Option<String>,
     /// Memory request and limit
-    #[arg(long, value_name = "QUANTITY")]
+    #[arg(group = "spec", long, value_name = "QUANTITY")]
     pub memory: Option<String>,
     /// Requests, e.g. cpu=500m,memory=1Gi
-    #[arg(long, value_name = "R=Q,...")]
+    #[arg(group = "spec", long, value_name = "R=Q,...")]
     pub requests: Option<String>,
     /// Limits, e.g. cpu=2,memory=4Gi
-    #[arg(long, value_name = "R=Q,...")]
+    #[arg(group = "spec", long, value_name = "R=Q,...")]
     pub limits: Option<String>,
     /// PriorityClass for the pod
-    #[arg(long, value_name = "NAME")]
+    #[arg(group = "spec", long, value_name = "NAME")]
     pub priority_class: Option<String>,
     /// ServiceAccount the pod runs as
-    #[arg(long, value_name = "NAME")]
+    #[arg(group = "spec", long, value_name = "NAME")]
     pub service_account: Option<String>,
     /// Label on the Performer (repeatable)
-    #[arg(long = "label", value_name = "K=V")]
+    #[arg(group = "spec", long = "label", value_name = "K=V")]
     pub label: Vec<String>,
     /// Check which nodes could run it and why the others cannot
     #[arg(long)]
@@ -96,99 +99,116 @@ pub struct PerformerCreateArgs {
 }
 
 #[derive(Debug, Args)]
+// The file describes the object: every flag that also would is refused next to -f.
+#[command(group(clap::ArgGroup::new("spec").multiple(true).conflicts_with("filename")))]
 pub struct ExecutorCreateArgs {
     /// Name of the HourglassExecutor
+    #[arg(group = "spec")]
     pub name: Option<String>,
     /// Read the executor from a YAML file (`-` for stdin) instead of flags
     #[arg(short = 'f', long, value_name = "FILE")]
     pub filename: Option<String>,
     /// Executor image
-    #[arg(long, value_name = "IMAGE")]
+    #[arg(group = "spec", long, value_name = "IMAGE")]
     pub image: Option<String>,
     /// Operator address (0x + 40 hex digits)
-    #[arg(long, value_name = "ADDRESS")]
+    #[arg(group = "spec", long, value_name = "ADDRESS")]
     pub operator_address: Option<String>,
     /// Replicas (one per operator identity is recommended)
-    #[arg(long, value_name = "N")]
+    #[arg(group = "spec", long, value_name = "N")]
     pub replicas: Option<i32>,
     /// Executor log level (debug, info, warn, error); `--log-level` is hgctl's own
-    #[arg(long, value_name = "LEVEL")]
+    #[arg(group = "spec", long, value_name = "LEVEL")]
     pub executor_log_level: Option<String>,
     /// Chain (repeatable)
-    #[arg(long = "chain", value_name = "NAME=CHAIN_ID,RPC_URL[,MAILBOX]")]
+    #[arg(
+        group = "spec",
+        long = "chain",
+        value_name = "NAME=CHAIN_ID,RPC_URL[,MAILBOX]"
+    )]
     pub chain: Vec<String>,
     /// Which chain is the L1 (default: the one with a known L1 chain id)
-    #[arg(long, value_name = "NAME")]
+    #[arg(group = "spec", long, value_name = "NAME")]
     pub l1_chain: Option<String>,
     /// Aggregator endpoint (seed field; not read by the executor)
-    #[arg(long, value_name = "HOST:PORT")]
+    #[arg(group = "spec", long, value_name = "HOST:PORT")]
     pub aggregator: Option<String>,
     /// AVS performer the executor runs (repeatable)
-    #[arg(long = "avs", value_name = "0x...=IMAGE")]
+    #[arg(group = "spec", long = "avs", value_name = "0x...=IMAGE")]
     pub avs: Vec<String>,
     /// State storage
-    #[arg(long, value_name = "memory|badger[:SIZE]")]
+    #[arg(group = "spec", long, value_name = "memory|badger[:SIZE]")]
     pub storage: Option<String>,
     /// Task gRPC port (default 9000)
-    #[arg(long, value_name = "PORT")]
+    #[arg(group = "spec", long, value_name = "PORT")]
     pub grpc_port: Option<i32>,
     /// Management gRPC port (default 9001)
-    #[arg(long, value_name = "PORT")]
+    #[arg(group = "spec", long, value_name = "PORT")]
     pub management_port: Option<i32>,
     /// File with the hex transaction private key
-    #[arg(long, value_name = "FILE")]
+    #[arg(group = "spec", long, value_name = "FILE")]
     pub operator_key_file: Option<PathBuf>,
     /// File with the hex ECDSA signing key
-    #[arg(long, value_name = "FILE")]
+    #[arg(group = "spec", long, value_name = "FILE")]
     pub ecdsa_key_file: Option<PathBuf>,
     /// EIP-2335 BLS keystore JSON
-    #[arg(long, value_name = "FILE")]
+    #[arg(group = "spec", long, value_name = "FILE")]
     pub bls_keystore: Option<PathBuf>,
     /// File with the BLS keystore password
-    #[arg(long, value_name = "FILE")]
+    #[arg(group = "spec", long, value_name = "FILE")]
     pub bls_password_file: Option<PathBuf>,
     /// Use an existing Secret with the keys instead of key files
-    #[arg(long, value_name = "NAME")]
+    #[arg(group = "spec", long, value_name = "NAME")]
     pub keys_secret: Option<String>,
     /// Let only this executor's pods reach the performers' gRPC port (a NetworkPolicy
     /// NAME-performers; every other ingress to performer pods is then denied)
-    #[arg(long)]
+    #[arg(group = "spec", long)]
     pub network_policy: bool,
     /// Container command for a custom image, one item per flag (default: executor)
-    #[arg(long = "command", value_name = "ARG", allow_hyphen_values = true)]
+    #[arg(
+        group = "spec",
+        long = "command",
+        value_name = "ARG",
+        allow_hyphen_values = true
+    )]
     pub command: Vec<String>,
     /// Container args for a custom image, one item per flag (default: run --config FILE)
-    #[arg(long = "arg", value_name = "ARG", allow_hyphen_values = true)]
+    #[arg(
+        group = "spec",
+        long = "arg",
+        value_name = "ARG",
+        allow_hyphen_values = true
+    )]
     pub args: Vec<String>,
     /// TaskMailbox contract JSON (address and ABI) for an L1 the executor has none for
-    #[arg(long, value_name = "FILE")]
+    #[arg(group = "spec", long, value_name = "FILE")]
     pub task_mailbox_contract: Option<PathBuf>,
     /// Chain ids the TaskMailbox contract applies to (default: the L1 chain's)
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    #[arg(group = "spec", long, value_name = "ID,...", value_delimiter = ',')]
     pub task_mailbox_chain_ids: Vec<i64>,
     /// Contract table JSON replacing the executor's built-in one
-    #[arg(long, value_name = "FILE")]
+    #[arg(group = "spec", long, value_name = "FILE")]
     pub contracts_file: Option<PathBuf>,
     /// URL of a remote signer (Web3Signer, KMS proxy) holding the keys below
-    #[arg(long, value_name = "URL")]
+    #[arg(group = "spec", long, value_name = "URL")]
     pub remote_signer_url: Option<String>,
     /// Secret with the remote signer's TLS material (ca.crt, tls.crt, tls.key)
-    #[arg(long, value_name = "NAME")]
+    #[arg(group = "spec", long, value_name = "NAME")]
     pub remote_signer_tls_secret: Option<String>,
     /// The transaction key is the remote signer's
-    #[arg(long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
+    #[arg(group = "spec", long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
     pub remote_operator_key: Option<String>,
     /// The ECDSA signing key is the remote signer's
-    #[arg(long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
+    #[arg(group = "spec", long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
     pub remote_signing_key: Option<String>,
     /// Type of the executor's Service (the aggregator dials its task port)
-    #[arg(long, value_name = "ClusterIP|NodePort|LoadBalancer")]
+    #[arg(group = "spec", long, value_name = "ClusterIP|NodePort|LoadBalancer")]
     pub service_type: Option<String>,
     /// Annotation of the executor's Service (repeatable)
-    #[arg(long = "service-annotation", value_name = "KEY=VALUE")]
+    #[arg(group = "spec", long = "service-annotation", value_name = "KEY=VALUE")]
     pub service_annotation: Vec<String>,
     /// externalTrafficPolicy of a NodePort or LoadBalancer Service
-    #[arg(long, value_name = "Cluster|Local")]
+    #[arg(group = "spec", long, value_name = "Cluster|Local")]
     pub external_traffic_policy: Option<String>,
     #[command(flatten)]
     pub apply: ApplyArgs,
