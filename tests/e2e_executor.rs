@@ -611,6 +611,9 @@ async fn a_load_balancer_service_shows_the_address_the_aggregator_dials() {
         "--service-annotation",
         "example.com/lb-class=internet-facing",
         "--yes",
+        "--wait",
+        "--timeout",
+        "90s",
     ]);
     assert!(ok, "{out}");
 

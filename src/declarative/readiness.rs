@@ -69,6 +69,12 @@ pub fn executor(e: &HourglassExecutor) -> Readiness {
     if conditions::is_true(conds, conditions::DEGRADED) {
         return Readiness::Stuck(why);
     }
+    // Incomplete config runs 0 replicas: nothing becomes ready until the spec changes.
+    if let Some(c) = conditions::find(conds, conditions::CONFIG_COMPLETE)
+        && c.status == "False"
+    {
+        return Readiness::Stuck(format!("{}: {}", c.reason, c.message));
+    }
     Readiness::Waiting(why)
 }
 
@@ -133,5 +139,28 @@ mod tests {
         let mut e = fixtures::executors().remove(0);
         e.status = None;
         assert!(matches!(executor(&e), Readiness::Waiting(_)));
+    }
+
+    #[test]
+    fn an_executor_with_incomplete_config_is_stuck() {
+        let mut e = fixtures::executors().remove(0);
+        let status = e.status.get_or_insert_with(Default::default);
+        status.observed_generation = e.metadata.generation;
+        let now = k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+            k8s_openapi::jiff::Timestamp::now(),
+        );
+        status.conditions = Some(vec![conditions::condition(
+            None,
+            conditions::CONFIG_COMPLETE,
+            false,
+            "NoTaskMailbox",
+            "chain 17000 has no TaskMailbox",
+            e.metadata.generation,
+            &now,
+        )]);
+        assert_eq!(
+            executor(&e),
+            Readiness::Stuck("NoTaskMailbox: chain 17000 has no TaskMailbox".into())
+        );
     }
 }
