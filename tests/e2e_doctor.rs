@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
 use std::time::Duration;
 
+use common::cli::{hgctl_plain as hgctl, hgctl_with};
 use common::cluster::{self, TestNamespace, wait_for};
 use common::run_local::{RunLocal, install_crds};
 use hgctl::api::{HourglassExecutor, Performer};
@@ -18,19 +17,6 @@ use kube::api::{Api, ListParams, Patch, PatchParams};
 use serde_json::{Value, json};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
-
-fn hgctl_with(kubeconfig: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hgctl"))
-        .arg("--kubeconfig")
-        .arg(kubeconfig)
-        .args(args)
-        .output()
-        .expect("running hgctl")
-}
-
-fn hgctl(args: &[&str]) -> Output {
-    hgctl_with(&cluster::kubeconfig_path(), args)
-}
 
 /// `hgctl doctor -n NS -o json`: exit code and the one JSON document.
 fn doctor_json(ns: &str, extra: &[&str]) -> (i32, Value) {

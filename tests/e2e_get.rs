@@ -5,10 +5,11 @@
 mod common;
 
 use std::io::Read;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::cli::hgctl;
 use common::cluster::{self, TestNamespace, wait_for};
 use common::run_local::install_crds;
 use hgctl::api::{HourglassExecutor, Performer};
@@ -17,17 +18,6 @@ use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
-
-fn hgctl(ns: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hgctl"))
-        .arg("--kubeconfig")
-        .arg(cluster::kubeconfig_path())
-        .args(["-n", ns])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("running hgctl")
-}
 
 fn stdout_ok(ns: &str, args: &[&str]) -> String {
     let out = hgctl(ns, args);

@@ -22,6 +22,22 @@ pub fn hgctl_in_dir(ns: &str, args: &[&str], dir: &Path) -> Output {
         .expect("running hgctl")
 }
 
+/// `hgctl --kubeconfig FILE ARGS` (no namespace added), stdin closed.
+pub fn hgctl_with(kubeconfig: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hgctl"))
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("running hgctl")
+}
+
+/// [`hgctl_with`] the test cluster.
+pub fn hgctl_plain(args: &[&str]) -> Output {
+    hgctl_with(&cluster::kubeconfig_path(), args)
+}
+
 /// stdout and stderr as text.
 pub fn text(out: &Output) -> (String, String) {
     (
