@@ -9,10 +9,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::cluster::{self, TestNamespace, wait_for};
+use common::performers::{pods_of, ready_addresses, wait_ready};
 use common::run_local::{RunLocal, install_crds};
 use hgctl::api::{self, Performer};
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::ResourceExt;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
 use serde_json::json;
@@ -45,46 +45,11 @@ async fn apply(ns: &TestNamespace, body: &serde_json::Value) -> Performer {
     .unwrap()
 }
 
-async fn wait_ready(ns: &TestNamespace, name: &str) -> Performer {
-    let api: Api<Performer> = ns.api();
-    wait_for(TIMEOUT, format!("performer {name} ready"), || async {
-        let p = api.get(name).await.map_err(|e| e.to_string())?;
-        match p.status.as_ref() {
-            Some(s) if s.ready => Ok(p),
-            s => Err(format!("status {s:?}")),
-        }
-    })
-    .await
-}
-
-async fn pods_of(ns: &TestNamespace, name: &str) -> Vec<Pod> {
-    let pods: Api<Pod> = ns.api();
-    pods.list(&ListParams::default().labels(&format!("hourglass.eigenlayer.io/performer={name}")))
-        .await
-        .unwrap()
-        .items
-}
-
-async fn ready_addresses(ns: &TestNamespace, service: &str) -> usize {
-    let slices: Api<EndpointSlice> = ns.api();
-    slices
-        .list(&ListParams::default().labels(&format!("kubernetes.io/service-name={service}")))
-        .await
-        .map(|l| {
-            l.items
-                .iter()
-                .flat_map(|s| s.endpoints.iter().flatten())
-                .filter(|e| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false))
-                .count()
-        })
-        .unwrap_or(0)
-}
-
 #[tokio::test]
 async fn the_gpu_example_lands_on_an_a100_node_and_becomes_ready_behind_its_service() {
     let (ns, _run) = setup("perf-gpu").await;
     apply(&ns, &example("performer-gpu.yaml")).await;
-    let p = wait_ready(&ns, "gpu-performer").await;
+    let p = wait_ready(&ns, "gpu-performer", TIMEOUT).await;
     let status = p.status.unwrap();
     assert_eq!(status.phase.map(|p| p.as_str()), Some("Running"));
     assert_eq!(
@@ -118,7 +83,7 @@ async fn the_gpu_example_lands_on_an_a100_node_and_becomes_ready_behind_its_serv
 async fn a_performer_shaped_like_the_upstream_executors_gets_its_service_on_8080() {
     let (ns, _run) = setup("perf-upstream").await;
     apply(&ns, &example("performer-upstream.yaml")).await;
-    let p = wait_ready(&ns, "performer-3f9a1c-7be21d04").await;
+    let p = wait_ready(&ns, "performer-3f9a1c-7be21d04", TIMEOUT).await;
     let svc: Service = ns
         .api::<Service>()
         .get("performer-performer-3f9a1c-7be21d04")
@@ -198,7 +163,7 @@ async fn an_env_change_rolls_out_blue_green_without_losing_every_endpoint() {
     let (ns, _run) = setup("perf-rollout").await;
     let mut body = example("performer-minimal.yaml");
     apply(&ns, &body).await;
-    wait_ready(&ns, "minimal").await;
+    wait_ready(&ns, "minimal", TIMEOUT).await;
     wait_for(TIMEOUT, "a ready endpoint", || async {
         (ready_addresses(&ns, "performer-minimal").await >= 1).then_some(())
     })
@@ -237,7 +202,7 @@ async fn an_env_change_rolls_out_blue_green_without_losing_every_endpoint() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(samples > 1);
-    let p = wait_ready(&ns, "minimal").await;
+    let p = wait_ready(&ns, "minimal", TIMEOUT).await;
     let status = p.status.unwrap();
     assert_eq!(status.phase.map(|p| p.as_str()), Some("Running"));
     assert!(status.last_upgrade.is_some());
@@ -259,7 +224,7 @@ async fn an_env_change_rolls_out_blue_green_without_losing_every_endpoint() {
 async fn a_settled_performer_sees_no_writes_and_deleting_it_removes_its_children() {
     let (ns, mut run) = setup("perf-quiet").await;
     apply(&ns, &example("performer-minimal.yaml")).await;
-    wait_ready(&ns, "minimal").await;
+    wait_ready(&ns, "minimal", TIMEOUT).await;
     let versions = || async {
         let p = ns.api::<Performer>().get("minimal").await.unwrap();
         let pods: Vec<String> = pods_of(&ns, "minimal")
@@ -324,7 +289,7 @@ async fn a_settled_performer_sees_no_writes_and_deleting_it_removes_its_children
 async fn a_deleted_pod_or_edited_service_is_restored() {
     let (ns, _run) = setup("perf-restore").await;
     apply(&ns, &example("performer-minimal.yaml")).await;
-    wait_ready(&ns, "minimal").await;
+    wait_ready(&ns, "minimal", TIMEOUT).await;
     let svc_api: Api<Service> = ns.api();
     svc_api
         .patch(
@@ -359,7 +324,7 @@ async fn a_deleted_pod_or_edited_service_is_restored() {
         fresh.then_some(()).ok_or(format!("{} pods", pods.len()))
     })
     .await;
-    wait_ready(&ns, "minimal").await;
+    wait_ready(&ns, "minimal", TIMEOUT).await;
 }
 
 #[tokio::test]
@@ -367,7 +332,7 @@ async fn killing_run_local_mid_rollout_converges_to_one_pod_after_restart() {
     let (ns, mut run) = setup("perf-kill").await;
     let mut body = example("performer-minimal.yaml");
     apply(&ns, &body).await;
-    wait_ready(&ns, "minimal").await;
+    wait_ready(&ns, "minimal", TIMEOUT).await;
     // An upgrade that cannot finish (no node has an H200): the old pod keeps serving.
     body["spec"]["hardwareRequirements"] = json!({"gpuType": "h200"});
     apply(&ns, &body).await;
@@ -418,7 +383,7 @@ async fn killing_run_local_mid_rollout_converges_to_one_pod_after_restart() {
 async fn a_second_run_local_refuses_while_the_first_holds_the_lease() {
     let (ns, _run) = setup("perf-lease").await;
     apply(&ns, &example("performer-minimal.yaml")).await;
-    wait_ready(&ns, "minimal").await;
+    wait_ready(&ns, "minimal", TIMEOUT).await;
     let out = Command::new(env!("CARGO_BIN_EXE_hgctl"))
         .args([
             "run-local",

@@ -9,12 +9,12 @@ mod common;
 use std::time::Duration;
 
 use common::cluster::{TestNamespace, wait_for};
+use common::performers::{pods_of, ready_addresses, wait_ready};
 use common::real_node::{self, NODE_NAME, PERFORMER_IMAGE, PERFORMER_PORT, POD_TIMEOUT};
 use common::run_local::{RunLocal, install_crds};
-use hgctl::api::Performer;
 use k8s_openapi::api::core::v1::Pod;
 use kube::ResourceExt;
-use kube::api::{Api, ListParams};
+use kube::api::Api;
 
 /// The test performer's AVS (any address: the test performer does not check it).
 const AVS: &str = "0x1111111111111111111111111111111111111111";
@@ -38,27 +38,6 @@ fn create_performer(ns: &TestNamespace, name: &str, extra: &[&str]) {
     args.extend(placement.iter().map(String::as_str));
     args.extend(extra);
     real_node::hgctl(&args);
-}
-
-/// Waits for `status.ready` and returns the Performer.
-async fn wait_ready(ns: &TestNamespace, name: &str, timeout: Duration) -> Performer {
-    let api: Api<Performer> = ns.api();
-    wait_for(timeout, format!("performer {name} ready"), || async {
-        let p = api.get(name).await.map_err(|e| e.to_string())?;
-        match p.status.as_ref() {
-            Some(s) if s.ready => Ok(p),
-            s => Err(format!("status {s:?}")),
-        }
-    })
-    .await
-}
-
-async fn pods_of(ns: &TestNamespace, name: &str) -> Vec<Pod> {
-    let pods: Api<Pod> = ns.api();
-    pods.list(&ListParams::default().labels(&format!("hourglass.eigenlayer.io/performer={name}")))
-        .await
-        .unwrap()
-        .items
 }
 
 #[tokio::test]
@@ -87,7 +66,7 @@ async fn a_performer_runs_on_the_real_node_and_answers_serving_through_its_servi
     // kube-proxy follow asynchronously (as in any cluster), so wait for the slice, then allow
     // kube-proxy a few seconds: a check pod per attempt.
     wait_for(POD_TIMEOUT, "a ready EndpointSlice address", || async {
-        (real_node::ready_addresses(&ns, "performer-echo").await >= 1).then_some(())
+        (ready_addresses(&ns, "performer-echo").await >= 1).then_some(())
     })
     .await;
     let mut attempts = Vec::new();

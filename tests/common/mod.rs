@@ -5,5 +5,6 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod performers;
 pub mod real_node;
 pub mod run_local;

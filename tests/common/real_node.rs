@@ -9,11 +9,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
-use kube::api::{Api, ListParams, LogParams, PostParams};
+use kube::api::{Api, LogParams, PostParams};
 use serde_json::json;
 
-use super::cluster::{self, TestNamespace, wait_for};
+use super::cluster::{self, wait_for};
 
 /// The real node's name, label key (value `"true"`) and NoSchedule taint key (same key).
 pub const NODE_NAME: &str = "hgctl-real-node";
@@ -157,20 +156,4 @@ pub fn placement_and_readiness(pod: &Pod) -> (Option<String>, bool) {
         .and_then(|s| s.container_statuses.as_ref())
         .is_some_and(|cs| !cs.is_empty() && cs.iter().all(|c| c.ready));
     (node, ready)
-}
-
-/// Ready addresses in the EndpointSlices of Service `service` in `ns`.
-pub async fn ready_addresses(ns: &TestNamespace, service: &str) -> usize {
-    let slices: Api<EndpointSlice> = ns.api();
-    slices
-        .list(&ListParams::default().labels(&format!("kubernetes.io/service-name={service}")))
-        .await
-        .map(|l| {
-            l.items
-                .iter()
-                .flat_map(|s| s.endpoints.iter().flatten())
-                .filter(|e| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false))
-                .count()
-        })
-        .unwrap_or(0)
 }
