@@ -3,3 +3,4 @@
 
 pub mod executor;
 pub mod performer;
+pub mod template;
