@@ -309,12 +309,18 @@ fn invalid_manifests() -> Vec<(&'static str, Value, &'static str)> {
         ),
         (
             "template gpu type unknown",
-            executor("e", template(json!({"hardwareRequirements": {"gpuType": "h100 x"}}))),
+            executor(
+                "e",
+                template(json!({"hardwareRequirements": {"gpuType": "h100 x"}})),
+            ),
             "gpuType",
         ),
         (
             "template tee required without type",
-            executor("e", template(json!({"hardwareRequirements": {"teeRequired": true}}))),
+            executor(
+                "e",
+                template(json!({"hardwareRequirements": {"teeRequired": true}})),
+            ),
             "teeType is required when teeRequired is true",
         ),
         (
@@ -350,7 +356,9 @@ fn invalid_manifests() -> Vec<(&'static str, Value, &'static str)> {
 
 /// An executor spec with one AVS whose performerTemplate is `t`.
 fn template(t: Value) -> Value {
-    exec_spec(json!({"avsPerformers": [{"avsAddress": AVS, "image": "x:1", "performerTemplate": t}]}))
+    exec_spec(
+        json!({"avsPerformers": [{"avsAddress": AVS, "image": "x:1", "performerTemplate": t}]}),
+    )
 }
 
 fn dynamic_api(ns: &TestNamespace, kind: &str) -> Api<DynamicObject> {

@@ -238,6 +238,15 @@ async fn reconcile(
     if let Some(only_status) = plan::terminating(&p) {
         return write_status_only(rt, &p, only_status).await;
     }
+    // Rendering before the executors are known would roll the pod out again once they are.
+    if tokio::time::timeout(NAMESPACE_CACHE_WAIT, ctx.executors.wait_until_ready())
+        .await
+        .is_err()
+    {
+        return Err(ReconcileError::Internal(
+            "the HourglassExecutor cache has not listed yet (is watching hourglassexecutors allowed?)".into(),
+        ));
+    }
     let link = template::link(&p, ctx.executors.state().iter().map(AsRef::as_ref));
     if let TemplateLink::Ambiguous { .. } = link {
         return write_status_only(rt, &p, plan::ambiguous_template(&p, &link, &now)).await;
