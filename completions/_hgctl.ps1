@@ -45,6 +45,10 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of hgctl')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version of hgctl (and of the cluster with --server)')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `apply` would change, as a unified diff (exit 1 when something differs)')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a Performer or HourglassExecutor is ready')
+            [CompletionResult]::new('support-bundle', 'support-bundle', [CompletionResultType]::ParameterValue, 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -242,6 +246,18 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--bls-keystore', '--bls-keystore', [CompletionResultType]::ParameterName, 'EIP-2335 BLS keystore JSON')
             [CompletionResult]::new('--bls-password-file', '--bls-password-file', [CompletionResultType]::ParameterName, 'File with the BLS keystore password')
             [CompletionResult]::new('--keys-secret', '--keys-secret', [CompletionResultType]::ParameterName, 'Use an existing Secret with the keys instead of key files')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Container command for a custom image, one item per flag (default: executor)')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Container args for a custom image, one item per flag (default: run --config FILE)')
+            [CompletionResult]::new('--task-mailbox-contract', '--task-mailbox-contract', [CompletionResultType]::ParameterName, 'TaskMailbox contract JSON (address and ABI) for an L1 the executor has none for')
+            [CompletionResult]::new('--task-mailbox-chain-ids', '--task-mailbox-chain-ids', [CompletionResultType]::ParameterName, 'Chain ids the TaskMailbox contract applies to (default: the L1 chain''s)')
+            [CompletionResult]::new('--contracts-file', '--contracts-file', [CompletionResultType]::ParameterName, 'Contract table JSON replacing the executor''s built-in one')
+            [CompletionResult]::new('--remote-signer-url', '--remote-signer-url', [CompletionResultType]::ParameterName, 'URL of a remote signer (Web3Signer, KMS proxy) holding the keys below')
+            [CompletionResult]::new('--remote-signer-tls-secret', '--remote-signer-tls-secret', [CompletionResultType]::ParameterName, 'Secret with the remote signer''s TLS material (ca.crt, tls.crt, tls.key)')
+            [CompletionResult]::new('--remote-operator-key', '--remote-operator-key', [CompletionResultType]::ParameterName, 'The transaction key is the remote signer''s')
+            [CompletionResult]::new('--remote-signing-key', '--remote-signing-key', [CompletionResultType]::ParameterName, 'The ECDSA signing key is the remote signer''s')
+            [CompletionResult]::new('--service-type', '--service-type', [CompletionResultType]::ParameterName, 'Type of the executor''s Service (the aggregator dials its task port)')
+            [CompletionResult]::new('--service-annotation', '--service-annotation', [CompletionResultType]::ParameterName, 'Annotation of the executor''s Service (repeatable)')
+            [CompletionResult]::new('--external-traffic-policy', '--external-traffic-policy', [CompletionResultType]::ParameterName, 'externalTrafficPolicy of a NodePort or LoadBalancer Service')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
@@ -403,6 +419,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;doctor' {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit non-zero on warnings too')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip a check by its ID (repeatable)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Re-run until nothing fails or this time is up (the exit code is the last run''s)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
@@ -466,6 +483,70 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'hgctl;apply' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'File or folder (folders recurse; `-` for stdin); repeatable')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'File or folder (folders recurse; `-` for stdin); repeatable')
+            [CompletionResult]::new('--applyset', '--applyset', [CompletionResultType]::ParameterName, 'Name of the ApplySet parent Secret (the same as `kubectl apply --applyset=NAME`)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Change nothing: `client` validates and says what would happen, `server` asks the API server')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log verbosity on stderr')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Delete the set''s objects that the input no longer has')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until every applied Performer and executor is ready')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'hgctl;diff' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'File or folder (folders recurse; `-` for stdin); repeatable')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'File or folder (folders recurse; `-` for stdin); repeatable')
+            [CompletionResult]::new('--applyset', '--applyset', [CompletionResultType]::ParameterName, 'Name of the ApplySet parent Secret')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log verbosity on stderr')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Also show the set''s objects that the input no longer has, as removed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'hgctl;wait' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'The condition to wait for')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log verbosity on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'hgctl;support-bundle' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Where to write the archive (default hgctl-support-<time>.tar.gz)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log verbosity on stderr')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Across all namespaces')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'hgctl;help' {
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the CRDs, RBAC and the in-cluster operator')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove what `hgctl install` created (refuses to delete data unless asked)')
@@ -480,6 +561,10 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of hgctl')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version of hgctl (and of the cluster with --server)')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what `apply` would change, as a unified diff (exit 1 when something differs)')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a Performer or HourglassExecutor is ready')
+            [CompletionResult]::new('support-bundle', 'support-bundle', [CompletionResultType]::ParameterValue, 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -552,6 +637,18 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             break
         }
         'hgctl;help;version' {
+            break
+        }
+        'hgctl;help;apply' {
+            break
+        }
+        'hgctl;help;diff' {
+            break
+        }
+        'hgctl;help;wait' {
+            break
+        }
+        'hgctl;help;support-bundle' {
             break
         }
         'hgctl;help;help' {

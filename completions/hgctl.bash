@@ -16,11 +16,17 @@ _hgctl() {
             ",$1")
                 cmd="hgctl"
                 ;;
+            hgctl,apply)
+                cmd="hgctl__subcmd__apply"
+                ;;
             hgctl,completions)
                 cmd="hgctl__subcmd__completions"
                 ;;
             hgctl,crds)
                 cmd="hgctl__subcmd__crds"
+                ;;
+            hgctl,diff)
+                cmd="hgctl__subcmd__diff"
                 ;;
             hgctl,doctor)
                 cmd="hgctl__subcmd__doctor"
@@ -52,11 +58,17 @@ _hgctl() {
             hgctl,status)
                 cmd="hgctl__subcmd__status"
                 ;;
+            hgctl,support-bundle)
+                cmd="hgctl__subcmd__support__subcmd__bundle"
+                ;;
             hgctl,uninstall)
                 cmd="hgctl__subcmd__uninstall"
                 ;;
             hgctl,version)
                 cmd="hgctl__subcmd__version"
+                ;;
+            hgctl,wait)
+                cmd="hgctl__subcmd__wait"
                 ;;
             hgctl__subcmd__executor,create)
                 cmd="hgctl__subcmd__executor__subcmd__create"
@@ -88,11 +100,17 @@ _hgctl() {
             hgctl__subcmd__executor__subcmd__help,help)
                 cmd="hgctl__subcmd__executor__subcmd__help__subcmd__help"
                 ;;
+            hgctl__subcmd__help,apply)
+                cmd="hgctl__subcmd__help__subcmd__apply"
+                ;;
             hgctl__subcmd__help,completions)
                 cmd="hgctl__subcmd__help__subcmd__completions"
                 ;;
             hgctl__subcmd__help,crds)
                 cmd="hgctl__subcmd__help__subcmd__crds"
+                ;;
+            hgctl__subcmd__help,diff)
+                cmd="hgctl__subcmd__help__subcmd__diff"
                 ;;
             hgctl__subcmd__help,doctor)
                 cmd="hgctl__subcmd__help__subcmd__doctor"
@@ -124,11 +142,17 @@ _hgctl() {
             hgctl__subcmd__help,status)
                 cmd="hgctl__subcmd__help__subcmd__status"
                 ;;
+            hgctl__subcmd__help,support-bundle)
+                cmd="hgctl__subcmd__help__subcmd__support__subcmd__bundle"
+                ;;
             hgctl__subcmd__help,uninstall)
                 cmd="hgctl__subcmd__help__subcmd__uninstall"
                 ;;
             hgctl__subcmd__help,version)
                 cmd="hgctl__subcmd__help__subcmd__version"
+                ;;
+            hgctl__subcmd__help,wait)
+                cmd="hgctl__subcmd__help__subcmd__wait"
                 ;;
             hgctl__subcmd__help__subcmd__executor,create)
                 cmd="hgctl__subcmd__help__subcmd__executor__subcmd__create"
@@ -191,12 +215,74 @@ _hgctl() {
 
     case "${cmd}" in
         hgctl)
-            opts="-n -o -h -V --kubeconfig --context --namespace --output --log-level --help --version install uninstall performer executor get status run-local operator doctor crds completions manpage version help"
+            opts="-n -o -h -V --kubeconfig --context --namespace --output --log-level --help --version install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__apply)
+            opts="-f -n -o -h --filename --prune --applyset --dry-run --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --applyset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "none client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -316,8 +402,62 @@ _hgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hgctl__subcmd__diff)
+            opts="-f -n -o -h --filename --prune --applyset --kubeconfig --context --namespace --output --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --applyset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hgctl__subcmd__doctor)
-            opts="-A -n -o -h --pre --all-namespaces --fail-on --skip --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --pre --all-namespaces --fail-on --skip --wait --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,6 +468,10 @@ _hgctl() {
                     return 0
                     ;;
                 --skip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -409,7 +553,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__executor__subcmd__create)
-            opts="-f -y -n -o -h --filename --image --operator-address --replicas --executor-log-level --chain --l1-chain --aggregator --avs --storage --grpc-port --management-port --operator-key-file --ecdsa-key-file --bls-keystore --bls-password-file --keys-secret --network-policy --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            opts="-f -y -n -o -h --filename --image --operator-address --replicas --executor-log-level --chain --l1-chain --aggregator --avs --storage --grpc-port --management-port --operator-key-file --ecdsa-key-file --bls-keystore --bls-password-file --keys-secret --network-policy --command --arg --task-mailbox-contract --task-mailbox-chain-ids --contracts-file --remote-signer-url --remote-signer-tls-secret --remote-operator-key --remote-signing-key --service-type --service-annotation --external-traffic-policy --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,6 +628,54 @@ _hgctl() {
                     return 0
                     ;;
                 --keys-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --task-mailbox-contract)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --task-mailbox-chain-ids)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contracts-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-signer-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-signer-tls-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-operator-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-signing-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-traffic-policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -799,8 +991,22 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__help)
-            opts="install uninstall performer executor get status run-local operator doctor crds completions manpage version help"
+            opts="install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -827,6 +1033,20 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__help__subcmd__crds)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1092,6 +1312,20 @@ _hgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hgctl__subcmd__help__subcmd__support__subcmd__bundle)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hgctl__subcmd__help__subcmd__uninstall)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1107,6 +1341,20 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__help__subcmd__version)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__help__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1780,6 +2028,52 @@ _hgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hgctl__subcmd__support__subcmd__bundle)
+            opts="-A -n -o -h --all-namespaces --file --kubeconfig --context --namespace --output --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hgctl__subcmd__uninstall)
             opts="-y -n -o -h --delete-data --yes --keep-crds --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1833,6 +2127,56 @@ _hgctl() {
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__wait)
+            opts="-n -o -h --for --timeout --kubeconfig --context --namespace --output --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --for)
+                    COMPREPLY=($(compgen -W "ready" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

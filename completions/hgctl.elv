@@ -42,6 +42,10 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff) of hgctl'
             cand version 'Print the version of hgctl (and of the cluster with --server)'
+            cand apply 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)'
+            cand diff 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
+            cand wait 'Wait until a Performer or HourglassExecutor is ready'
+            cand support-bundle 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;install'= {
@@ -224,6 +228,18 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand --bls-keystore 'EIP-2335 BLS keystore JSON'
             cand --bls-password-file 'File with the BLS keystore password'
             cand --keys-secret 'Use an existing Secret with the keys instead of key files'
+            cand --command 'Container command for a custom image, one item per flag (default: executor)'
+            cand --arg 'Container args for a custom image, one item per flag (default: run --config FILE)'
+            cand --task-mailbox-contract 'TaskMailbox contract JSON (address and ABI) for an L1 the executor has none for'
+            cand --task-mailbox-chain-ids 'Chain ids the TaskMailbox contract applies to (default: the L1 chain''s)'
+            cand --contracts-file 'Contract table JSON replacing the executor''s built-in one'
+            cand --remote-signer-url 'URL of a remote signer (Web3Signer, KMS proxy) holding the keys below'
+            cand --remote-signer-tls-secret 'Secret with the remote signer''s TLS material (ca.crt, tls.crt, tls.key)'
+            cand --remote-operator-key 'The transaction key is the remote signer''s'
+            cand --remote-signing-key 'The ECDSA signing key is the remote signer''s'
+            cand --service-type 'Type of the executor''s Service (the aggregator dials its task port)'
+            cand --service-annotation 'Annotation of the executor''s Service (repeatable)'
+            cand --external-traffic-policy 'externalTrafficPolicy of a NodePort or LoadBalancer Service'
             cand --timeout 'How long --wait waits'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: the current context)'
@@ -371,6 +387,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
         &'hgctl;doctor'= {
             cand --fail-on 'Exit non-zero on warnings too'
             cand --skip 'Skip a check by its ID (repeatable)'
+            cand --wait 'Re-run until nothing fails or this time is up (the exit code is the last run''s)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: the current context)'
             cand -n 'Namespace (default: the context''s namespace, else "default")'
@@ -429,6 +446,66 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'hgctl;apply'= {
+            cand -f 'File or folder (folders recurse; `-` for stdin); repeatable'
+            cand --filename 'File or folder (folders recurse; `-` for stdin); repeatable'
+            cand --applyset 'Name of the ApplySet parent Secret (the same as `kubectl apply --applyset=NAME`)'
+            cand --dry-run 'Change nothing: `client` validates and says what would happen, `server` asks the API server'
+            cand --timeout 'How long --wait waits'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --prune 'Delete the set''s objects that the input no longer has'
+            cand --wait 'Wait until every applied Performer and executor is ready'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;diff'= {
+            cand -f 'File or folder (folders recurse; `-` for stdin); repeatable'
+            cand --filename 'File or folder (folders recurse; `-` for stdin); repeatable'
+            cand --applyset 'Name of the ApplySet parent Secret'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --prune 'Also show the set''s objects that the input no longer has, as removed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;wait'= {
+            cand --for 'The condition to wait for'
+            cand --timeout 'How long to wait'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'hgctl;support-bundle'= {
+            cand --file 'Where to write the archive (default hgctl-support-<time>.tar.gz)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -A 'Across all namespaces'
+            cand --all-namespaces 'Across all namespaces'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'hgctl;help'= {
             cand install 'Install the CRDs, RBAC and the in-cluster operator'
             cand uninstall 'Remove what `hgctl install` created (refuses to delete data unless asked)'
@@ -443,6 +520,10 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff) of hgctl'
             cand version 'Print the version of hgctl (and of the cluster with --server)'
+            cand apply 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)'
+            cand diff 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
+            cand wait 'Wait until a Performer or HourglassExecutor is ready'
+            cand support-bundle 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;help;install'= {
@@ -494,6 +575,14 @@ set edit:completion:arg-completer[hgctl] = {|@words|
         &'hgctl;help;manpage'= {
         }
         &'hgctl;help;version'= {
+        }
+        &'hgctl;help;apply'= {
+        }
+        &'hgctl;help;diff'= {
+        }
+        &'hgctl;help;wait'= {
+        }
+        &'hgctl;help;support-bundle'= {
         }
         &'hgctl;help;help'= {
         }

@@ -53,6 +53,10 @@ complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "crds" -d 'Print both CR
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "manpage" -d 'Print the man page (roff) of hgctl'
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "version" -d 'Print the version of hgctl (and of the cluster with --server)'
+complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "apply" -d 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)'
+complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "diff" -d 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
+complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "wait" -d 'Wait until a Performer or HourglassExecutor is ready'
+complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "support-bundle" -d 'Collect versions, objects, events, logs and doctor\'s report into a .tar.gz (no secrets)'
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l image -d 'Operator image (default: a versioned image derived from this hgctl)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l timeout -d 'How long --wait waits' -r
@@ -246,6 +250,18 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_su
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l bls-keystore -d 'EIP-2335 BLS keystore JSON' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l bls-password-file -d 'File with the BLS keystore password' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l keys-secret -d 'Use an existing Secret with the keys instead of key files' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l command -d 'Container command for a custom image, one item per flag (default: executor)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l arg -d 'Container args for a custom image, one item per flag (default: run --config FILE)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l task-mailbox-contract -d 'TaskMailbox contract JSON (address and ABI) for an L1 the executor has none for' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l task-mailbox-chain-ids -d 'Chain ids the TaskMailbox contract applies to (default: the L1 chain\'s)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l contracts-file -d 'Contract table JSON replacing the executor\'s built-in one' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l remote-signer-url -d 'URL of a remote signer (Web3Signer, KMS proxy) holding the keys below' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l remote-signer-tls-secret -d 'Secret with the remote signer\'s TLS material (ca.crt, tls.crt, tls.key)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l remote-operator-key -d 'The transaction key is the remote signer\'s' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l remote-signing-key -d 'The ECDSA signing key is the remote signer\'s' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l service-type -d 'Type of the executor\'s Service (the aggregator dials its task port)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l service-annotation -d 'Annotation of the executor\'s Service (repeatable)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l external-traffic-policy -d 'externalTrafficPolicy of a NodePort or LoadBalancer Service' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l context -d 'Kubeconfig context to use (default: the current context)' -r
@@ -406,6 +422,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -s h -l help -d 'P
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l fail-on -d 'Exit non-zero on warnings too' -r -f -a "error\t''
 warning\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l skip -d 'Skip a check by its ID (repeatable)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l wait -d 'Re-run until nothing fails or this time is up (the exit code is the last run\'s)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l context -d 'Kubeconfig context to use (default: the current context)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
@@ -484,20 +501,99 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand version" -l server -d 'Also ask the cluster for its version'
 complete -c hgctl -n "__fish_hgctl_using_subcommand version" -s h -l help -d 'Print help'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "install" -d 'Install the CRDs, RBAC and the in-cluster operator'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "uninstall" -d 'Remove what `hgctl install` created (refuses to delete data unless asked)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "performer" -d 'Create, inspect and delete Performers'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "executor" -d 'Create, inspect and delete HourglassExecutors'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "get" -d 'List Performers or HourglassExecutors like `kubectl get`'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "status" -d 'One screen for the whole fleet: executors, performers by phase, a summary'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "run-local" -d 'Run the reconcilers on this machine against the current kubeconfig context'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "operator" -d 'Run the reconcilers in-cluster (the entry point of the operator Deployment)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "doctor" -d 'Check the cluster, the installation, the hardware and the workloads'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "crds" -d 'Print both CRDs as a multi-document YAML stream'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "manpage" -d 'Print the man page (roff) of hgctl'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "version" -d 'Print the version of hgctl (and of the cluster with --server)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -s f -l filename -d 'File or folder (folders recurse; `-` for stdin); repeatable' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l applyset -d 'Name of the ApplySet parent Secret (the same as `kubectl apply --applyset=NAME`)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l dry-run -d 'Change nothing: `client` validates and says what would happen, `server` asks the API server' -r -f -a "none\t''
+client\t''
+server\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l timeout -d 'How long --wait waits' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+short\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l log-level -d 'Log verbosity on stderr' -r -f -a "error\t''
+warn\t''
+info\t''
+debug\t''
+trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l prune -d 'Delete the set\'s objects that the input no longer has'
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l wait -d 'Wait until every applied Performer and executor is ready'
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -s h -l help -d 'Print help'
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -s f -l filename -d 'File or folder (folders recurse; `-` for stdin); repeatable' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -l applyset -d 'Name of the ApplySet parent Secret' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+short\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -l log-level -d 'Log verbosity on stderr' -r -f -a "error\t''
+warn\t''
+info\t''
+debug\t''
+trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -l prune -d 'Also show the set\'s objects that the input no longer has, as removed'
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -s h -l help -d 'Print help'
+complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l for -d 'The condition to wait for' -r -f -a "ready\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l timeout -d 'How long to wait' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+short\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l log-level -d 'Log verbosity on stderr' -r -f -a "error\t''
+warn\t''
+info\t''
+debug\t''
+trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -l file -d 'Where to write the archive (default hgctl-support-<time>.tar.gz)' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+short\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -l log-level -d 'Log verbosity on stderr' -r -f -a "error\t''
+warn\t''
+info\t''
+debug\t''
+trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s h -l help -d 'Print help'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "install" -d 'Install the CRDs, RBAC and the in-cluster operator'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "uninstall" -d 'Remove what `hgctl install` created (refuses to delete data unless asked)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "performer" -d 'Create, inspect and delete Performers'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "executor" -d 'Create, inspect and delete HourglassExecutors'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "get" -d 'List Performers or HourglassExecutors like `kubectl get`'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "status" -d 'One screen for the whole fleet: executors, performers by phase, a summary'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "run-local" -d 'Run the reconcilers on this machine against the current kubeconfig context'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "operator" -d 'Run the reconcilers in-cluster (the entry point of the operator Deployment)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "doctor" -d 'Check the cluster, the installation, the hardware and the workloads'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "crds" -d 'Print both CRDs as a multi-document YAML stream'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "manpage" -d 'Print the man page (roff) of hgctl'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "version" -d 'Print the version of hgctl (and of the cluster with --server)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "apply" -d 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "diff" -d 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "wait" -d 'Wait until a Performer or HourglassExecutor is ready'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "support-bundle" -d 'Collect versions, objects, events, logs and doctor\'s report into a .tar.gz (no secrets)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "create" -d 'Scaffold a Performer from flags or a file; print it or apply it'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "get" -d 'List Performers'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "describe" -d 'Show a Performer, its pod, Service, events and what doctor says'

@@ -102,16 +102,16 @@ k -n "$ns" wait --for=jsonpath='{.status.ready}'=true --timeout="${timeout}s" \
   performer/gpu-performer performer/tee-performer performer/minimal || settled=false
 # The seed Performer never schedules: wait until the reconciler has recorded that.
 k -n "$ns" wait --for=condition=Scheduled=false --timeout="${timeout}s" performer/example-performer || settled=false
-stop_run_local
-trap - EXIT
 if ! $settled; then
+  stop_run_local
+  trap - EXIT
   echo "demo.sh: the examples did not settle; run-local said:" >&2
   tail -n 30 "$log" >&2
   rm -f "$log"
   exit 1
 fi
-rm -f "$log"
 
+# run-local keeps reconciling while status and doctor look, so doctor sees a controller.
 echo
 echo "== hgctl status -n $ns"
 hgctl status -n "$ns"
@@ -120,6 +120,12 @@ echo "== hgctl doctor -n $ns"
 # Doctor exits 1 here on purpose: it explains why example-performer cannot be scheduled.
 code=0
 hgctl doctor -n "$ns" || code=$?
+summary=$(hgctl status -n "$ns" -o yaml | sed -n 's/^summary: //p' | tr -d '"')
+why=$(k -n "$ns" get performer example-performer \
+  -o jsonpath='{.status.conditions[?(@.type=="Scheduled")].message}')
+stop_run_local
+trap - EXIT
+rm -f "$log"
 echo
-echo "(hgctl doctor exited $code: 0 healthy, 1 problems found as above, 3 cluster unreachable)"
+echo "Demo done: hgctl run-local reconciled namespace $ns ($summary); example-performer cannot be scheduled: $why"
 [ "$code" -le 1 ]

@@ -24,8 +24,8 @@ pub enum ExitCode {
     Refused = 6,
     /// A wait ran out of time.
     Timeout = 7,
-    /// The command exists but is not built yet.
-    NotImplemented = 69,
+    /// `hgctl diff` could not compute the diff (1 means "differences", as with kubectl diff).
+    DiffFailed = 8,
     /// A bug in hgctl.
     Internal = 70,
 }
@@ -160,15 +160,6 @@ pub enum Error {
         help: Option<String>,
     },
 
-    #[error("`hgctl {command}` is not implemented yet")]
-    #[diagnostic(
-        code(hgctl::not_implemented),
-        help(
-            "this command is part of the planned command tree; see the README for what works today"
-        )
-    )]
-    NotImplemented { command: String },
-
     #[error("Kubernetes API error while {context}: {message}")]
     #[diagnostic(code(hgctl::api))]
     Api {
@@ -181,6 +172,16 @@ pub enum Error {
     #[error("{0}")]
     #[diagnostic(code(hgctl::failed))]
     Failed(String),
+
+    /// `hgctl diff` found differences: exit 1, as `kubectl diff`.
+    #[error("{count} object(s) differ from the cluster")]
+    #[diagnostic(code(hgctl::differences))]
+    Differences { count: usize },
+
+    /// An error of `hgctl diff` that would otherwise exit 1, which there means "differences".
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    DiffFailed(Box<Error>),
 
     #[error("internal error: {0}")]
     #[diagnostic(
@@ -288,6 +289,15 @@ impl Error {
         }
     }
 
+    /// Keeps `hgctl diff`'s exit codes apart: 1 only for differences, more for errors.
+    pub fn diff_failed(self) -> Self {
+        match self {
+            Self::Differences { .. } => self,
+            e if e.exit_code() == ExitCode::Failure => Self::DiffFailed(Box::new(e)),
+            e => e,
+        }
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
@@ -303,11 +313,12 @@ impl Error {
             Self::NotFound { .. } => ExitCode::NotFound,
             Self::Refused { .. } => ExitCode::Refused,
             Self::Timeout { .. } => ExitCode::Timeout,
-            Self::NotImplemented { .. } => ExitCode::NotImplemented,
             Self::Rejected { .. }
             | Self::Api { .. }
             | Self::Failed(_)
-            | Self::Unschedulable { .. } => ExitCode::Failure,
+            | Self::Unschedulable { .. }
+            | Self::Differences { .. } => ExitCode::Failure,
+            Self::DiffFailed(_) => ExitCode::DiffFailed,
             Self::Internal(_) => ExitCode::Internal,
         }
     }
@@ -325,13 +336,6 @@ mod tests {
                 Error::flag("--gpu", "x", "y"),
                 "hgctl::invalid_flag",
                 ExitCode::Usage,
-            ),
-            (
-                Error::NotImplemented {
-                    command: "status".into(),
-                },
-                "hgctl::not_implemented",
-                ExitCode::NotImplemented,
             ),
             (
                 Error::Timeout {

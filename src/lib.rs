@@ -5,11 +5,17 @@
 //! [`cli`] (commands), [`cluster`] (connecting), [`output`] (YAML/JSON/tables),
 //! [`error`] (diagnostics and exit codes), [`reconcile`] (the controllers: per
 //! kind a `controller.rs` that does the I/O and a pure `plan.rs` that decides,
-//! on a shared `runtime` and `writers`).
+//! on a shared `runtime` and `writers`), [`doctor`] (checks as data, one file
+//! per category under `doctor/checks/`), [`scheduling`] (the one scheduler
+//! simulator, rendered by `create --check` and by the doctor), [`quantity`]
+//! (integer milli-unit quantities).
+
+#![forbid(unsafe_code)]
 
 pub mod api;
 pub mod cli;
 pub mod cluster;
+pub mod declarative;
 pub mod doctor;
 pub mod error;
 pub mod hardware;
@@ -23,4 +29,5 @@ pub mod scaffold;
 pub mod scheduling;
 pub mod schema;
 pub mod serve;
+pub mod support;
 pub mod validate;

@@ -152,6 +152,14 @@ fn structural(schema: &Value, value: &Value, path: &str, out: &mut Vec<Violation
                     items.len()
                 ));
             }
+            if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+                && (items.len() as u64) < min
+            {
+                fail(format!(
+                    "must have at least {min} item(s), not {}",
+                    items.len()
+                ));
+            }
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
                     structural(item_schema, item, &format!("{path}[{i}]"), out);

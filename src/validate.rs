@@ -15,6 +15,15 @@ pub const DNS1035_PATTERN: &str = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 /// Regex of a DNS-1123 label.
 pub const DNS1123_PATTERN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
+/// The CRD's CEL rule for an Ethereum address field (the same pattern as [`is_eth_address`]).
+pub fn eth_address_rule(field: &str) -> kube::core::Rule {
+    kube::core::Rule::new(format!("self.matches('{ETH_ADDRESS_PATTERN}')")).message(
+        kube::core::Message::Message(format!(
+            "{field} must be 0x followed by 40 hexadecimal digits"
+        )),
+    )
+}
+
 /// `0x` followed by exactly 40 hexadecimal digits.
 pub fn is_eth_address(s: &str) -> bool {
     s.len() == 42 && s.starts_with("0x") && s[2..].bytes().all(|b| b.is_ascii_hexdigit())

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::cluster::{self, TestNamespace, wait_for};
+use common::real_node;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Node, Pod, Secret, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
@@ -180,7 +181,7 @@ async fn nodes_are_the_inventory_and_all_ready() {
         "inventory nodes in the cluster differ from tests/cluster/inventory.yaml"
     );
 
-    // Any other node must be one of add-nodes.sh's extra nodes.
+    // Any other node must be one of add-nodes.sh's extra nodes, or the real node.
     for node in nodes
         .list(&ListParams::default())
         .await
@@ -190,8 +191,9 @@ async fn nodes_are_the_inventory_and_all_ready() {
         let labels = node.metadata.labels.clone().unwrap_or_default();
         let name = node.metadata.name.clone().unwrap_or_default();
         assert!(
-            labels.contains_key(cluster::INVENTORY_LABEL),
-            "node {name} is neither in the inventory nor an add-nodes.sh node"
+            labels.contains_key(cluster::INVENTORY_LABEL)
+                || (name == real_node::NODE_NAME && labels.contains_key(real_node::NODE_LABEL)),
+            "node {name} is neither in the inventory nor an add-nodes.sh node nor the real node"
         );
     }
 

@@ -351,6 +351,75 @@ fn invalid_manifests() -> Vec<(&'static str, Value, &'static str)> {
             performer("p", perf_spec(json!({"upgradeStrategy": "Rolling"}))),
             "upgradeStrategy",
         ),
+        (
+            "unknown Service type",
+            executor("e", json!({"image": "x", "service": {"type": "Ingress"}})),
+            "type",
+        ),
+        (
+            "externalTrafficPolicy on a ClusterIP Service",
+            executor(
+                "e",
+                json!({"image": "x", "service": {"externalTrafficPolicy": "Local"}}),
+            ),
+            "externalTrafficPolicy applies to NodePort and LoadBalancer",
+        ),
+        (
+            "empty container command",
+            executor("e", json!({"image": "x", "command": []})),
+            "command",
+        ),
+        (
+            "remote signer holding no key",
+            executor(
+                "e",
+                exec_spec(json!({"remoteSigner": {"url": "https://s:9000"}})),
+            ),
+            "remoteSigner needs operatorKey, signingKey or both",
+        ),
+        (
+            "remote signer URL not http(s)",
+            executor(
+                "e",
+                exec_spec(
+                    json!({"remoteSigner": {"url": "tcp://s:9000", "signingKey": {"fromAddress": AVS, "publicKey": "04ab"}}}),
+                ),
+            ),
+            "remoteSigner.url must be an http(s) URL",
+        ),
+        (
+            "remote signer key with a bad address",
+            executor(
+                "e",
+                exec_spec(
+                    json!({"remoteSigner": {"url": "https://s", "operatorKey": {"fromAddress": "0x12", "publicKey": "04ab"}}}),
+                ),
+            ),
+            "fromAddress must be 0x",
+        ),
+        (
+            "task mailbox override without chain ids",
+            executor(
+                "e",
+                exec_spec(json!({"overrideContracts": {"taskMailbox": {"contract": "{}"}}})),
+            ),
+            "chainIds",
+        ),
+        (
+            "task mailbox override with an empty contract",
+            executor(
+                "e",
+                exec_spec(
+                    json!({"overrideContracts": {"taskMailbox": {"contract": "", "chainIds": [17000]}}}),
+                ),
+            ),
+            "contract must be the contract's JSON",
+        ),
+        (
+            "empty runtime contracts",
+            executor("e", exec_spec(json!({"contracts": ""}))),
+            "contracts must not be empty",
+        ),
     ]
 }
 

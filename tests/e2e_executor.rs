@@ -499,3 +499,264 @@ async fn inline_keys_end_up_only_in_the_owned_secret() {
     })
     .await;
 }
+
+/// `hgctl ARGS --kubeconfig <the test cluster>`: (success, stdout + stderr).
+fn hgctl_cli(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hgctl"))
+        .args(args)
+        .arg("--kubeconfig")
+        .arg(cluster::kubeconfig_path())
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running hgctl");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn config_complete(e: &HourglassExecutor) -> Option<(String, String, String)> {
+    let c = hgctl::api::conditions::find(
+        e.status.as_ref()?.conditions.as_deref(),
+        hgctl::api::conditions::CONFIG_COMPLETE,
+    )?;
+    Some((c.status.clone(), c.reason.clone(), c.message.clone()))
+}
+
+/// Holesky (17000) has no TaskMailbox in the executor's built-in table: without
+/// overrideContracts the executor is ConfigComplete=False with 0 replicas (it would
+/// exit at start), doctor reports it as an error; with the override it runs.
+#[tokio::test]
+async fn an_l1_without_a_task_mailbox_runs_no_pods_until_overridden() {
+    install_crds().await;
+    let ns = TestNamespace::create("e2e-exec-holesky").await;
+    let _run = RunLocal::start(ns.name(), "info");
+    create_operator_keys(&ns).await;
+    let name = "holesky";
+    let mut body = executor_body(name, "info");
+    body["spec"]["config"]["chains"] =
+        json!([{"name": "holesky", "rpc": "https://holesky.example", "chainId": 17000}]);
+    apply_executor(&ns, &body).await;
+
+    let e = wait_status(&ns, name, "ConfigComplete False", |e| {
+        config_complete(e).is_some_and(|c| c.0 == "False")
+    })
+    .await;
+    let (_, reason, message) = config_complete(&e).unwrap();
+    assert_eq!(reason, "NoTaskMailbox");
+    assert!(
+        message.contains("config.overrideContracts.taskMailbox") && message.contains("17000"),
+        "{message}"
+    );
+    let deployments: Api<Deployment> = ns.api();
+    let d = wait_for(TIMEOUT, "the Deployment at 0 replicas", || async {
+        match deployments.get_opt(name).await.map_err(|e| e.to_string())? {
+            Some(d) if d.spec.replicas == Some(0) => Ok(d),
+            other => Err(format!("{:?}", other.map(|d| d.spec.replicas))),
+        }
+    })
+    .await;
+    assert_eq!(d.spec.replicas, Some(0));
+
+    let (ok, doctor) = hgctl_cli(&["doctor", "-n", ns.name(), "-o", "short"]);
+    assert!(!ok, "doctor fails on an error finding:\n{doctor}");
+    assert!(
+        doctor.contains("workload.executor.config-complete")
+            && doctor.contains("config.overrideContracts.taskMailbox"),
+        "{doctor}"
+    );
+
+    // The override makes it complete: the pod runs.
+    body["spec"]["config"]["overrideContracts"] = json!({"taskMailbox": {
+        "contract": "{\"name\":\"TaskMailbox\",\"address\":\"0x5555555555555555555555555555555555555555\",\"abiVersions\":[\"[]\"]}",
+        "chainIds": [17000],
+    }});
+    apply_executor(&ns, &body).await;
+    wait_status(&ns, name, "phase Running", |e| phase(e) == Some("Running")).await;
+    let cm = ns.api::<ConfigMap>().get("holesky-config").await.unwrap();
+    assert!(cm.data.unwrap()["config.yaml"].contains("overrideContracts"));
+}
+
+/// `executor create --service-type LoadBalancer`: the Service has the type, policy and
+/// annotation; once the load balancer has an address (set here as a cloud controller
+/// would, kwok has none), status.taskAddress and describe show it.
+#[tokio::test]
+async fn a_load_balancer_service_shows_the_address_the_aggregator_dials() {
+    install_crds().await;
+    let ns = TestNamespace::create("e2e-exec-lb").await;
+    let _run = RunLocal::start(ns.name(), "info");
+    create_operator_keys(&ns).await;
+    let name = "lb";
+    let (ok, out) = hgctl_cli(&[
+        "executor",
+        "create",
+        name,
+        "-n",
+        ns.name(),
+        "--image",
+        "ghcr.io/layr-labs/hourglass-monorepo/ponos-executor:v0.1.0",
+        "--operator-address",
+        "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+        "--keys-secret",
+        "operator-keys",
+        "--chain",
+        "anvil=31337,http://anvil:8545",
+        "--service-type",
+        "LoadBalancer",
+        "--external-traffic-policy",
+        "Local",
+        "--service-annotation",
+        "example.com/lb-class=internet-facing",
+        "--yes",
+    ]);
+    assert!(ok, "{out}");
+
+    let services: Api<Service> = ns.api();
+    let svc = wait_for(TIMEOUT, "the LoadBalancer Service", || async {
+        match services.get_opt(name).await.map_err(|e| e.to_string())? {
+            Some(s) if s.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("LoadBalancer") => {
+                Ok(s)
+            }
+            other => Err(format!("{:?}", other.map(|s| s.spec))),
+        }
+    })
+    .await;
+    let spec = svc.spec.clone().unwrap();
+    assert_eq!(spec.external_traffic_policy.as_deref(), Some("Local"));
+    let ports = spec.ports.unwrap();
+    assert_eq!(ports.len(), 1, "only the task port leaves the cluster");
+    assert!(
+        ports[0].node_port.is_some(),
+        "the API server allocated a node port"
+    );
+    assert_eq!(
+        svc.metadata.annotations.unwrap()["example.com/lb-class"],
+        "internet-facing"
+    );
+    wait_status(&ns, name, "a pending task address", |e| {
+        e.status
+            .as_ref()
+            .and_then(|s| s.task_address.as_deref())
+            .is_some_and(|a| a.starts_with("<pending"))
+    })
+    .await;
+
+    // The load balancer gets its address.
+    services
+        .patch_status(
+            name,
+            &PatchParams::default(),
+            &Patch::Merge(
+                json!({"status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.10"}]}}}),
+            ),
+        )
+        .await
+        .unwrap();
+    wait_status(&ns, name, "taskAddress 203.0.113.10:9000", |e| {
+        e.status.as_ref().and_then(|s| s.task_address.as_deref()) == Some("203.0.113.10:9000")
+    })
+    .await;
+    let (ok, describe) = hgctl_cli(&["executor", "describe", name, "-n", ns.name()]);
+    assert!(ok, "{describe}");
+    assert!(
+        describe.contains("LoadBalancer (externalTrafficPolicy Local, 1 annotation(s))"),
+        "{describe}"
+    );
+    assert!(
+        describe
+            .lines()
+            .any(|l| l.contains("Task Address:") && l.contains("203.0.113.10:9000")),
+        "{describe}"
+    );
+}
+
+/// A crash-looping executor (its status set as a kubelet would: kwok runs no
+/// containers) gets the doctor finding with its last log lines, keys redacted,
+/// and the known fatal line turned into a cause and a fix.
+#[tokio::test]
+async fn a_crash_looping_executor_gets_doctor_findings_with_its_last_lines() {
+    install_crds().await;
+    let ns = TestNamespace::create("e2e-exec-crash").await;
+    let run = RunLocal::start(ns.name(), "info");
+    create_operator_keys(&ns).await;
+    let name = "crash";
+    apply_executor(&ns, &executor_body(name, "info")).await;
+    wait_status(&ns, name, "phase Running", |e| phase(e) == Some("Running")).await;
+    drop(run);
+
+    let pods: Api<k8s_openapi::api::core::v1::Pod> = ns.api();
+    let pod = pods
+        .list(&ListParams::default().labels(&format!("hourglass.eigenlayer.io/executor={name}")))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let pod_name = pod.metadata.name.clone().unwrap();
+    let key = format!("0x{}", "ab".repeat(32));
+    // What the kubelet reports with terminationMessagePolicy FallbackToLogsOnError.
+    let log = format!(
+        "starting executor\nloaded operator key {key}\nl1 chain id 17000\nFatal: task mailbox contract not found\n"
+    );
+    let status = json!({"status": {
+        "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
+        "containerStatuses": [{"name": "executor", "image": "x", "imageID": "",
+            "ready": false, "restartCount": 6,
+            "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container"}},
+            "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "message": log}}}]}});
+    pods.patch_status(
+        &pod_name,
+        &PatchParams::default(),
+        &Patch::Strategic(&status),
+    )
+    .await
+    .unwrap();
+
+    let (ok, out) = hgctl_cli(&["doctor", "-n", ns.name(), "-o", "json"]);
+    assert!(!ok, "{out}");
+    let doc: serde_json::Value = serde_json::from_str(&out[..out.rfind('}').unwrap() + 1])
+        .unwrap_or_else(|e| panic!("{e}: {out}"));
+    let entry = |id: &str| {
+        doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id && c["object"] == format!("executor/{}/{name}", ns.name()))
+            .unwrap_or_else(|| panic!("no {id} entry: {doc:#}"))
+            .clone()
+    };
+    let crash = entry("workload.executor.crash-loop");
+    assert_eq!(crash["status"], "fail", "{crash:#}");
+    let message = crash["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!(
+            "executor pod {pod_name} is crash-looping (6 restarts, last exit code 1)"
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains("last log lines:")
+            && message.contains("Fatal: task mailbox contract not found")
+            && message.contains("loaded operator key <redacted>"),
+        "{message}"
+    );
+    assert!(!out.contains(&key[2..]), "the key leaked: {out}");
+    let fatal = entry("workload.executor.fatal-log");
+    assert_eq!(fatal["status"], "fail", "{fatal:#}");
+    assert!(
+        fatal["message"]
+            .as_str()
+            .unwrap()
+            .contains("no TaskMailbox for its L1 chain id"),
+        "{fatal:#}"
+    );
+    assert!(
+        fatal["hint"]
+            .as_str()
+            .unwrap()
+            .contains("overrideContracts.taskMailbox"),
+        "{fatal:#}"
+    );
+}

@@ -27,6 +27,9 @@ use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use kube::{Client, ResourceExt};
 use serde_json::{Value, json};
 
+/// kwok's node selection in tests/cluster/up.sh (the inventory's nodes, never the real node).
+const INVENTORY_SELECTOR: &str = "--manage-nodes-with-label-selector=hgctl.test/inventory";
+
 const TIMEOUT: Duration = Duration::from_secs(90);
 /// 200 Performers on two shared cores, across a control-plane restart.
 const FLEET_TIMEOUT: Duration = Duration::from_secs(300);
@@ -691,15 +694,17 @@ async fn kwok_stopped_and_back() {
     let some_nodes_argv: Vec<String> = all_nodes_argv
         .iter()
         .map(|a| {
-            if a == "--manage-all-nodes=true" {
-                "--manage-all-nodes=false".to_string()
+            if a == INVENTORY_SELECTOR {
+                format!("{INVENTORY_SELECTOR},hgctl.test/kubelet!=lost")
             } else {
                 a.clone()
             }
         })
-        .chain(["--manage-nodes-with-label-selector=hgctl.test/kubelet!=lost".to_string()])
         .collect();
-    assert!(some_nodes_argv.contains(&"--manage-all-nodes=false".to_string()));
+    assert_ne!(
+        some_nodes_argv, all_nodes_argv,
+        "kwok's node selector changed"
+    );
     cluster.respawn("kwok", &some_nodes_argv);
     wait_not_ready_because(&perfs, &both, "NodeNotReady", Duration::from_secs(150)).await;
     eprintln!(

@@ -137,7 +137,7 @@ async fn a_performer_shaped_like_the_upstream_executors_gets_its_service_on_8080
 
 #[tokio::test]
 async fn an_h200_performer_is_unschedulable_with_the_schedulers_reason_and_no_churn() {
-    let (ns, _run) = setup("perf-h200").await;
+    let (ns, mut run) = setup("perf-h200").await;
     let mut body = example("performer-gpu.yaml");
     body["metadata"]["name"] = json!("h200");
     body["spec"]["hardwareRequirements"]["gpuType"] = json!("h200");
@@ -165,7 +165,7 @@ async fn an_h200_performer_is_unschedulable_with_the_schedulers_reason_and_no_ch
     assert_eq!(first.len(), 1);
 
     // A minute later: the same single pod, and one Unschedulable event.
-    tokio::time::sleep(Duration::from_secs(60)).await;
+    run.quiet_window(ns.name(), 60).await;
     let later: Vec<String> = pods_of(&ns, "h200")
         .await
         .iter()
@@ -257,7 +257,7 @@ async fn an_env_change_rolls_out_blue_green_without_losing_every_endpoint() {
 
 #[tokio::test]
 async fn a_settled_performer_sees_no_writes_and_deleting_it_removes_its_children() {
-    let (ns, _run) = setup("perf-quiet").await;
+    let (ns, mut run) = setup("perf-quiet").await;
     apply(&ns, &example("performer-minimal.yaml")).await;
     wait_ready(&ns, "minimal").await;
     let versions = || async {
@@ -276,7 +276,7 @@ async fn a_settled_performer_sees_no_writes_and_deleting_it_removes_its_children
     })
     .await;
     let before = versions().await;
-    tokio::time::sleep(Duration::from_secs(30)).await;
+    run.quiet_window(ns.name(), 30).await;
     assert_eq!(
         before,
         versions().await,

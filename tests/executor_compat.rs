@@ -12,8 +12,9 @@ use std::sync::OnceLock;
 
 use hgctl::api::HourglassExecutor;
 use hgctl::api::executor::{
+    KeysSecretRef, OverrideContract, OverrideContracts, RemoteKey, RemoteSigner,
     SECRET_KEY_BLS_KEYSTORE, SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA, SECRET_KEY_OPERATOR,
-    StorageType,
+    StorageType, TLS_KEY_CA, TLS_KEY_CERT, TLS_KEY_KEY,
 };
 use hgctl::render::executor::{self as render, KeyMaterial, RenderContext, Rendered, Workload};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
@@ -94,11 +95,32 @@ fn values() -> BTreeMap<&'static str, &'static str> {
         (SECRET_KEY_ECDSA, "0xecdsa"),
         (SECRET_KEY_BLS_PASSWORD, "pw"),
         (SECRET_KEY_BLS_KEYSTORE, "{}"),
+        (
+            TLS_KEY_CA,
+            "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----",
+        ),
+        (
+            TLS_KEY_CERT,
+            "-----BEGIN CERTIFICATE-----\nclient\n-----END CERTIFICATE-----",
+        ),
+        (
+            TLS_KEY_KEY,
+            "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----",
+        ),
     ])
 }
 
 fn all_keys() -> KeyMaterial {
-    KeyMaterial::from_secret("operator-keys", values().keys().map(|k| k.to_string()))
+    KeyMaterial::from_secret(
+        "operator-keys",
+        [
+            SECRET_KEY_OPERATOR,
+            SECRET_KEY_ECDSA,
+            SECRET_KEY_BLS_PASSWORD,
+            SECRET_KEY_BLS_KEYSTORE,
+        ]
+        .map(String::from),
+    )
 }
 
 #[test]
@@ -159,7 +181,7 @@ fn memory_storage_with_an_ecdsa_key_only_loads() {
         [SECRET_KEY_OPERATOR, SECRET_KEY_ECDSA].map(String::from),
     );
     let r = render::render(&e, &keys, &RenderContext::default()).unwrap();
-    assert!(r.missing.is_empty(), "{:?}", r.missing);
+    assert!(r.assessment.complete(), "{:?}", r.assessment);
     let loaded = load(&r, &pod_env(&r, &values())).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(loaded["Storage"]["Type"], "memory");
     assert!(loaded["Operator"]["SigningKeys"]["BLS"].is_null());
@@ -172,7 +194,7 @@ fn an_incomplete_config_is_what_the_loader_rejects() {
     let seed = example("executor.yaml");
     let keys = render::inline_key_material(&seed).unwrap();
     let r = render::render(&seed, &keys, &RenderContext::default()).unwrap();
-    assert!(!r.missing.is_empty());
+    assert!(!r.assessment.complete());
     let err = load(&r, &pod_env(&r, &values())).unwrap_err();
     assert!(err.contains("operator.address"), "{err}");
     assert!(err.contains("operatorPrivateKey"), "{err}");
@@ -188,6 +210,77 @@ fn an_incomplete_config_is_what_the_loader_rejects() {
         .kind = StorageType::Badger;
     let only_ecdsa = KeyMaterial::from_secret("k", [SECRET_KEY_ECDSA.to_string()]);
     let r = render::render(&full, &only_ecdsa, &RenderContext::default()).unwrap();
-    assert!(!r.missing.is_empty());
+    assert!(!r.assessment.complete());
     assert!(load(&r, &pod_env(&r, &values())).is_err());
+}
+
+/// A Holesky executor with a TaskMailbox override and runtime contracts: both load
+/// (the contracts JSON reaches the binary's `json.RawMessage` intact).
+#[test]
+fn contract_overrides_and_runtime_contracts_load() {
+    let mut e = example("executor-full.yaml");
+    let contract = r#"{"name":"TaskMailbox","address":"0x5555555555555555555555555555555555555555","abiVersions":["[]"]}"#;
+    let table = r#"{"contracts": [{"name": "AllocationManager", "address": "0x1", "chainId": 17000, "abiVersions": ["[]"]}]}"#;
+    let config = e.spec.config.as_mut().unwrap();
+    config.chains.as_mut().unwrap()[0].chain_id = 17_000;
+    config.override_contracts = Some(OverrideContracts {
+        task_mailbox: Some(OverrideContract {
+            contract: contract.into(),
+            chain_ids: vec![17_000, 560_048],
+        }),
+    });
+    config.contracts = Some(table.into());
+    let r = render::render(&e, &all_keys(), &RenderContext::default()).unwrap();
+    assert!(r.assessment.complete(), "{:?}", r.assessment);
+    let loaded = load(&r, &pod_env(&r, &values())).unwrap_or_else(|e| panic!("{e}"));
+    let mailbox = &loaded["OverrideContracts"]["TaskMailbox"];
+    assert_eq!(mailbox["Contract"], contract);
+    assert_eq!(mailbox["ChainIds"], serde_json::json!([17000, 560048]));
+    let expected: serde_json::Value = serde_json::from_str(table).unwrap();
+    assert_eq!(loaded["Contracts"], expected);
+    assert_eq!(loaded["L1Chain"]["ChainId"], 17000);
+}
+
+/// Both keys with the remote signer, TLS material from its Secret through env.
+#[test]
+fn the_remote_signer_loads_with_tls_from_the_environment() {
+    let mut e = example("executor-full.yaml");
+    let key = |a: &str| RemoteKey {
+        from_address: a.into(),
+        public_key: "0x04ab".into(),
+    };
+    e.spec.config.as_mut().unwrap().remote_signer = Some(RemoteSigner {
+        url: "https://signer.avs.svc:9000".into(),
+        tls_secret_ref: Some(KeysSecretRef {
+            name: "signer-tls".into(),
+        }),
+        operator_key: Some(key("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65")),
+        signing_key: Some(key("0x2222222222222222222222222222222222222222")),
+    });
+    // No keys Secret at all: the signer holds both keys.
+    let r = render::render(&e, &KeyMaterial::default(), &RenderContext::default()).unwrap();
+    assert!(r.assessment.complete(), "{:?}", r.assessment);
+    let loaded = load(&r, &pod_env(&r, &values())).unwrap_or_else(|e| panic!("{e}"));
+    for key in [
+        &loaded["Operator"]["OperatorPrivateKey"],
+        &loaded["Operator"]["SigningKeys"]["ECDSA"],
+    ] {
+        assert_eq!(key["UseRemoteSigner"], true);
+        assert_eq!(key["PrivateKey"], "");
+        let rs = &key["RemoteSignerConfig"];
+        assert_eq!(rs["Url"], "https://signer.avs.svc:9000");
+        assert_eq!(rs["CaCert"], values()[TLS_KEY_CA]);
+        assert_eq!(rs["Cert"], values()[TLS_KEY_CERT]);
+        assert_eq!(rs["Key"], values()[TLS_KEY_KEY]);
+    }
+    assert_eq!(
+        loaded["Operator"]["SigningKeys"]["ECDSA"]["RemoteSignerConfig"]["FromAddress"],
+        "0x2222222222222222222222222222222222222222"
+    );
+    // Without the TLS Secret's keys (optional refs) it still loads, with empty PEMs.
+    let loaded = load(&r, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        loaded["Operator"]["OperatorPrivateKey"]["RemoteSignerConfig"]["CaCert"],
+        ""
+    );
 }

@@ -8,6 +8,11 @@
 #
 # A cluster that was already running is reused and left running; one this
 # script started is stopped at the end, also when tests fail.
+#
+# The real node (tests/cluster/node/: kubelet, containerd, CoreDNS; needs root,
+# installs its Debian packages with apt-get on first use) is started too, and
+# its tests fail rather than skip without it. HGCTL_REAL_NODE=0 leaves it out
+# (its tests then skip).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -24,6 +29,7 @@ stop_cluster() {
 }
 trap stop_cluster EXIT
 
+export HGCTL_REAL_NODE="${HGCTL_REAL_NODE:-1}"
 tests/cluster/up.sh
 # shellcheck disable=SC1091
 source "$state/env"

@@ -44,6 +44,10 @@ pub mod reason {
     pub const AS_EXPECTED: &str = "AsExpected";
     pub const DELETING: &str = "Deleting";
     pub const MISSING_FIELDS: &str = "MissingFields";
+    /// ConfigComplete: the L1 has no TaskMailbox in the binary's table and none is given.
+    pub const NO_TASK_MAILBOX: &str = "NoTaskMailbox";
+    /// ConfigComplete: a setting that cannot work in a pod (performerMode docker).
+    pub const UNSUPPORTED_IN_POD: &str = "UnsupportedInPod";
     pub const INLINE_KEYS: &str = "InlineKeys";
     pub const SECRET_REF: &str = "SecretRef";
     pub const NO_SECRET: &str = "NoSecret";

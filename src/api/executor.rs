@@ -66,6 +66,75 @@ pub struct HourglassExecutorSpec {
     /// Opt-in NetworkPolicy that lets only this executor's pods reach the performers' gRPC port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_policy: Option<PerformerNetworkPolicy>,
+
+    /// Container command, for images whose executor is not `executor` on the PATH
+    /// (default: `[executor]`, as in the official image, which has no ENTRYPOINT).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 32))]
+    pub command: Option<Vec<String>>,
+
+    /// Container args (default: `[run, --config, /etc/hourglass/config.yaml]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 64))]
+    pub args: Option<Vec<String>>,
+
+    /// The executor's Service: the aggregator dials its task port, often from outside the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ExecutorService>,
+}
+
+/// How the executor's Service is exposed.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[x_kube(
+    validation = Rule::new("!has(self.externalTrafficPolicy) || (has(self.type) && self.type != 'ClusterIP')").message("externalTrafficPolicy applies to NodePort and LoadBalancer Services only"),
+)]
+pub struct ExecutorService {
+    /// ClusterIP (default), NodePort or LoadBalancer.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ServiceType>,
+    /// Annotations of the Service (e.g. a cloud load balancer's settings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<BTreeMap<String, String>>,
+    /// Cluster (default) or Local (keeps the client's source address, no second hop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_traffic_policy: Option<ExternalTrafficPolicy>,
+}
+
+/// Kubernetes Service types the executor may use.
+#[derive(JsonSchema, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ServiceType {
+    #[default]
+    ClusterIP,
+    NodePort,
+    LoadBalancer,
+}
+
+impl ServiceType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClusterIP => "ClusterIP",
+            Self::NodePort => "NodePort",
+            Self::LoadBalancer => "LoadBalancer",
+        }
+    }
+}
+
+/// `externalTrafficPolicy` of a NodePort or LoadBalancer Service.
+#[derive(JsonSchema, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExternalTrafficPolicy {
+    #[default]
+    Cluster,
+    Local,
+}
+
+impl ExternalTrafficPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cluster => "Cluster",
+            Self::Local => "Local",
+        }
+    }
 }
 
 fn default_replicas() -> Option<i32> {
@@ -77,7 +146,7 @@ fn default_replicas() -> Option<i32> {
 #[serde(rename_all = "camelCase")]
 #[x_kube(
     validation = Rule::new("!has(self.l1Chain) || (has(self.chains) && self.chains.exists(c, c.name == self.l1Chain))").message("l1Chain must name one of the chains"),
-    validation = Rule::new("has(self.l1Chain) || !has(self.chains) || self.chains.filter(c, c.chainId in [1, 11155111, 17000, 560048, 31337]).size() <= 1").message("more than one chain has a known L1 chain id; set l1Chain to the one the executor should use (it reads exactly one L1 chain)"),
+    validation = Rule::new(format!("has(self.l1Chain) || !has(self.chains) || self.chains.filter(c, c.chainId in {:?}).size() <= 1", KNOWN_L1_CHAIN_IDS)).message("more than one chain has a known L1 chain id; set l1Chain to the one the executor should use (it reads exactly one L1 chain)"),
     validation = Rule::new("!has(self.grpcPort) || !has(self.managementGrpcPort) || self.grpcPort != self.managementGrpcPort").message("grpcPort and managementGrpcPort must differ: the executor runs two gRPC servers"),
     validation = Rule::new("!has(self.avsPerformers) || self.avsPerformers.all(a, self.avsPerformers.exists_one(b, b.avsAddress.lowerAscii() == a.avsAddress.lowerAscii()))").message("each avsAddress may appear in avsPerformers only once"),
 )]
@@ -115,7 +184,7 @@ pub struct ExecutorConfig {
 
     /// The operator's Ethereum address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[x_kube(validation = Rule::new("self.matches('^0x[0-9a-fA-F]{40}$')").message("operatorAddress must be 0x followed by 40 hexadecimal digits"))]
+    #[x_kube(validation = crate::validate::eth_address_rule("operatorAddress"))]
     #[schemars(length(max = 42))]
     pub operator_address: Option<String>,
 
@@ -144,7 +213,85 @@ pub struct ExecutorConfig {
     /// Authentication of the executor's gRPC servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<Auth>,
+
+    /// The binary's `overrideContracts`: a TaskMailbox for chains its built-in table lacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_contracts: Option<OverrideContracts>,
+
+    /// The binary's runtime `contracts` (JSON): replaces its whole built-in contract table.
+    /// Rendered as a list of byte values (see `render::executor::contracts_bytes`), so
+    /// it is kept small enough for the ConfigMap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(validation = Rule::new("self.size() > 0").message("contracts must not be empty (omit it to use the built-in table)"))]
+    #[schemars(length(max = 65536))]
+    pub contracts: Option<String>,
+
+    /// Sign with a remote signer (Web3Signer, a KMS proxy) instead of a key in the Secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_signer: Option<RemoteSigner>,
 }
+
+/// `overrideContracts` of the executor binary.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OverrideContracts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_mailbox: Option<OverrideContract>,
+}
+
+/// One contract the executor takes from the config instead of its built-in table.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OverrideContract {
+    /// The contract as the binary reads it: a JSON object with its address and ABI.
+    #[x_kube(validation = Rule::new("self.size() > 0").message("contract must be the contract's JSON (address and ABI)"))]
+    #[schemars(length(max = 131072))]
+    pub contract: String,
+    /// Chain ids the override applies to.
+    #[schemars(length(min = 1, max = 32))]
+    pub chain_ids: Vec<i64>,
+}
+
+/// The remote signer: where it is, its TLS material, and which keys it holds.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[x_kube(
+    validation = Rule::new("has(self.operatorKey) || has(self.signingKey)").message("remoteSigner needs operatorKey, signingKey or both"),
+)]
+pub struct RemoteSigner {
+    /// URL of the signer.
+    #[x_kube(validation = Rule::new("self.matches('^https?://[^ ]+$')").message("remoteSigner.url must be an http(s) URL"))]
+    #[schemars(length(max = 2048))]
+    pub url: String,
+    /// Secret with the TLS material (`ca.crt`, `tls.crt`, `tls.key`); never inline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_secret_ref: Option<KeysSecretRef>,
+    /// The operator's transaction key is held by the signer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_key: Option<RemoteKey>,
+    /// The ECDSA signing key is held by the signer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<RemoteKey>,
+}
+
+/// A key the remote signer holds.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteKey {
+    /// Address of the key.
+    #[x_kube(validation = crate::validate::eth_address_rule("fromAddress"))]
+    #[schemars(length(max = 42))]
+    pub from_address: String,
+    /// Public key (hex).
+    #[x_kube(validation = Rule::new("self.matches('^(0x)?[0-9a-fA-F]+$')").message("publicKey must be hexadecimal"))]
+    #[schemars(length(min = 1, max = 256))]
+    pub public_key: String,
+}
+
+/// Secret keys of the remote signer's TLS material (the `kubernetes.io/tls` names plus the CA).
+pub const TLS_KEY_CA: &str = "ca.crt";
+pub const TLS_KEY_CERT: &str = "tls.crt";
+pub const TLS_KEY_KEY: &str = "tls.key";
 
 fn default_performer_mode() -> Option<PerformerMode> {
     Some(PerformerMode::Kubernetes)
@@ -152,6 +299,13 @@ fn default_performer_mode() -> Option<PerformerMode> {
 fn default_log_level() -> Option<LogLevel> {
     Some(LogLevel::Info)
 }
+/// Chain ids of L1s the executor knows (mainnet, sepolia, holesky, hoodi, anvil): the
+/// default `l1Chain` is the chain with one of these.
+pub const KNOWN_L1_CHAIN_IDS: &[i64] = &[1, 11_155_111, 17_000, 560_048, 31_337];
+/// Chain ids whose TaskMailbox is in the contract table compiled into the executor
+/// (commit 11f1554); on any other L1 it exits with "task mailbox contract not found"
+/// unless `overrideContracts` or `contracts` supplies one.
+pub const TASK_MAILBOX_CHAIN_IDS: &[i64] = &[1, 8_453, 31_337, 31_338, 84_532, 84_533, 11_155_111];
 /// Task server port the upstream chart uses.
 pub const DEFAULT_EXECUTOR_GRPC_PORT: i32 = 9000;
 /// Management server port the upstream chart uses.
@@ -197,9 +351,10 @@ pub struct Chain {
     /// EIP-155 chain id.
     #[schemars(range(min = 1))]
     pub chain_id: i64,
-    /// Seed field; the binary takes the TaskMailbox address from its built-in table.
+    /// Seed field; the binary takes the TaskMailbox from its built-in table, or from
+    /// `overrideContracts.taskMailbox` (a contract JSON with the ABI, which an address alone is not).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[x_kube(validation = Rule::new("self.matches('^0x[0-9a-fA-F]{40}$')").message("taskMailboxAddress must be 0x followed by 40 hexadecimal digits"))]
+    #[x_kube(validation = crate::validate::eth_address_rule("taskMailboxAddress"))]
     #[schemars(length(max = 42))]
     pub task_mailbox_address: Option<String>,
 }
@@ -270,7 +425,7 @@ pub enum StorageType {
 #[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AvsPerformer {
-    #[x_kube(validation = Rule::new("self.matches('^0x[0-9a-fA-F]{40}$')").message("avsAddress must be 0x followed by 40 hexadecimal digits"))]
+    #[x_kube(validation = crate::validate::eth_address_rule("avsAddress"))]
     #[schemars(length(max = 42))]
     pub avs_address: String,
     /// Image reference `repository:tag` of the performer (the executor needs both parts).
@@ -352,6 +507,10 @@ pub struct HourglassExecutorStatus {
     /// Label selector of the executor's pods, for the scale subresource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
+    /// Where the aggregator should dial the task port (from the Service: load
+    /// balancer address, node port, or the in-cluster name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_address: Option<String>,
     /// When the rendered executor configuration last changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_config_update: Option<Time>,

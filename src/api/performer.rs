@@ -37,7 +37,7 @@ use crate::hardware;
 #[serde(rename_all = "camelCase")]
 pub struct PerformerSpec {
     /// Address of the AVS this performer serves: `0x` and 40 hex digits.
-    #[x_kube(validation = Rule::new("self.matches('^0x[0-9a-fA-F]{40}$')").message("avsAddress must be 0x followed by 40 hexadecimal digits"))]
+    #[x_kube(validation = crate::validate::eth_address_rule("avsAddress"))]
     #[schemars(length(max = 42))]
     pub avs_address: String,
 

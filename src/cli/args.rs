@@ -120,6 +120,86 @@ pub enum Command {
     Manpage,
     /// Print the version of hgctl (and of the cluster with --server)
     Version(VersionArgs),
+    /// Apply a folder of specs as one set (server-side apply; --prune removes what left it)
+    Apply(ApplyFolderArgs),
+    /// Show what `apply` would change, as a unified diff (exit 1 when something differs)
+    Diff(DiffArgs),
+    /// Wait until a Performer or HourglassExecutor is ready
+    Wait(WaitArgs),
+    /// Collect versions, objects, events, logs and doctor's report into a .tar.gz (no secrets)
+    SupportBundle(SupportBundleArgs),
+}
+
+/// `--dry-run` of `hgctl apply`, as kubectl spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyFolderArgs {
+    /// File or folder (folders recurse; `-` for stdin); repeatable
+    #[arg(short = 'f', long, required = true, value_name = "PATH")]
+    pub filename: Vec<String>,
+    /// Delete the set's objects that the input no longer has
+    #[arg(long)]
+    pub prune: bool,
+    /// Name of the ApplySet parent Secret (the same as `kubectl apply --applyset=NAME`)
+    #[arg(long, default_value = crate::declarative::applyset::DEFAULT_PARENT, value_name = "NAME")]
+    pub applyset: String,
+    /// Change nothing: `client` validates and says what would happen, `server` asks the API server
+    #[arg(long, value_enum, default_value_t = DryRun::None, num_args = 0..=1, default_missing_value = "client", value_name = "MODE")]
+    pub dry_run: DryRun,
+    /// Wait until every applied Performer and executor is ready
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits
+    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// File or folder (folders recurse; `-` for stdin); repeatable
+    #[arg(short = 'f', long, required = true, value_name = "PATH")]
+    pub filename: Vec<String>,
+    /// Also show the set's objects that the input no longer has, as removed
+    #[arg(long)]
+    pub prune: bool,
+    /// Name of the ApplySet parent Secret
+    #[arg(long, default_value = crate::declarative::applyset::DEFAULT_PARENT, value_name = "NAME")]
+    pub applyset: String,
+}
+
+/// What `hgctl wait --for` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WaitFor {
+    Ready,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// performer/NAME or executor/NAME (hourglassexecutor/NAME, hge/NAME)
+    #[arg(value_name = "KIND/NAME", required = true)]
+    pub objects: Vec<String>,
+    /// The condition to wait for
+    #[arg(long = "for", value_enum, default_value_t = WaitFor::Ready)]
+    pub for_: WaitFor,
+    /// How long to wait
+    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct SupportBundleArgs {
+    /// Across all namespaces
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Where to write the archive (default hgctl-support-<time>.tar.gz)
+    #[arg(long = "file", value_name = "FILE.tar.gz")]
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -331,6 +411,42 @@ pub struct ExecutorCreateArgs {
     /// NAME-performers; every other ingress to performer pods is then denied)
     #[arg(long)]
     pub network_policy: bool,
+    /// Container command for a custom image, one item per flag (default: executor)
+    #[arg(long = "command", value_name = "ARG", allow_hyphen_values = true)]
+    pub command: Vec<String>,
+    /// Container args for a custom image, one item per flag (default: run --config FILE)
+    #[arg(long = "arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub args: Vec<String>,
+    /// TaskMailbox contract JSON (address and ABI) for an L1 the executor has none for
+    #[arg(long, value_name = "FILE")]
+    pub task_mailbox_contract: Option<PathBuf>,
+    /// Chain ids the TaskMailbox contract applies to (default: the L1 chain's)
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub task_mailbox_chain_ids: Vec<i64>,
+    /// Contract table JSON replacing the executor's built-in one
+    #[arg(long, value_name = "FILE")]
+    pub contracts_file: Option<PathBuf>,
+    /// URL of a remote signer (Web3Signer, KMS proxy) holding the keys below
+    #[arg(long, value_name = "URL")]
+    pub remote_signer_url: Option<String>,
+    /// Secret with the remote signer's TLS material (ca.crt, tls.crt, tls.key)
+    #[arg(long, value_name = "NAME")]
+    pub remote_signer_tls_secret: Option<String>,
+    /// The transaction key is the remote signer's
+    #[arg(long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
+    pub remote_operator_key: Option<String>,
+    /// The ECDSA signing key is the remote signer's
+    #[arg(long, value_name = "FROM_ADDRESS,PUBLIC_KEY")]
+    pub remote_signing_key: Option<String>,
+    /// Type of the executor's Service (the aggregator dials its task port)
+    #[arg(long, value_name = "ClusterIP|NodePort|LoadBalancer")]
+    pub service_type: Option<String>,
+    /// Annotation of the executor's Service (repeatable)
+    #[arg(long = "service-annotation", value_name = "KEY=VALUE")]
+    pub service_annotation: Vec<String>,
+    /// externalTrafficPolicy of a NodePort or LoadBalancer Service
+    #[arg(long, value_name = "Cluster|Local")]
+    pub external_traffic_policy: Option<String>,
     #[command(flatten)]
     pub apply: ApplyArgs,
 }
@@ -456,6 +572,9 @@ pub struct DoctorArgs {
     /// Skip a check by its ID (repeatable)
     #[arg(long, value_name = "ID")]
     pub skip: Vec<String>,
+    /// Re-run until nothing fails or this time is up (the exit code is the last run's)
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub wait: Option<Duration>,
 }
 
 #[derive(Debug, Args)]

@@ -21,9 +21,6 @@ use crate::error::{Error, Result};
 use crate::scaffold::{self, executor::Scaffold};
 use crate::{cluster, hardware, output, render, scheduling};
 
-/// Field manager of every write.
-pub const FIELD_MANAGER: &str = "hgctl";
-
 /// Whether prompts are allowed: both stdin and stderr are terminals and no `--yes`.
 fn interactive(yes: bool) -> bool {
     !yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
@@ -273,16 +270,29 @@ where
 {
     let name = object.name_any();
     let what = format!("{} {name}", K::kind(&K::DynamicType::default()));
+    apply_as(api, &name, &what, object, false).await
+}
+
+/// Server-side apply of `object` (typed or not) with hgctl's field manager, optionally as
+/// a server-side dry run; returns created, configured or unchanged.
+pub(crate) async fn apply_as<K>(
+    api: &Api<K>,
+    name: &str,
+    what: &str,
+    object: &(impl serde::Serialize + std::fmt::Debug),
+    dry_run: bool,
+) -> Result<&'static str>
+where
+    K: Resource + Clone + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned,
+{
     let before = api
-        .get_opt(&name)
+        .get_opt(name)
         .await
         .map_err(|e| Error::kube(format!("reading {what}"), e))?;
+    let mut params = PatchParams::apply(crate::install::manifests::FIELD_MANAGER);
+    params.dry_run = dry_run;
     let after = api
-        .patch(
-            &name,
-            &PatchParams::apply(FIELD_MANAGER),
-            &Patch::Apply(object),
-        )
+        .patch(name, &params, &Patch::Apply(object))
         .await
         .map_err(|e| match e {
             kube::Error::Api(s) if s.code == 409 => Error::Refused {
@@ -295,15 +305,16 @@ where
         })?;
     Ok(match before {
         None => "created",
-        Some(b) if same(&b, &after) => "unchanged",
+        Some(b) if same(&b, &after, !dry_run) => "unchanged",
         Some(_) => "configured",
     })
 }
 
-/// Same resourceVersion, or only status / bookkeeping changed in between (a controller's
-/// status write between our read and our apply is not our change).
-fn same<K: serde::Serialize + Resource>(before: &K, after: &K) -> bool {
-    if before.meta().resource_version == after.meta().resource_version {
+/// Same resourceVersion (when it can be trusted: a dry run keeps it), or only status /
+/// bookkeeping changed in between (a controller's status write between our read and our
+/// apply is not our change).
+fn same<K: serde::Serialize + Resource>(before: &K, after: &K, trust_version: bool) -> bool {
+    if trust_version && before.meta().resource_version == after.meta().resource_version {
         return true;
     }
     let strip = |o: &K| {
@@ -388,7 +399,7 @@ async fn wait_ready(
 }
 
 /// A spinner on stderr, hidden when stderr is not a terminal.
-fn spinner(message: String) -> ProgressBar {
+pub(crate) fn spinner(message: String) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -566,6 +577,27 @@ pub async fn executor(global: &GlobalArgs, mut args: Box<ExecutorCreateArgs>) ->
                 ("--bls-password-file", a.bls_password_file.is_some()),
                 ("--keys-secret", a.keys_secret.is_some()),
                 ("--network-policy", a.network_policy),
+                ("--command", !a.command.is_empty()),
+                ("--arg", !a.args.is_empty()),
+                ("--task-mailbox-contract", a.task_mailbox_contract.is_some()),
+                (
+                    "--task-mailbox-chain-ids",
+                    !a.task_mailbox_chain_ids.is_empty(),
+                ),
+                ("--contracts-file", a.contracts_file.is_some()),
+                ("--remote-signer-url", a.remote_signer_url.is_some()),
+                (
+                    "--remote-signer-tls-secret",
+                    a.remote_signer_tls_secret.is_some(),
+                ),
+                ("--remote-operator-key", a.remote_operator_key.is_some()),
+                ("--remote-signing-key", a.remote_signing_key.is_some()),
+                ("--service-type", a.service_type.is_some()),
+                ("--service-annotation", !a.service_annotation.is_empty()),
+                (
+                    "--external-traffic-policy",
+                    a.external_traffic_policy.is_some(),
+                ),
             ])?;
             let text = read_source(&file)?;
             Scaffold {

@@ -3,6 +3,7 @@
 //! `--fail-on warning`), 2 on usage errors, 3 when the cluster is unreachable.
 
 use std::io::IsTerminal;
+use std::time::{Duration, Instant};
 
 use k8s_openapi::jiff::Timestamp;
 
@@ -59,9 +60,38 @@ fn validate(global: &GlobalArgs, args: &DoctorArgs) -> Result<Format> {
     Ok(format)
 }
 
-/// Runs `hgctl doctor`.
+/// Pause between two runs of `doctor --wait`.
+const WAIT_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Runs `hgctl doctor`; with `--wait`, again until nothing fails or the time is up, and
+/// prints only the last run (whose outcome is the exit code).
 pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<()> {
     let format = validate(global, args)?;
+    let deadline = args.wait.map(|w| Instant::now() + w);
+    let bar = crate::cli::create::spinner("doctor: checking".into());
+    loop {
+        let (text, outcome) = once(global, args, format).await;
+        let again = matches!(outcome, Err(Error::Failed(_) | Error::Unreachable { .. }))
+            && deadline.is_some_and(|d| Instant::now() + WAIT_INTERVAL < d);
+        if !again {
+            bar.finish_and_clear();
+            crate::output::print(&text)?;
+            return outcome;
+        }
+        if let Err(e) = &outcome {
+            let line = format!("doctor --wait: {e}; checking again");
+            if bar.is_hidden() {
+                // A CI log shows each retry; a terminal shows one spinner line.
+                eprintln!("{line}");
+            }
+            bar.set_message(line);
+        }
+        tokio::time::sleep(WAIT_INTERVAL).await;
+    }
+}
+
+/// One run: the report's text and the outcome.
+async fn once(global: &GlobalArgs, args: &DoctorArgs, format: Format) -> (String, Result<()>) {
     let now = Timestamp::now();
     let (snapshot, cluster_error) = match cluster::connection(global).await {
         Ok(conn) => {
@@ -84,8 +114,10 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<()> {
             (snapshot, Some(e))
         }
     };
-    if cluster_error.is_none() {
-        unknown_names(&snapshot)?;
+    if cluster_error.is_none()
+        && let Err(e) = unknown_names(&snapshot)
+    {
+        return (String::new(), Err(e));
     }
     let results = doctor::run(
         &snapshot,
@@ -99,20 +131,25 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<()> {
     let text = match format {
         Format::Table => report::table(&results, terminal, colours),
         Format::Short => report::short(&results, terminal, colours),
-        Format::Json => report::json(&results)?,
+        Format::Json => match crate::output::json(&report::json(&results)) {
+            Ok(t) => t,
+            Err(e) => return (String::new(), Err(e)),
+        },
     };
-    crate::output::print(&text)?;
     if let Some(err) = cluster_error {
-        return Err(err);
+        return (text, Err(err));
     }
     if doctor::failed(&results, args.fail_on == FailOn::Warning) {
         let s = report::summary(&results);
-        return Err(Error::Failed(format!(
-            "doctor found {} failed check(s) and {} warning(s)",
-            s.fail, s.warn
-        )));
+        return (
+            text,
+            Err(Error::Failed(format!(
+                "doctor found {} failed check(s) and {} warning(s)",
+                s.fail, s.warn
+            ))),
+        );
     }
-    Ok(())
+    (text, Ok(()))
 }
 
 /// `NAME...` that is neither a Performer nor an executor in scope.

@@ -1,15 +1,19 @@
 //! The `hgctl` commands: argument types in [`args`], one module per command.
 
+pub mod apply;
 pub mod args;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod diff;
 pub mod doctor;
 pub mod generated;
 pub mod get;
 pub mod install;
 pub mod run_local;
 pub mod status;
+pub mod support_bundle;
+pub mod wait;
 
 pub use args::Cli;
 use args::{Command, ExecutorCommand, PerformerCommand, ResourceKind};
@@ -51,5 +55,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,
         Command::Operator(args) => run_local::run(&global, &args, run_local::Mode::Operator).await,
         Command::Doctor(args) => doctor::run(&global, &args).await,
+        Command::Apply(args) => apply::run(&global, &args).await,
+        Command::Diff(args) => diff::run(&global, &args).await,
+        Command::Wait(args) => wait::run(&global, &args).await,
+        Command::SupportBundle(args) => support_bundle::run(&global, &args).await,
     }
 }

@@ -133,6 +133,7 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
         cluster_domain: args.cluster_domain.clone(),
         identity,
         concurrency: args.concurrency,
+        operator_namespace: args.lease_namespace.clone(),
     };
     let shutdown = {
         let mut rx = stop_rx.clone();

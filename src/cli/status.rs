@@ -6,7 +6,7 @@ use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, ListParams};
 
 use crate::api::{HourglassExecutor, Performer};
-use crate::cli::args::{GlobalArgs, StatusArgs};
+use crate::cli::args::{GlobalArgs, OutputFormat, StatusArgs};
 use crate::cli::get::performer_pods;
 use crate::cluster;
 use crate::error::{Error, Result};
@@ -14,13 +14,20 @@ use crate::output::status;
 
 /// Runs `hgctl status`.
 pub async fn run(global: &GlobalArgs, args: &StatusArgs) -> Result<()> {
-    if let Some(format) = global.output {
-        return Err(Error::flag(
-            "--output",
-            format!("status has one layout, not `{}`", format.as_str()),
-            "for machine-readable output use `hgctl get performers -o json`",
-        ));
-    }
+    let format = match global.output {
+        None | Some(OutputFormat::Table) => None,
+        Some(f @ (OutputFormat::Json | OutputFormat::Yaml)) => Some(f),
+        Some(other) => {
+            return Err(Error::flag(
+                "--output",
+                format!(
+                    "status prints a table, json or yaml, not `{}`",
+                    other.as_str()
+                ),
+                "-o json or -o yaml print one document with every executor and performer",
+            ));
+        }
+    };
     let conn = cluster::connection(global).await?;
     let client = conn.client;
     let namespace = (!args.all_namespaces).then_some(conn.namespace.as_str());
@@ -51,6 +58,13 @@ pub async fn run(global: &GlobalArgs, args: &StatusArgs) -> Result<()> {
         Some(ns) => format!("namespace {ns}"),
         None => "all namespaces".to_string(),
     };
+    if let Some(format) = format {
+        let doc = status::document(&scope, &executors.items, &performers.items, &pods);
+        return crate::output::print(&match format {
+            OutputFormat::Json => crate::output::json(&doc)?,
+            _ => crate::output::yaml(&doc)?,
+        });
+    }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let text = status::render(
         &scope,

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
 };
@@ -20,7 +20,9 @@ use kube::api::{Api, ListParams, LogParams, PostParams};
 use kube::{Client, Resource};
 use serde::de::DeserializeOwned;
 
-use super::snapshot::{ClusterInfo, Gathered, Missing, Right, SecretKeys, Snapshot};
+use super::snapshot::{
+    ClusterInfo, ExecutorWorkload, Gathered, Missing, Right, SecretKeys, Snapshot,
+};
 use crate::api::{HourglassExecutor, Performer};
 use crate::cluster::Connection;
 use crate::install::manifests;
@@ -30,6 +32,8 @@ use crate::reconcile::lease::LEASE_NAME;
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Log lines shown for a crash-looping container.
 pub const LOG_LINES: i64 = 5;
+/// Lines read from each executor container, scanned for known fatal lines.
+pub const EXECUTOR_LOG_LINES: i64 = 50;
 
 /// What to read.
 #[derive(Debug, Clone, Default)]
@@ -294,7 +298,31 @@ pub async fn gather(conn: &Connection, scope: &Scope, now: Timestamp) -> Snapsho
             other => other,
         }
     };
-    let (n, r, c, p, e, sv, sl, (pods, wide), l, d) = tokio::join!(
+    let by_executor = ListParams::default().labels(crate::render::executor::LABEL_EXECUTOR);
+    let executor_workloads = async {
+        let deployments = list(
+            scoped::<Deployment>(&client, ns),
+            in_ns("deployments", ns),
+            by_executor.clone(),
+        )
+        .await?;
+        let stateful_sets = list(
+            scoped::<StatefulSet>(&client, ns),
+            in_ns("statefulsets", ns),
+            by_executor.clone(),
+        )
+        .await?;
+        Ok(deployments
+            .iter()
+            .map(ExecutorWorkload::from_deployment)
+            .chain(
+                stateful_sets
+                    .iter()
+                    .map(ExecutorWorkload::from_stateful_set),
+            )
+            .collect())
+    };
+    let (n, r, c, p, e, sv, sl, (pods, wide), l, d, w) = tokio::join!(
         nodes,
         rcs,
         crds,
@@ -304,7 +332,8 @@ pub async fn gather(conn: &Connection, scope: &Scope, now: Timestamp) -> Snapsho
         slices,
         pods,
         leases,
-        deployments
+        deployments,
+        executor_workloads
     );
     s.nodes = n;
     s.runtime_classes = r;
@@ -317,8 +346,10 @@ pub async fn gather(conn: &Connection, scope: &Scope, now: Timestamp) -> Snapsho
     s.pods_cluster_wide = wide;
     s.leases = l;
     s.operator_deployments = d;
+    s.executor_workloads = w;
     s.secrets = secrets(&client, &s).await;
     s.logs = crash_logs(&client, &s).await;
+    s.logs.extend(executor_logs(&client, &s).await);
     s
 }
 
@@ -393,6 +424,60 @@ async fn crash_logs(
                 container: Some(container.name.clone()),
                 previous: true,
                 tail_lines: Some(LOG_LINES),
+                ..Default::default()
+            };
+            let text = bounded(
+                &format!("read logs in namespace {ns}"),
+                api.logs(&pod_name, &params),
+            )
+            .await
+            .map_err(|m| m.reason());
+            out.insert(format!("{ns}/{pod_name}"), text);
+        }
+    }
+    out
+}
+
+/// The last lines of each executor container: of the previous run when it is
+/// crash-looping and the kubelet kept no termination message, else of the
+/// current one (fatal lines such as failed TLS handshakes do not stop it).
+/// Doctor redacts keys before anything is shown.
+async fn executor_logs(
+    client: &Client,
+    s: &Snapshot,
+) -> std::collections::BTreeMap<String, Result<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in s.executors_in_scope() {
+        let ns = e.metadata.namespace.clone().unwrap_or_default();
+        let name = e.metadata.name.clone().unwrap_or_default();
+        for pod in s.executor_pods(&ns, &name) {
+            let status = pod
+                .status
+                .as_ref()
+                .and_then(|st| st.container_statuses.as_ref())
+                .and_then(|cs| {
+                    cs.iter()
+                        .find(|c| c.name == crate::render::executor::CONTAINER_NAME)
+                });
+            let Some(status) = status else { continue };
+            let terminated = status
+                .last_state
+                .as_ref()
+                .and_then(|l| l.terminated.as_ref());
+            if terminated.is_some_and(|t| t.message.as_ref().is_some_and(|m| !m.trim().is_empty()))
+            {
+                continue; // the kubelet's termination message has the lines
+            }
+            let running = status.state.as_ref().is_some_and(|st| st.running.is_some());
+            if !running && terminated.is_none() {
+                continue; // never ran: nothing logged
+            }
+            let pod_name = pod.metadata.name.clone().unwrap_or_default();
+            let api: Api<Pod> = Api::namespaced(client.clone(), &ns);
+            let params = LogParams {
+                container: Some(status.name.clone()),
+                previous: !running,
+                tail_lines: Some(EXECUTOR_LOG_LINES),
                 ..Default::default()
             };
             let text = bounded(

@@ -153,18 +153,20 @@ pub fn short(results: &[CheckResult], fancy: bool, colours: bool) -> String {
     out
 }
 
+/// The `-o json` report: exactly one document, `{"checks": [...], "summary": {...}}`.
 #[derive(Serialize)]
-struct JsonReport<'a> {
+pub struct JsonReport<'a> {
     checks: &'a [CheckResult],
     summary: Summary,
 }
 
-/// Exactly one JSON document: `{"checks": [...], "summary": {...}}`.
-pub fn json(results: &[CheckResult]) -> crate::error::Result<String> {
-    crate::output::json(&JsonReport {
+/// The JSON report of `results` (serialized by `output::json`, so that doctor
+/// does not import output, which imports doctor for `describe`).
+pub fn json(results: &[CheckResult]) -> JsonReport<'_> {
+    JsonReport {
         checks: results,
         summary: summary(results),
-    })
+    }
 }
 
 /// The "what doctor says" section of `describe`: problems and skips, or one line.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{Node, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
@@ -54,6 +54,57 @@ pub struct SecretKeys {
     pub namespace: String,
     pub name: String,
     pub keys: Vec<String>,
+}
+
+/// An executor's Deployment or StatefulSet, reduced to its rollout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutorWorkload {
+    pub namespace: String,
+    /// The executor's name (the workload has the same name).
+    pub name: String,
+    pub kind: &'static str,
+    pub desired: i32,
+    pub updated: i32,
+    pub ready: i32,
+    /// The Deployment controller gave up waiting (`Progressing=False ProgressDeadlineExceeded`).
+    pub deadline_exceeded: bool,
+}
+
+impl ExecutorWorkload {
+    pub fn from_deployment(d: &Deployment) -> Self {
+        let status = d.status.clone().unwrap_or_default();
+        Self {
+            namespace: d.metadata.namespace.clone().unwrap_or_default(),
+            name: d.metadata.name.clone().unwrap_or_default(),
+            kind: "Deployment",
+            desired: d.spec.replicas.unwrap_or(1),
+            updated: status.updated_replicas.unwrap_or(0),
+            ready: status.ready_replicas.unwrap_or(0),
+            deadline_exceeded: status.conditions.iter().flatten().any(|c| {
+                c.type_.as_deref() == Some("Progressing")
+                    && c.status.as_deref() == Some("False")
+                    && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
+            }),
+        }
+    }
+
+    pub fn from_stateful_set(s: &StatefulSet) -> Self {
+        let status = s.status.clone().unwrap_or_default();
+        Self {
+            namespace: s.metadata.namespace.clone().unwrap_or_default(),
+            name: s.metadata.name.clone().unwrap_or_default(),
+            kind: "StatefulSet",
+            desired: s.spec.replicas.unwrap_or(1),
+            updated: status.updated_replicas.unwrap_or(0),
+            ready: status.ready_replicas.unwrap_or(0),
+            deadline_exceeded: false,
+        }
+    }
+
+    /// Every desired replica runs the current template and is ready.
+    pub fn rolled_out(&self) -> bool {
+        self.updated >= self.desired && self.ready >= self.desired
+    }
 }
 
 /// One right that `--pre` asks about with a SelfSubjectAccessReview.
@@ -106,7 +157,9 @@ pub struct Snapshot {
     pub leases: Gathered<Vec<Lease>>,
     /// Deployments named `hgctl-operator`.
     pub operator_deployments: Gathered<Vec<Deployment>>,
-    /// Last log lines of crash-looping containers, by `ns/pod`.
+    /// The executors' Deployments and StatefulSets (labelled with the executor).
+    pub executor_workloads: Gathered<Vec<ExecutorWorkload>>,
+    /// Last log lines of crash-looping containers and of executor containers, by `ns/pod`.
     pub logs: BTreeMap<String, Result<String, String>>,
     /// `--pre`: the rights install needs and whether they are granted.
     pub rights: Gathered<Vec<(Right, bool)>>,
@@ -132,6 +185,7 @@ impl Snapshot {
             secrets: Err(Missing::NotGathered),
             leases: Err(Missing::NotGathered),
             operator_deployments: Err(Missing::NotGathered),
+            executor_workloads: Err(Missing::NotGathered),
             logs: BTreeMap::new(),
             rights: Err(Missing::NotGathered),
         }
@@ -176,6 +230,20 @@ impl Snapshot {
                     .as_ref()
                     .and_then(|l| l.get(crate::render::performer::LABEL_PERFORMER))
                     .is_some_and(|v| v == performer)
+            })
+            .collect()
+    }
+
+    /// Pods of one HourglassExecutor (by the executor label, in its namespace).
+    pub fn executor_pods(&self, ns: &str, executor: &str) -> Vec<&Pod> {
+        self.pods_in(ns)
+            .into_iter()
+            .filter(|p| {
+                p.metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get(crate::render::executor::LABEL_EXECUTOR))
+                    .is_some_and(|v| v == executor)
             })
             .collect()
     }

@@ -472,9 +472,31 @@ fn avs_env(env: &AvsEnv) -> String {
     }
 }
 
-/// The chain the executor reads as its L1: `l1Chain`, else the first with a known L1 id.
-pub fn l1_chain<'a>(chains: &'a [Chain], l1: Option<&str>) -> Option<&'a Chain> {
-    crate::render::executor::l1_chain(chains, l1)
+use crate::render::assessment::TaskMailbox;
+
+/// `LoadBalancer (externalTrafficPolicy Local, 2 annotations)`.
+fn service_summary(e: &HourglassExecutor) -> String {
+    let service = e.spec.service.clone().unwrap_or_default();
+    let mut details = Vec::new();
+    if let Some(p) = service.external_traffic_policy {
+        details.push(format!("externalTrafficPolicy {}", p.as_str()));
+    }
+    if let Some(a) = service.annotations.as_ref().filter(|a| !a.is_empty()) {
+        details.push(format!("{} annotation(s)", a.len()));
+    }
+    let kind = service.kind.unwrap_or_default().as_str();
+    if details.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} ({})", details.join(", "))
+    }
+}
+
+/// `text` with every chain's RPC URL shown as its host only.
+fn redact_rpc(text: &str, chains: &[Chain]) -> String {
+    chains.iter().fold(text.to_string(), |t, c| {
+        t.replace(&c.rpc, &rpc_host(&c.rpc))
+    })
 }
 
 /// `hgctl executor describe`.
@@ -489,10 +511,12 @@ pub fn executor(
     header(&mut b, &e.metadata, now);
     let config = e.spec.config.clone().unwrap_or_default();
     let chains = config.chains.clone().unwrap_or_default();
-    let l1 = l1_chain(&chains, config.l1_chain.as_deref());
+    // What the executor lacks or ignores: the assessment doctor and the status share.
+    let assessment = crate::render::assessment::assess(e, None);
+    let l1 = assessment.l1.as_ref();
     let keys = config.operator_keys.as_ref();
     let key_source = match keys {
-        Some(k) if k.ecdsa.is_some() || k.bls.is_some() => REDACTED_INLINE_KEY.to_string(),
+        _ if !assessment.inline_keys.is_empty() => REDACTED_INLINE_KEY.to_string(),
         Some(k) => match &k.secret_ref {
             Some(s) => format!("Secret {}", s.name),
             None => "<none>".into(),
@@ -565,6 +589,43 @@ pub fn executor(
                     .to_string(),
             ),
             (
+                "Task Mailbox",
+                match assessment.task_mailbox {
+                    TaskMailbox::BuiltIn => "built into the executor".to_string(),
+                    TaskMailbox::Override => "config.overrideContracts.taskMailbox".to_string(),
+                    TaskMailbox::RuntimeContracts => "config.contracts".to_string(),
+                    TaskMailbox::Missing => {
+                        "<none: the executor has none for this chain id>".to_string()
+                    }
+                    TaskMailbox::NoChain => "<none>".to_string(),
+                },
+            ),
+            (
+                "Remote Signer",
+                match &config.remote_signer {
+                    None => "<none>".to_string(),
+                    Some(r) => {
+                        let holds: Vec<&str> = [
+                            r.operator_key.as_ref().map(|_| "operator key"),
+                            r.signing_key.as_ref().map(|_| "signing key"),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                        format!(
+                            "{} (holds the {}; TLS from {})",
+                            rpc_host(&r.url),
+                            holds.join(" and "),
+                            r.tls_secret_ref
+                                .as_ref()
+                                .map(|t| format!("Secret {}", t.name))
+                                .unwrap_or_else(|| "the system roots".into())
+                        )
+                    }
+                },
+            ),
+            ("Service", service_summary(e)),
+            (
                 "Network Policy",
                 if e.spec.network_policy.as_ref().is_some_and(|p| p.enabled) {
                     format!(
@@ -594,46 +655,10 @@ pub fn executor(
         _ => b.pairs(2, &[("AVS Performers", "<none>".into())]),
     }
 
-    // Seed fields the real executor binary never reads.
-    let mut unused: Vec<(&str, String)> = Vec::new();
-    if let Some(agg) = &config.aggregator_endpoint {
-        unused.push((
-            "Aggregator Endpoint",
-            format!("{agg} (the aggregator dials the executor)"),
-        ));
-    }
-    let mut mailbox_lines = Vec::new();
-    let mut extra_lines = Vec::new();
-    for chain in &chains {
-        if let Some(mb) = &chain.task_mailbox_address {
-            mailbox_lines.push(format!(
-                "{}: {mb} (the executor uses its built-in address)",
-                chain.name
-            ));
-        }
-        if l1.is_none_or(|l| l.name != chain.name) {
-            extra_lines.push(format!(
-                "{} (chain id {}, rpc {}): only the L1 chain is read",
-                chain.name,
-                chain.chain_id,
-                rpc_host(&chain.rpc)
-            ));
-        }
-    }
-    if !unused.is_empty() || !mailbox_lines.is_empty() || !extra_lines.is_empty() {
+    if !assessment.unused.is_empty() {
         b.heading(0, "Not used by the executor");
-        b.pairs(2, &unused);
-        if !mailbox_lines.is_empty() {
-            b.heading(2, "Task Mailbox Addresses");
-            for l in &mailbox_lines {
-                b.line(4, l);
-            }
-        }
-        if !extra_lines.is_empty() {
-            b.heading(2, "Extra Chains");
-            for l in &extra_lines {
-                b.line(4, l);
-            }
+        for item in &assessment.unused {
+            b.line(2, &redact_rpc(&item.to_string(), &chains));
         }
     }
 
@@ -645,6 +670,10 @@ pub fn executor(
             2,
             &[
                 ("Phase", or_none(s.phase.map(|p| p.as_str()))),
+                (
+                    "Task Address",
+                    or_none(s.task_address.as_ref()).replace("<none>", "<not known yet>"),
+                ),
                 (
                     "Replicas",
                     format!(
@@ -719,6 +748,7 @@ mod tests {
         s.secrets = Ok(vec![]);
         s.leases = Ok(vec![]);
         s.operator_deployments = Ok(vec![]);
+        s.executor_workloads = Ok(vec![]);
         doctor::for_object(&s, object)
     }
 

@@ -110,8 +110,14 @@ pub fn summary(performers: &[Performer]) -> String {
     }
 }
 
-/// What is wrong or under way, from the conditions (empty when healthy).
+/// What is wrong or under way, shortened at a word for a table cell (`describe` and
+/// `status -o json` have the whole text).
 pub fn note(performer: &Performer) -> String {
+    shorten_at_word(&message(performer), 100)
+}
+
+/// What is wrong or under way, from the conditions (empty when healthy), in full.
+pub fn message(performer: &Performer) -> String {
     let conds = performer
         .status
         .as_ref()
@@ -121,17 +127,31 @@ pub fn note(performer: &Performer) -> String {
         .or_else(|| conditions::find(conds, conditions::DEGRADED).filter(|c| c.status == "True"))
         .or_else(|| conditions::find(conds, conditions::PROGRESSING).filter(|c| c.status == "True"))
         .or_else(|| conditions::find(conds, conditions::READY).filter(|c| c.status == "False"));
-    pick.map(|c| truncate(&format!("{}: {}", c.reason, c.message), 100))
+    pick.map(|c| format!("{}: {}", c.reason, c.message))
         .unwrap_or_default()
 }
 
-fn truncate(text: &str, max: usize) -> String {
+/// At most `max` characters, cut after the last whole word that fits, with `…`
+/// (mid-word only when the first word alone is longer than `max`).
+pub fn shorten_at_word(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let mut out: String = text.chars().take(max - 1).collect();
-    out.push('…');
-    out
+    let room: String = text.chars().take(max.saturating_sub(1)).collect();
+    let next_is_break = text
+        .chars()
+        .nth(room.chars().count())
+        .is_some_and(char::is_whitespace);
+    let cut = if next_is_break {
+        room.trim_end()
+    } else {
+        match room.rfind(char::is_whitespace) {
+            Some(i) if i > 0 => room[..i].trim_end(),
+            _ => room.as_str(),
+        }
+    };
+    let cut = cut.trim_end_matches([',', ';', ':', '.']);
+    format!("{cut}…")
 }
 
 /// `a100-80gb x2`, or empty without a GPU.
@@ -325,9 +345,94 @@ pub fn render(
     out
 }
 
+/// `hgctl status -o json|yaml`: the same facts as the screen, one document, for CI.
+pub fn document(
+    scope: &str,
+    executors: &[HourglassExecutor],
+    performers: &[Performer],
+    pods: &PodIndex,
+) -> serde_json::Value {
+    use serde_json::json;
+    let executors: Vec<_> = executors
+        .iter()
+        .map(|e| {
+            let status = e.status.as_ref();
+            json!({
+                "namespace": e.metadata.namespace,
+                "name": e.metadata.name,
+                "replicas": e.spec.replicas.unwrap_or(1),
+                "readyReplicas": status.and_then(|s| s.ready_replicas).unwrap_or(0),
+                "phase": status.and_then(|s| s.phase).map(|p| p.as_str()),
+                "image": e.spec.image,
+            })
+        })
+        .collect();
+    let mut counts = serde_json::Map::new();
+    let rows: Vec<_> = performers
+        .iter()
+        .map(|p| {
+            let status = p.status.as_ref();
+            let ns = p.metadata.namespace.clone().unwrap_or_default();
+            let name = p.metadata.name.clone().unwrap_or_default();
+            let bucket = Bucket::of(p).label();
+            let n = counts.entry(bucket).or_insert(json!(0));
+            *n = json!(n.as_u64().unwrap_or(0) + 1);
+            json!({
+                "namespace": ns,
+                "name": name,
+                "state": bucket,
+                "ready": status.is_some_and(|s| s.ready),
+                "phase": status.and_then(|s| s.phase).map(|ph| ph.as_str()),
+                "node": pods.node(&ns, &name, status.and_then(|s| s.pod_name.as_deref())),
+                "endpoint": status.and_then(|s| s.grpc_endpoint.clone()),
+                "message": message(p),
+            })
+        })
+        .collect();
+    json!({
+        "scope": scope,
+        "executors": executors,
+        "performers": rows,
+        "counts": counts,
+        "summary": summary(performers),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_shortened_at_a_word() {
+        let text = "Unschedulable: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu";
+        assert_eq!(shorten_at_word(text, 200), text);
+        assert_eq!(
+            shorten_at_word(text, 40),
+            "Unschedulable: 0/3 nodes are available…"
+        );
+        let cut = shorten_at_word(text, 30);
+        assert!(text.starts_with(cut.trim_end_matches('…')), "{cut}");
+        assert!(cut.chars().count() <= 30);
+        assert_eq!(shorten_at_word("abcdefghij", 5), "abcd…");
+    }
+
+    #[test]
+    fn the_document_counts_every_performer_once() {
+        let performers = crate::output::fixtures::performers();
+        let doc = document("namespace avs", &[], &performers, &PodIndex::new(&[]));
+        let counted: u64 = doc["counts"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(counted as usize, performers.len());
+        assert_eq!(
+            doc["performers"].as_array().unwrap().len(),
+            performers.len()
+        );
+        assert_eq!(doc["summary"], summary(&performers));
+    }
     use crate::output::fixtures;
 
     #[test]

@@ -12,8 +12,8 @@ use kube::api::{Api, PostParams};
 
 use crate::error::{Error, Result};
 
-/// Name of the Lease every hgctl controller process competes for.
-pub const LEASE_NAME: &str = "hgctl-operator";
+/// Name of the Lease every hgctl controller process competes for (the install's RBAC names it).
+pub use crate::install::manifests::LEASE_NAME;
 /// How long a lease stays valid without renewal.
 pub const LEASE_DURATION: Duration = Duration::from_secs(15);
 /// How often the holder renews.

@@ -25,8 +25,8 @@ use crate::render::performer::RenderContext;
 pub use metrics::Metrics;
 pub use runtime::Runtime;
 
-/// The one field manager of every write hgctl's reconcilers make.
-pub const FIELD_MANAGER: &str = "hgctl";
+/// The one field manager of every write hgctl makes (defined with the install's names).
+pub use crate::install::manifests::FIELD_MANAGER;
 
 /// Why a reconcile pass failed (it is retried with per-object backoff).
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +104,9 @@ pub struct RuntimeConfig {
     /// each in-flight request is a TLS connection of its own: unbounded, a burst of
     /// 1000 Performers opened ~1000 connections (RSS and API server CPU went with them).
     pub concurrency: u16,
+    /// Where hgctl's operator is installed (its Lease's namespace): the executor's
+    /// `kubernetes.operatorNamespace`.
+    pub operator_namespace: String,
 }
 
 /// Runs the controllers until `shutdown` resolves; in-flight reconciles finish first.
@@ -142,7 +145,9 @@ pub async fn run(
     let executors = executor::run(
         runtime,
         ns,
-        crate::render::executor::RenderContext::default(),
+        crate::render::executor::RenderContext {
+            operator_namespace: config.operator_namespace.clone(),
+        },
         shutdown,
     );
     tokio::join!(performers, executors);

@@ -3,16 +3,17 @@
 //! in, Kubernetes objects out, no I/O, never a key value.
 //!
 //! The binary reads one YAML file whose keys are matched to its Go field names
-//! (see `/work/shared/reference/executor.md`); private keys reach it as
+//! (the executor's config structs, as the README's executor section lists them); private keys reach it as
 //! `EXECUTOR__...` environment variables from `secretKeyRef`, which override
 //! the `""` placeholders the file carries for them, and the BLS keystore as a
 //! file mounted from the Secret.
 //!
-//! The container runs with `args: [run, --config, /etc/hourglass/config.yaml]`
-//! and no `command`: the image's entrypoint is assumed to be the `executor`
-//! binary, as in the upstream executor image.
+//! The container runs `command: [executor]`, `args: [run, --config,
+//! /etc/hourglass/config.yaml]`: the official image has no ENTRYPOINT (its
+//! binaries sit in `/usr/local/bin`), as the upstream chart does. Custom images
+//! override either with `spec.command` / `spec.args`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::apps::v1::{
@@ -38,12 +39,16 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::api::executor::{
-    AvsPerformer, Chain, DEFAULT_EXECUTOR_GRPC_PORT, DEFAULT_EXECUTOR_MANAGEMENT_PORT, LogLevel,
-    PerformerMode, SECRET_KEY_BLS_KEYSTORE, SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA,
-    SECRET_KEY_OPERATOR, StorageType,
+    AvsPerformer, DEFAULT_EXECUTOR_GRPC_PORT, DEFAULT_EXECUTOR_MANAGEMENT_PORT,
+    ExternalTrafficPolicy, LogLevel, PerformerMode, RemoteKey, SECRET_KEY_BLS_KEYSTORE,
+    SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA, SECRET_KEY_OPERATOR, ServiceType, StorageType,
+    TLS_KEY_CA, TLS_KEY_CERT, TLS_KEY_KEY,
 };
 use crate::api::{GROUP, HourglassExecutor, VERSION};
+use crate::install::manifests::RUN_AS_USER;
 
+pub use super::assessment::KeyMaterial;
+use super::assessment::{self, Assessment};
 pub use super::performer::RenderError;
 
 /// The owning HourglassExecutor's name, on every child (the watches select on it).
@@ -69,18 +74,95 @@ pub const BADGER_DIR: &str = "/var/lib/hourglass/badger";
 pub const DEFAULT_BADGER_SIZE: &str = "1Gi";
 /// The binary's environment override prefix (viper prefix `EXECUTOR_` plus its `_`).
 pub const ENV_PREFIX: &str = "EXECUTOR__";
-/// Chain ids of L1s the executor knows (mainnet, sepolia, holesky, hoodi, anvil): the
-/// default `l1Chain` is the chain with one of these.
-pub const KNOWN_L1_CHAIN_IDS: &[i64] = &[1, 11_155_111, 17_000, 560_048, 31_337];
 /// Secret key under which an inline (seed) BLS key is kept; the binary cannot use it.
 pub const SECRET_KEY_INLINE_BLS: &str = "bls-private-key";
-/// Non-root uid/gid the pod runs as (distroless `nonroot`), so `runAsNonRoot` holds
-/// whatever USER the image declares and the Secret/PVC files are group-readable.
-pub const RUN_AS: i64 = 65_532;
 /// Config path of each secret the binary reads, and the Secret key it comes from.
 pub const KEY_OPERATOR_PATH: &str = "operator.operatorPrivateKey.privateKey";
 pub const KEY_ECDSA_PATH: &str = "operator.signingKeys.ecdsa.privateKey";
 pub const KEY_BLS_PASSWORD_PATH: &str = "operator.signingKeys.bls.password";
+
+/// Config paths of the remote signer's TLS material, under the key it signs for.
+pub const KEY_OPERATOR_REMOTE_PATH: &str = "operator.operatorPrivateKey.remoteSignerConfig";
+pub const KEY_ECDSA_REMOTE_PATH: &str = "operator.signingKeys.ecdsa.remoteSignerConfig";
+
+/// The container command when `spec.command` is not set: the official image has no ENTRYPOINT.
+pub fn default_command() -> Vec<String> {
+    vec!["executor".into()]
+}
+
+/// The container args when `spec.args` is not set.
+pub fn default_args() -> Vec<String> {
+    ["run", "--config", CONFIG_PATH].map(String::from).to_vec()
+}
+
+/// `EXECUTOR__...` variables of the remote signer's TLS material (PEM text) from
+/// `secret`, for each config path given. Optional refs: a key the Secret lacks
+/// leaves the file's `""` (e.g. no client certificate).
+pub fn remote_signer_env(secret: &str, paths: &[&str]) -> Vec<EnvVar> {
+    let mut env = Vec::new();
+    for path in paths {
+        for (field, key) in [
+            ("caCert", TLS_KEY_CA),
+            ("cert", TLS_KEY_CERT),
+            ("key", TLS_KEY_KEY),
+        ] {
+            env.push(EnvVar {
+                name: env_name(&format!("{path}.{field}")),
+                value: None,
+                value_from: Some(EnvVarSource {
+                    secret_key_ref: Some(SecretKeySelector {
+                        name: secret.into(),
+                        key: key.into(),
+                        optional: Some(true),
+                    }),
+                    ..Default::default()
+                }),
+            });
+        }
+    }
+    env
+}
+
+/// The address the aggregator should dial, from the observed Service: the load
+/// balancer's ingress, any node's address on the node port, or the in-cluster name.
+pub fn task_address(service: &Service) -> Option<String> {
+    let spec = service.spec.as_ref()?;
+    let port = spec
+        .ports
+        .iter()
+        .flatten()
+        .find(|p| p.name.as_deref() == Some("grpc"))?;
+    let name = service.metadata.name.as_deref()?;
+    let ns = service.metadata.namespace.as_deref()?;
+    match spec.type_.as_deref() {
+        Some("LoadBalancer") => {
+            let ingress = service
+                .status
+                .as_ref()
+                .and_then(|s| s.load_balancer.as_ref())
+                .and_then(|lb| lb.ingress.as_ref())
+                .and_then(|i| i.first())
+                .and_then(|i| i.ip.clone().or_else(|| i.hostname.clone()));
+            Some(match ingress {
+                Some(host) => format!("{host}:{}", port.port),
+                None => "<pending: the load balancer has no address yet>".into(),
+            })
+        }
+        Some("NodePort") => port.node_port.map(|p| format!("<any node address>:{p}")),
+        _ => Some(format!("{name}.{ns}.svc:{} (in-cluster only)", port.port)),
+    }
+}
+
+/// The runtime `contracts` JSON as the binary's loader can read it: the field is
+/// a `json.RawMessage` (bytes) decoded by viper, which splits a string at every
+/// comma, so the file carries the (compacted) JSON as a list of byte values.
+pub fn contracts_bytes(json_text: &str) -> Value {
+    let compact = serde_json::from_str::<Value>(json_text)
+        .ok()
+        .and_then(|v| serde_json::to_string(&v).ok())
+        .unwrap_or_else(|| json_text.to_string());
+    json!(compact.as_bytes())
+}
 
 /// Settings that are not in the spec.
 #[derive(Debug, Clone)]
@@ -94,45 +176,6 @@ impl Default for RenderContext {
         Self {
             operator_namespace: crate::install::manifests::DEFAULT_NAMESPACE.into(),
         }
-    }
-}
-
-/// Which well-known keys the keys Secret holds: names only, never values.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KeyMaterial {
-    /// The Secret the keys come from (`secretRef.name`, or `<name>-keys` for inline keys).
-    pub secret: Option<String>,
-    /// False when `secret` is named but does not exist.
-    pub exists: bool,
-    /// Key names in the Secret's `data`.
-    pub names: BTreeSet<String>,
-}
-
-impl KeyMaterial {
-    /// The referenced Secret, with the key names it holds.
-    pub fn from_secret(secret: &str, names: impl IntoIterator<Item = String>) -> Self {
-        Self {
-            secret: Some(secret.into()),
-            exists: true,
-            names: names.into_iter().collect(),
-        }
-    }
-
-    /// The referenced Secret does not exist (yet).
-    pub fn missing_secret(secret: &str) -> Self {
-        Self {
-            secret: Some(secret.into()),
-            exists: false,
-            names: BTreeSet::new(),
-        }
-    }
-
-    fn has(&self, key: &str) -> bool {
-        self.exists && self.names.contains(key)
-    }
-
-    fn bls(&self) -> bool {
-        self.has(SECRET_KEY_BLS_KEYSTORE) && self.has(SECRET_KEY_BLS_PASSWORD)
     }
 }
 
@@ -193,17 +236,6 @@ pub fn common_labels(e: &HourglassExecutor) -> BTreeMap<String, String> {
     labels
 }
 
-/// The chain the binary reads as `l1Chain`: the one named by `config.l1Chain`,
-/// else the first with a known L1 chain id.
-pub fn l1_chain<'a>(chains: &'a [Chain], l1: Option<&str>) -> Option<&'a Chain> {
-    match l1 {
-        Some(name) => chains.iter().find(|c| c.name == name),
-        None => chains
-            .iter()
-            .find(|c| KNOWN_L1_CHAIN_IDS.contains(&c.chain_id)),
-    }
-}
-
 /// Splits `repository:tag` (the tag is after the last `:` that follows the last `/`).
 pub fn split_image(image: &str) -> (String, String) {
     let slash = image.rfind('/').map_or(0, |i| i + 1);
@@ -249,10 +281,8 @@ pub struct Rendered {
     /// Replicas the workload gets: the CR's, or 0 while the config is incomplete
     /// (a pod that cannot start would only crash-loop).
     pub replicas: i32,
-    /// What the binary needs and the spec does not give (condition `ConfigComplete=False`).
-    pub missing: Vec<String>,
-    /// Spec fields the binary does not read, each with why.
-    pub unused: Vec<String>,
+    /// What the spec lacks, refuses and ignores (condition `ConfigComplete`).
+    pub assessment: Assessment,
 }
 
 /// Renders every child of the executor. Fails only on an object without name/namespace.
@@ -276,8 +306,8 @@ pub fn render(
     let management_port = config
         .management_grpc_port
         .unwrap_or(DEFAULT_EXECUTOR_MANAGEMENT_PORT);
-    let chains = config.chains.clone().unwrap_or_default();
-    let l1 = l1_chain(&chains, config.l1_chain.as_deref());
+    let assessment = assessment::assess(e, Some(keys));
+    let l1 = assessment.l1.as_ref();
     let badger = config
         .storage
         .as_ref()
@@ -287,11 +317,30 @@ pub fn render(
         PerformerMode::Docker => "docker",
     };
 
-    let (missing, unused) = check(e, keys, l1, &chains);
-
     // ---- config.yaml, in the binary's own key names
+    let remote = config.remote_signer.as_ref();
+    let remote_key = |key: Option<&RemoteKey>| {
+        remote.zip(key).map(|(r, k)| {
+            json!({
+                "useRemoteSigner": true,
+                "remoteSignerConfig": {
+                    "url": r.url,
+                    // From the TLS Secret through env (see `remote_signer_env`).
+                    "caCert": "",
+                    "cert": "",
+                    "key": "",
+                    "fromAddress": k.from_address,
+                    "publicKey": k.public_key,
+                },
+            })
+        })
+    };
+    let remote_operator = remote_key(remote.and_then(|r| r.operator_key.as_ref()));
+    let remote_signing = remote_key(remote.and_then(|r| r.signing_key.as_ref()));
     let mut signing = serde_json::Map::new();
-    if keys.has(SECRET_KEY_ECDSA) {
+    if let Some(r) = &remote_signing {
+        signing.insert("ecdsa".into(), r.clone());
+    } else if keys.has(SECRET_KEY_ECDSA) {
         signing.insert("ecdsa".into(), json!({"privateKey": ""}));
     }
     if keys.bls() {
@@ -309,7 +358,9 @@ pub fn render(
         "managementServerGrpcPort": management_port,
         "operator": {
             "address": config.operator_address.clone().unwrap_or_default(),
-            "operatorPrivateKey": {"privateKey": ""},
+            "operatorPrivateKey": remote_operator
+                .clone()
+                .unwrap_or_else(|| json!({"privateKey": ""})),
             "signingKeys": signing,
         },
         "avsPerformers": config
@@ -336,6 +387,18 @@ pub fn render(
     if let Some(chain) = l1 {
         file["l1Chain"] = json!({"rpcUrl": chain.rpc, "chainId": chain.chain_id});
     }
+    if let Some(mailbox) = config
+        .override_contracts
+        .as_ref()
+        .and_then(|o| o.task_mailbox.as_ref())
+    {
+        file["overrideContracts"] = json!({
+            "taskMailbox": {"contract": mailbox.contract, "chainIds": mailbox.chain_ids},
+        });
+    }
+    if let Some(contracts) = &config.contracts {
+        file["contracts"] = contracts_bytes(contracts);
+    }
     let config_yaml = serde_saphyr::to_string(&file)
         .map_err(|e| RenderError(format!("serializing config.yaml: {e}")))?;
     let checksum = hash(&config_yaml);
@@ -358,7 +421,7 @@ pub fn render(
         ..Default::default()
     });
 
-    let replicas = if missing.is_empty() {
+    let replicas = if assessment.complete() {
         e.spec.replicas.unwrap_or(1)
     } else {
         0
@@ -427,15 +490,32 @@ pub fn render(
         })))
     };
 
+    let exposure = e.spec.service.clone().unwrap_or_default();
+    let kind = exposure.kind.unwrap_or_default();
+    let mut service_meta = meta(name.clone());
+    service_meta.annotations = exposure.annotations.clone().filter(|a| !a.is_empty());
     let service = stamp(Service {
-        metadata: meta(name.clone()),
+        metadata: service_meta,
         spec: Some(ServiceSpec {
-            type_: Some("ClusterIP".into()),
+            type_: Some(kind.as_str().into()),
+            external_traffic_policy: (kind != ServiceType::ClusterIP)
+                .then(|| {
+                    exposure
+                        .external_traffic_policy
+                        .map(ExternalTrafficPolicy::as_str)
+                })
+                .flatten()
+                .map(String::from),
             selector: Some(selector_labels(&name)),
-            ports: Some(vec![
-                service_port("grpc", grpc_port),
-                service_port("management", management_port),
-            ]),
+            // The management server stays in-cluster: only the task port is exposed outside.
+            ports: Some(if kind == ServiceType::ClusterIP {
+                vec![
+                    service_port("grpc", grpc_port),
+                    service_port("management", management_port),
+                ]
+            } else {
+                vec![service_port("grpc", grpc_port)]
+            }),
             ..Default::default()
         }),
         status: None,
@@ -483,8 +563,7 @@ pub fn render(
         role_binding,
         network_policy,
         replicas,
-        missing,
-        unused,
+        assessment,
     })
 }
 
@@ -610,98 +689,6 @@ pub fn inline_key_material(e: &HourglassExecutor) -> Option<KeyMaterial> {
     ))
 }
 
-/// True when the spec carries the seed's inline keys.
-pub fn has_inline_keys(e: &HourglassExecutor) -> bool {
-    e.spec
-        .config
-        .as_ref()
-        .and_then(|c| c.operator_keys.as_ref())
-        .is_some_and(|k| k.ecdsa.is_some() || k.bls.is_some())
-}
-
-fn check(
-    e: &HourglassExecutor,
-    keys: &KeyMaterial,
-    l1: Option<&Chain>,
-    chains: &[Chain],
-) -> (Vec<String>, Vec<String>) {
-    let config = e.spec.config.clone().unwrap_or_default();
-    let mut missing = Vec::new();
-    let mut unused = Vec::new();
-    if config.operator_address.is_none() {
-        missing.push("config.operatorAddress".to_string());
-    }
-    if l1.is_none() {
-        missing.push(format!(
-            "an L1 chain (config.chains with a chain id in {KNOWN_L1_CHAIN_IDS:?}, or config.l1Chain)"
-        ));
-    }
-    let secret = keys.secret.as_deref();
-    match secret {
-        None => missing.push(format!(
-            "config.operatorKeys.secretRef (a Secret with {SECRET_KEY_OPERATOR} and {SECRET_KEY_ECDSA} or {SECRET_KEY_BLS_KEYSTORE} + {SECRET_KEY_BLS_PASSWORD})"
-        )),
-        Some(s) if !keys.exists => missing.push(format!("Secret {s} (not found)")),
-        Some(s) => {
-            if !keys.has(SECRET_KEY_OPERATOR) {
-                missing.push(format!(
-                    "the operator (transaction) private key: key {SECRET_KEY_OPERATOR} in Secret {s}"
-                ));
-            }
-            if !keys.has(SECRET_KEY_ECDSA) && !keys.bls() {
-                missing.push(format!(
-                    "a signing key: key {SECRET_KEY_ECDSA}, or {SECRET_KEY_BLS_KEYSTORE} with {SECRET_KEY_BLS_PASSWORD}, in Secret {s}"
-                ));
-            }
-            if keys.has(SECRET_KEY_BLS_KEYSTORE) != keys.has(SECRET_KEY_BLS_PASSWORD) {
-                unused.push(format!(
-                    "Secret {s}: a BLS key needs both {SECRET_KEY_BLS_KEYSTORE} and {SECRET_KEY_BLS_PASSWORD}; the one present is not used by the executor"
-                ));
-            }
-        }
-    }
-
-    if let Some(agg) = &config.aggregator_endpoint {
-        unused.push(format!(
-            "config.aggregatorEndpoint {agg}: not used by the executor (the aggregator dials the executor)"
-        ));
-    }
-    if let Some(level @ (LogLevel::Warn | LogLevel::Error)) = config.log_level {
-        unused.push(format!(
-            "config.logLevel {}: not used by the executor (only debug changes its logging)",
-            if level == LogLevel::Warn {
-                "warn"
-            } else {
-                "error"
-            }
-        ));
-    }
-    for chain in chains {
-        if l1.is_none_or(|l| l.name != chain.name) {
-            unused.push(format!(
-                "config.chains[{}] (chain id {}): not used by the executor (it reads one L1 chain)",
-                chain.name, chain.chain_id
-            ));
-        }
-        if chain.task_mailbox_address.is_some() {
-            unused.push(format!(
-                "config.chains[{}].taskMailboxAddress: not used by the executor (it takes the TaskMailbox address from its built-in table for chain id {})",
-                chain.name, chain.chain_id
-            ));
-        }
-    }
-    if config
-        .operator_keys
-        .as_ref()
-        .is_some_and(|k| k.bls.is_some())
-    {
-        unused.push(format!(
-            "config.operatorKeys.bls: not used by the executor (it needs a BN254 keystore and its password: put them in a Secret under {SECRET_KEY_BLS_KEYSTORE} and {SECRET_KEY_BLS_PASSWORD} and use secretRef)"
-        ));
-    }
-    (missing, unused)
-}
-
 fn avs_performer(a: &AvsPerformer, mode: &str) -> Value {
     let (repository, tag) = split_image(&a.image);
     let envs: Vec<Value> = a
@@ -758,12 +745,30 @@ fn pod_template(
         }),
     };
     // Only keys the Secret has: a reference to a missing key keeps the pod from starting.
+    // A key the remote signer holds is not read from the Secret.
+    let remote = e
+        .spec
+        .config
+        .as_ref()
+        .and_then(|c| c.remote_signer.as_ref());
+    let remote_operator = remote.is_some_and(|r| r.operator_key.is_some());
+    let remote_signing = remote.is_some_and(|r| r.signing_key.is_some());
     let mut env = Vec::new();
-    if keys.has(SECRET_KEY_OPERATOR) {
+    if keys.has(SECRET_KEY_OPERATOR) && !remote_operator {
         env.push(secret_env(KEY_OPERATOR_PATH, SECRET_KEY_OPERATOR));
     }
-    if keys.has(SECRET_KEY_ECDSA) {
+    if keys.has(SECRET_KEY_ECDSA) && !remote_signing {
         env.push(secret_env(KEY_ECDSA_PATH, SECRET_KEY_ECDSA));
+    }
+    if let Some(tls) = remote.and_then(|r| r.tls_secret_ref.as_ref()) {
+        let mut paths = Vec::new();
+        if remote_operator {
+            paths.push(KEY_OPERATOR_REMOTE_PATH);
+        }
+        if remote_signing {
+            paths.push(KEY_ECDSA_REMOTE_PATH);
+        }
+        env.extend(remote_signer_env(&tls.name, &paths));
     }
     if keys.bls() {
         env.push(secret_env(KEY_BLS_PASSWORD_PATH, SECRET_KEY_BLS_PASSWORD));
@@ -836,8 +841,8 @@ fn pod_template(
     let container = Container {
         name: CONTAINER_NAME.into(),
         image: Some(spec.image.clone()),
-        // The image's entrypoint is the `executor` binary (see the module doc).
-        args: Some(["run", "--config", CONFIG_PATH].map(String::from).to_vec()),
+        command: Some(spec.command.clone().unwrap_or_else(default_command)),
+        args: Some(spec.args.clone().unwrap_or_else(default_args)),
         env: (!env.is_empty()).then_some(env),
         ports: Some(vec![
             ContainerPort {
@@ -855,6 +860,9 @@ fn pod_template(
         ]),
         volume_mounts: Some(mounts),
         resources: spec.resources.clone(),
+        // A crash's last log lines land in the pod status (`lastState.terminated.message`),
+        // where doctor reads them without the logs API.
+        termination_message_policy: Some("FallbackToLogsOnError".into()),
         readiness_probe: Some(tcp(5, 3)),
         liveness_probe: Some(tcp(10, 6)),
         security_context: Some(SecurityContext {
@@ -892,9 +900,11 @@ fn pod_template(
             affinity: spec.affinity.clone(),
             security_context: Some(PodSecurityContext {
                 run_as_non_root: Some(true),
-                run_as_user: Some(RUN_AS),
-                run_as_group: Some(RUN_AS),
-                fs_group: Some(RUN_AS),
+                // So `runAsNonRoot` holds whatever USER the image declares, and the
+                // Secret/PVC files are group-readable.
+                run_as_user: Some(RUN_AS_USER),
+                run_as_group: Some(RUN_AS_USER),
+                fs_group: Some(RUN_AS_USER),
                 seccomp_profile: Some(runtime_default()),
                 ..Default::default()
             }),
@@ -1020,10 +1030,10 @@ mod tests {
             ));
         }
         let mut notes = format!("# replicas: {}\n", r.replicas);
-        for m in &r.missing {
+        for m in r.assessment.blocking() {
             notes.push_str(&format!("# missing: {m}\n"));
         }
-        for u in &r.unused {
+        for u in &r.assessment.unused {
             notes.push_str(&format!("# unused: {u}\n"));
         }
         parts.push(notes);
@@ -1058,7 +1068,7 @@ mod tests {
     fn golden_full_example() {
         let e = example("executor-full.yaml");
         let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
-        assert!(r.missing.is_empty(), "{:?}", r.missing);
+        assert!(r.assessment.complete(), "{:?}", r.assessment);
         assert!(matches!(r.workload, Workload::StatefulSet(_)));
         assert_golden("executor-full.yaml", &stream(&r, None));
     }
@@ -1091,25 +1101,202 @@ mod tests {
     }
 
     #[test]
-    fn missing_fields_are_named_not_fatal() {
+    fn an_incomplete_config_runs_no_pods() {
         let e = example("executor.yaml");
         let r = render(&e, &KeyMaterial::default(), &RenderContext::default()).unwrap();
-        let text = r.missing.join("\n");
-        assert!(text.contains("config.operatorAddress"), "{text}");
-        assert!(text.contains("secretRef"), "{text}");
-        assert_eq!(r.missing.len(), 2, "{text}");
+        assert!(!r.assessment.complete());
+        assert_eq!(r.replicas, 0);
         let gone = render(
             &example("executor-full.yaml"),
             &KeyMaterial::missing_secret("operator-keys"),
             &RenderContext::default(),
         )
         .unwrap();
-        assert_eq!(gone.missing, ["Secret operator-keys (not found)"]);
-        let seed_unused = r.unused.join("\n");
-        assert!(seed_unused.contains("aggregatorEndpoint"));
-        assert!(seed_unused.contains("config.chains[base]"));
-        assert!(seed_unused.contains("taskMailboxAddress"));
-        assert!(seed_unused.contains("operatorKeys.bls"));
+        assert_eq!(gone.replicas, 0);
+        assert_eq!(
+            gone.assessment.missing[0].message,
+            "Secret operator-keys (not found)"
+        );
+        let mut holesky = example("executor-full.yaml");
+        holesky
+            .spec
+            .config
+            .as_mut()
+            .unwrap()
+            .chains
+            .as_mut()
+            .unwrap()[0]
+            .chain_id = 17_000;
+        let r = render(&holesky, &full_keys(), &RenderContext::default()).unwrap();
+        assert_eq!(
+            r.replicas, 0,
+            "no TaskMailbox for 17000: the binary would exit"
+        );
+    }
+
+    fn container(r: &Rendered) -> Container {
+        let t = match &r.workload {
+            Workload::Deployment(d) => &d.spec.template,
+            Workload::StatefulSet(s) => &s.spec.template,
+        };
+        t.spec.clone().unwrap().containers[0].clone()
+    }
+
+    /// The official image: `executor` in /usr/local/bin (on the PATH), no ENTRYPOINT.
+    #[test]
+    fn the_container_runs_the_executor_binary_of_the_official_image() {
+        let e = example("executor-full.yaml");
+        let c = container(&render(&e, &full_keys(), &RenderContext::default()).unwrap());
+        let argv: Vec<String> = c
+            .command
+            .unwrap()
+            .into_iter()
+            .chain(c.args.unwrap())
+            .collect();
+        assert_eq!(argv, ["executor", "run", "--config", CONFIG_PATH]);
+        // What the kubelet execs with no ENTRYPOINT: argv[0] resolved on the image's PATH.
+        let image_path = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin"];
+        let image_binaries = ["/usr/local/bin/executor", "/usr/local/bin/aggregator"];
+        assert!(
+            image_path
+                .iter()
+                .any(|dir| image_binaries.contains(&format!("{dir}/{}", argv[0]).as_str()))
+        );
+        // The file the args name is the one the ConfigMap is mounted as.
+        let mount = c
+            .volume_mounts
+            .unwrap()
+            .into_iter()
+            .find(|m| m.name == "config")
+            .unwrap();
+        assert_eq!(format!("{}/{CONFIG_FILE}", mount.mount_path), argv[3]);
+    }
+
+    #[test]
+    fn custom_images_override_command_and_args() {
+        let mut e = example("executor-full.yaml");
+        e.spec.command = Some(vec!["/app/ponos".into()]);
+        let c = container(&render(&e, &full_keys(), &RenderContext::default()).unwrap());
+        assert_eq!(c.command.unwrap(), ["/app/ponos"]);
+        assert_eq!(c.args.unwrap(), default_args());
+        e.spec.args = Some(vec!["run".into(), "--config".into(), "/x.yaml".into()]);
+        let c = container(&render(&e, &full_keys(), &RenderContext::default()).unwrap());
+        assert_eq!(c.args.unwrap(), ["run", "--config", "/x.yaml"]);
+    }
+
+    #[test]
+    fn the_operator_namespace_is_the_contexts() {
+        let e = example("executor-full.yaml");
+        let ctx = RenderContext {
+            operator_namespace: "ops".into(),
+        };
+        let r = render(&e, &full_keys(), &ctx).unwrap();
+        assert!(
+            r.config_yaml.contains("operatorNamespace: ops"),
+            "{}",
+            r.config_yaml
+        );
+    }
+
+    #[test]
+    fn the_service_type_annotations_and_traffic_policy_come_from_the_spec() {
+        use crate::api::executor::ExecutorService;
+        let mut e = example("executor-full.yaml");
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
+        let spec = r.service.spec.clone().unwrap();
+        assert_eq!(spec.type_.as_deref(), Some("ClusterIP"));
+        assert_eq!(spec.ports.unwrap().len(), 2);
+        assert!(spec.external_traffic_policy.is_none());
+        e.spec.service = Some(ExecutorService {
+            kind: Some(ServiceType::LoadBalancer),
+            annotations: Some(BTreeMap::from([(
+                "service.beta.kubernetes.io/aws-load-balancer-type".to_string(),
+                "nlb".to_string(),
+            )])),
+            external_traffic_policy: Some(ExternalTrafficPolicy::Local),
+        });
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
+        let annotations = r.service.metadata.annotations.clone().unwrap();
+        assert_eq!(
+            annotations["service.beta.kubernetes.io/aws-load-balancer-type"],
+            "nlb"
+        );
+        assert!(annotations.contains_key(ANNOTATION_SPEC_HASH));
+        let spec = r.service.spec.clone().unwrap();
+        assert_eq!(spec.type_.as_deref(), Some("LoadBalancer"));
+        assert_eq!(spec.external_traffic_policy.as_deref(), Some("Local"));
+        let ports = spec.ports.unwrap();
+        assert_eq!(ports.len(), 1, "the management port stays in-cluster");
+        assert_eq!(ports[0].port, 9000);
+    }
+
+    #[test]
+    fn the_task_address_follows_the_service_type() {
+        use k8s_openapi::api::core::v1::{LoadBalancerIngress, LoadBalancerStatus, ServiceStatus};
+        let e = example("executor-full.yaml");
+        let mut svc = render(&e, &full_keys(), &RenderContext::default())
+            .unwrap()
+            .service;
+        assert_eq!(
+            task_address(&svc).unwrap(),
+            "sepolia-executor.avs.svc:9000 (in-cluster only)"
+        );
+        let spec = svc.spec.as_mut().unwrap();
+        spec.type_ = Some("NodePort".into());
+        spec.ports.as_mut().unwrap()[0].node_port = Some(31_000);
+        assert_eq!(task_address(&svc).unwrap(), "<any node address>:31000");
+        svc.spec.as_mut().unwrap().type_ = Some("LoadBalancer".into());
+        assert!(task_address(&svc).unwrap().starts_with("<pending"));
+        svc.status = Some(ServiceStatus {
+            load_balancer: Some(LoadBalancerStatus {
+                ingress: Some(vec![LoadBalancerIngress {
+                    ip: Some("203.0.113.7".into()),
+                    ..Default::default()
+                }]),
+            }),
+            ..Default::default()
+        });
+        assert_eq!(task_address(&svc).unwrap(), "203.0.113.7:9000");
+    }
+
+    #[test]
+    fn contract_overrides_and_the_remote_signer_reach_the_config() {
+        use crate::api::executor::{OverrideContract, OverrideContracts, RemoteSigner};
+        let mut e = example("executor-full.yaml");
+        let config = e.spec.config.as_mut().unwrap();
+        config.chains.as_mut().unwrap()[0].chain_id = 17_000;
+        config.override_contracts = Some(OverrideContracts {
+            task_mailbox: Some(OverrideContract {
+                contract: r#"{"address":"0x1"}"#.into(),
+                chain_ids: vec![17_000],
+            }),
+        });
+        config.remote_signer = Some(RemoteSigner {
+            url: "https://signer.avs.svc:9000".into(),
+            tls_secret_ref: Some(crate::api::executor::KeysSecretRef {
+                name: "signer-tls".into(),
+            }),
+            operator_key: Some(RemoteKey {
+                from_address: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65".into(),
+                public_key: "0x04ab".into(),
+            }),
+            signing_key: None,
+        });
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
+        assert!(r.assessment.complete(), "{:?}", r.assessment);
+        assert_golden("executor-overrides.yaml", &stream(&r, None));
+        let env: Vec<String> = container(&r)
+            .env
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert!(
+            !env.contains(&env_name(KEY_OPERATOR_PATH)),
+            "the signer holds it"
+        );
+        assert!(env.contains(&env_name(KEY_ECDSA_PATH)));
+        assert!(env.contains(&env_name(&format!("{KEY_OPERATOR_REMOTE_PATH}.caCert"))));
     }
 
     #[test]

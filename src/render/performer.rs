@@ -75,7 +75,7 @@ pub const POD_SECURITY_ENFORCE_LABEL: &str = "pod-security.kubernetes.io/enforce
 /// Non-root uid a Performer runs as in a namespace that enforces `restricted` and whose spec
 /// names no user (distroless `nonroot`, the executor pod's uid too). Numeric, so the kubelet
 /// can verify `runAsNonRoot` even for an image whose USER is root or a name.
-pub const RESTRICTED_RUN_AS_USER: i64 = 65532;
+pub const RESTRICTED_RUN_AS_USER: i64 = crate::install::manifests::RUN_AS_USER;
 
 /// The Pod Security level the Performer's namespace enforces: the one input of the security
 /// defaults. Images that run as root (the upstream AVS template and demo images, what the

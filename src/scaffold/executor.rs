@@ -17,13 +17,15 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use super::performer::{check_avs, check_image};
 use super::{check_port, check_schema, parse_quantity, split_kv};
 use crate::api::executor::{
-    AvsPerformer, Chain, ExecutorConfig, KeysSecretRef, LogLevel, OperatorKeys,
+    AvsPerformer, Chain, ExecutorConfig, ExecutorService, ExternalTrafficPolicy, KeysSecretRef,
+    LogLevel, OperatorKeys, OverrideContract, OverrideContracts, RemoteKey, RemoteSigner,
     SECRET_KEY_BLS_KEYSTORE, SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA, SECRET_KEY_OPERATOR,
-    Storage, StorageType,
+    ServiceType, Storage, StorageType,
 };
 use crate::api::{self, HourglassExecutor, HourglassExecutorSpec};
 use crate::cli::args::ExecutorCreateArgs;
 use crate::error::{Error, Result};
+use crate::render::executor::keys_secret_name;
 use crate::validate;
 
 /// What the value of every key looks like in `--dry-run` output.
@@ -47,11 +49,6 @@ impl std::fmt::Debug for Scaffold {
             .field("warnings", &self.warnings)
             .finish()
     }
-}
-
-/// `<name>-keys`.
-pub fn keys_secret_name(executor: &str) -> String {
-    format!("{executor}-keys")
 }
 
 /// A copy of the Secret with every value replaced by [`REDACTED`].
@@ -93,7 +90,10 @@ pub fn build(
     if args.operator_address.is_none() {
         missing.push("--operator-address");
     }
-    if args.keys_secret.is_none() && !has_key_files {
+    let remote = remote_signer(args)?;
+    let remote_operator = remote.as_ref().is_some_and(|r| r.operator_key.is_some());
+    let remote_signing = remote.as_ref().is_some_and(|r| r.signing_key.is_some());
+    if args.keys_secret.is_none() && !has_key_files && !(remote_operator && remote_signing) {
         missing.push("--operator-key-file (or --keys-secret)");
     }
     if !missing.is_empty() {
@@ -187,6 +187,26 @@ pub fn build(
         ));
     }
 
+    let service = service(args)?;
+    let override_contracts = task_mailbox(args, &chains, read)?;
+    let contracts = args
+        .contracts_file
+        .as_deref()
+        .map(|f| json_file("--contracts-file", f, read))
+        .transpose()?;
+    let command = (!args.command.is_empty()).then(|| args.command.clone());
+    let container_args = (!args.args.is_empty()).then(|| args.args.clone());
+    if command
+        .as_ref()
+        .is_some_and(|c| c.iter().any(|a| a.is_empty()))
+    {
+        return Err(Error::flag(
+            "--command",
+            "an empty command item",
+            "give one non-empty item per --command",
+        ));
+    }
+
     let (secret_name, secret) = match (&args.keys_secret, has_key_files) {
         (Some(_), true) => {
             return Err(Error::conflict(
@@ -206,8 +226,9 @@ pub fn build(
             }
             (existing.clone(), None)
         }
-        (None, _) => {
-            let secret = key_secret(args, name, namespace, read)?;
+        (None, false) => (String::new(), None), // every key is the remote signer's
+        (None, true) => {
+            let secret = key_secret(args, name, namespace, read, remote_operator, remote_signing)?;
             (keys_secret_name(name), Some(secret))
         }
     };
@@ -218,7 +239,7 @@ pub fn build(
         log_level,
         chains: (!chains.is_empty()).then_some(chains),
         l1_chain: args.l1_chain.clone(),
-        operator_keys: Some(OperatorKeys {
+        operator_keys: (!secret_name.is_empty()).then_some(OperatorKeys {
             ecdsa: None,
             bls: None,
             secret_ref: Some(KeysSecretRef { name: secret_name }),
@@ -229,6 +250,9 @@ pub fn build(
         storage,
         avs_performers: (!avs_performers.is_empty()).then_some(avs_performers),
         auth: None,
+        override_contracts,
+        contracts,
+        remote_signer: remote,
     };
     let executor = HourglassExecutor {
         metadata: ObjectMeta {
@@ -243,11 +267,26 @@ pub fn build(
             network_policy: args
                 .network_policy
                 .then_some(api::executor::PerformerNetworkPolicy { enabled: true }),
+            command,
+            args: container_args,
+            service,
             ..Default::default()
         },
         status: None,
     };
     check_schema(&api::crds()[1], &executor, flag_for_path)?;
+    // What the executor would lack or ignore: the same assessment as its status condition.
+    let assessment = crate::render::assessment::assess(&executor, None);
+    for item in assessment.blocking() {
+        warnings.push(format!(
+            "{} ({}): the executor will run 0 replicas until this is fixed",
+            item,
+            flag_for_path(&format!("spec.{}", item.field))
+        ));
+    }
+    for item in &assessment.unused {
+        warnings.push(format!("not used by the executor: {item}"));
+    }
     Ok(Scaffold {
         executor,
         secret,
@@ -271,6 +310,30 @@ fn flag_for_path(path: &str) -> &'static str {
         ("spec.config.avsPerformers", "--avs"),
         ("spec.config.logLevel", "--executor-log-level"),
         ("spec.networkPolicy", "--network-policy"),
+        ("spec.config.overrideContracts", "--task-mailbox-contract"),
+        ("spec.config.contracts", "--contracts-file"),
+        ("spec.config.remoteSigner.url", "--remote-signer-url"),
+        (
+            "spec.config.remoteSigner.tlsSecretRef",
+            "--remote-signer-tls-secret",
+        ),
+        (
+            "spec.config.remoteSigner.operatorKey",
+            "--remote-operator-key",
+        ),
+        (
+            "spec.config.remoteSigner.signingKey",
+            "--remote-signing-key",
+        ),
+        ("spec.config.remoteSigner", "--remote-signer-url"),
+        ("spec.service.annotations", "--service-annotation"),
+        (
+            "spec.service.externalTrafficPolicy",
+            "--external-traffic-policy",
+        ),
+        ("spec.service", "--service-type"),
+        ("spec.command", "--command"),
+        ("spec.args", "--arg"),
     ];
     table
         .iter()
@@ -454,8 +517,19 @@ fn key_secret(
     name: &str,
     namespace: Option<&str>,
     read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
+    remote_operator: bool,
+    remote_signing: bool,
 ) -> Result<Secret> {
-    let Some(operator_file) = &args.operator_key_file else {
+    if remote_operator && args.operator_key_file.is_some() {
+        return Err(Error::conflict(
+            "--operator-key-file",
+            "--remote-operator-key",
+            "the transaction key is either in a file or held by the remote signer",
+            "drop one of them",
+        ));
+    }
+    let operator_file = args.operator_key_file.as_ref();
+    if operator_file.is_none() && !remote_operator {
         return Err(Error::MissingFlags {
             flags: vec!["--operator-key-file".into()],
             message: "the executor signs transactions with the operator key".into(),
@@ -482,7 +556,15 @@ fn key_secret(
         }
         _ => {}
     }
-    if args.ecdsa_key_file.is_none() && args.bls_keystore.is_none() {
+    if remote_signing && args.ecdsa_key_file.is_some() {
+        return Err(Error::conflict(
+            "--ecdsa-key-file",
+            "--remote-signing-key",
+            "the ECDSA signing key is either in a file or held by the remote signer",
+            "drop one of them",
+        ));
+    }
+    if args.ecdsa_key_file.is_none() && args.bls_keystore.is_none() && !remote_signing {
         return Err(Error::MissingFlags {
             flags: vec!["--ecdsa-key-file or --bls-keystore".into()],
             message: "the executor needs at least one signing key".into(),
@@ -493,10 +575,12 @@ fn key_secret(
         });
     }
     let mut data = BTreeMap::new();
-    data.insert(
-        SECRET_KEY_OPERATOR.to_string(),
-        hex_key("--operator-key-file", operator_file, read)?,
-    );
+    if let Some(operator_file) = operator_file {
+        data.insert(
+            SECRET_KEY_OPERATOR.to_string(),
+            hex_key("--operator-key-file", operator_file, read)?,
+        );
+    }
     if let Some(file) = &args.ecdsa_key_file {
         data.insert(
             SECRET_KEY_ECDSA.to_string(),
@@ -528,6 +612,221 @@ fn key_secret(
         string_data: Some(data),
         ..Default::default()
     })
+}
+
+/// `--remote-signer-url` with the keys it holds.
+fn remote_signer(args: &ExecutorCreateArgs) -> Result<Option<RemoteSigner>> {
+    let operator_key = args
+        .remote_operator_key
+        .as_deref()
+        .map(|k| remote_key("--remote-operator-key", k))
+        .transpose()?;
+    let signing_key = args
+        .remote_signing_key
+        .as_deref()
+        .map(|k| remote_key("--remote-signing-key", k))
+        .transpose()?;
+    let Some(url) = &args.remote_signer_url else {
+        if operator_key.is_some()
+            || signing_key.is_some()
+            || args.remote_signer_tls_secret.is_some()
+        {
+            return Err(Error::missing(
+                &["--remote-signer-url"],
+                "the remote signer's keys need its URL, e.g. --remote-signer-url https://web3signer.avs.svc:9000",
+            ));
+        }
+        return Ok(None);
+    };
+    if !(url.starts_with("https://") || url.starts_with("http://"))
+        || url.contains(char::is_whitespace)
+    {
+        return Err(Error::flag(
+            "--remote-signer-url",
+            format!("{url:?} is not an http(s) URL"),
+            "e.g. --remote-signer-url https://web3signer.avs.svc:9000",
+        ));
+    }
+    if operator_key.is_none() && signing_key.is_none() {
+        return Err(Error::missing(
+            &["--remote-operator-key or --remote-signing-key"],
+            "say which keys the remote signer holds: --remote-operator-key FROM_ADDRESS,PUBLIC_KEY and/or --remote-signing-key FROM_ADDRESS,PUBLIC_KEY",
+        ));
+    }
+    let tls_secret_ref = match &args.remote_signer_tls_secret {
+        Some(name) if !validate::is_dns1123_subdomain(name) => {
+            return Err(Error::flag(
+                "--remote-signer-tls-secret",
+                format!("{name:?} is not a valid Secret name"),
+                "use lowercase letters, digits, '-' and '.'",
+            ));
+        }
+        Some(name) => Some(KeysSecretRef { name: name.clone() }),
+        None => None,
+    };
+    Ok(Some(RemoteSigner {
+        url: url.clone(),
+        tls_secret_ref,
+        operator_key,
+        signing_key,
+    }))
+}
+
+/// `FROM_ADDRESS,PUBLIC_KEY`.
+fn remote_key(flag: &str, text: &str) -> Result<RemoteKey> {
+    let hint = format!("use {flag} FROM_ADDRESS,PUBLIC_KEY, e.g. {flag} 0x15d3...6A65,0x04ab...");
+    let Some((address, public_key)) = text.split_once(',') else {
+        return Err(Error::flag(
+            flag,
+            format!("{text:?} is not FROM_ADDRESS,PUBLIC_KEY"),
+            hint,
+        ));
+    };
+    check_avs(flag, address)?;
+    let hex = public_key.strip_prefix("0x").unwrap_or(public_key);
+    if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) || public_key.len() > 256 {
+        return Err(Error::flag(
+            flag,
+            format!("the public key {public_key:?} is not hexadecimal"),
+            hint,
+        ));
+    }
+    Ok(RemoteKey {
+        from_address: address.into(),
+        public_key: public_key.into(),
+    })
+}
+
+/// `--service-type`, `--service-annotation`, `--external-traffic-policy`.
+fn service(args: &ExecutorCreateArgs) -> Result<Option<ExecutorService>> {
+    let kind = args
+        .service_type
+        .as_deref()
+        .map(|t| match t.to_ascii_lowercase().as_str() {
+            "clusterip" => Ok(ServiceType::ClusterIP),
+            "nodeport" => Ok(ServiceType::NodePort),
+            "loadbalancer" => Ok(ServiceType::LoadBalancer),
+            _ => Err(Error::flag(
+                "--service-type",
+                format!("{t:?} is not a Service type"),
+                "use ClusterIP, NodePort or LoadBalancer (the aggregator must reach the task port)",
+            )),
+        })
+        .transpose()?;
+    let policy = args
+        .external_traffic_policy
+        .as_deref()
+        .map(|p| match p.to_ascii_lowercase().as_str() {
+            "cluster" => Ok(ExternalTrafficPolicy::Cluster),
+            "local" => Ok(ExternalTrafficPolicy::Local),
+            _ => Err(Error::flag(
+                "--external-traffic-policy",
+                format!("{p:?} is not a traffic policy"),
+                "use Cluster or Local",
+            )),
+        })
+        .transpose()?;
+    if policy.is_some() && kind.unwrap_or_default() == ServiceType::ClusterIP {
+        return Err(Error::conflict(
+            "--external-traffic-policy",
+            "--service-type ClusterIP",
+            "externalTrafficPolicy applies to NodePort and LoadBalancer Services only",
+            "add --service-type NodePort or LoadBalancer, or drop --external-traffic-policy",
+        ));
+    }
+    let mut annotations = BTreeMap::new();
+    for item in &args.service_annotation {
+        let (k, v) = split_kv(
+            "--service-annotation",
+            item,
+            "service.beta.kubernetes.io/aws-load-balancer-type=nlb",
+            true,
+        )?;
+        if !validate::is_label_key(k) {
+            return Err(Error::flag(
+                "--service-annotation",
+                format!("{k:?} is not a valid annotation key"),
+                "use an optional DNS prefix and a name, e.g. example.com/lb-class",
+            ));
+        }
+        annotations.insert(k.to_string(), v.to_string());
+    }
+    if kind.is_none() && policy.is_none() && annotations.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ExecutorService {
+        kind,
+        annotations: (!annotations.is_empty()).then_some(annotations),
+        external_traffic_policy: policy,
+    }))
+}
+
+/// `--task-mailbox-contract FILE` with `--task-mailbox-chain-ids` (default: the L1's).
+fn task_mailbox(
+    args: &ExecutorCreateArgs,
+    chains: &[Chain],
+    read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
+) -> Result<Option<OverrideContracts>> {
+    let Some(file) = &args.task_mailbox_contract else {
+        if !args.task_mailbox_chain_ids.is_empty() {
+            return Err(Error::missing(
+                &["--task-mailbox-contract"],
+                "--task-mailbox-chain-ids says which chains a TaskMailbox contract applies to; pass the contract JSON with --task-mailbox-contract FILE",
+            ));
+        }
+        return Ok(None);
+    };
+    let contract = json_file("--task-mailbox-contract", file, read)?;
+    let chain_ids = if args.task_mailbox_chain_ids.is_empty() {
+        match crate::render::assessment::l1_chain(chains, args.l1_chain.as_deref()) {
+            Some(l1) => vec![l1.chain_id],
+            None => {
+                return Err(Error::missing(
+                    &["--task-mailbox-chain-ids"],
+                    "no L1 chain to apply the TaskMailbox contract to: pass --task-mailbox-chain-ids ID,... or --chain NAME=CHAIN_ID,RPC_URL",
+                ));
+            }
+        }
+    } else {
+        args.task_mailbox_chain_ids.clone()
+    };
+    if let Some(bad) = chain_ids.iter().find(|id| **id < 1) {
+        return Err(Error::flag(
+            "--task-mailbox-chain-ids",
+            format!("{bad} is not a chain id"),
+            "use positive EIP-155 chain ids, e.g. 17000",
+        ));
+    }
+    Ok(Some(OverrideContracts {
+        task_mailbox: Some(OverrideContract {
+            contract,
+            chain_ids,
+        }),
+    }))
+}
+
+/// A JSON file's text, checked to parse (its content is public contract data, not a key).
+fn json_file(
+    flag: &str,
+    path: &Path,
+    read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
+) -> Result<String> {
+    let bytes = read(path).map_err(|e| {
+        Error::flag(
+            flag,
+            format!("cannot read {}: {}", path.display(), e.kind()),
+            "check the path and that the file is readable",
+        )
+    })?;
+    let text = String::from_utf8(bytes).unwrap_or_default();
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(v) if v.is_object() => Ok(text.trim().to_string()),
+        _ => Err(Error::flag(
+            flag,
+            format!("{} is not a JSON object", path.display()),
+            "give the contract JSON (an object with the address and ABI) as the executor reads it",
+        )),
+    }
 }
 
 fn read_key_file(
@@ -674,6 +973,9 @@ mod tests {
             "ks" => json!({"crypto": {"kdf": {}, "checksum": {}, "cipher": {}}, "pubkey": "ab", "version": 4}).to_string(),
             "ks3" => json!({"crypto": {"kdf": {}, "checksum": {}, "cipher": {}}, "version": 3}).to_string(),
             "pw" => "hunter2\n".into(),
+            "mailbox.json" => json!({"name": "TaskMailbox", "address": "0x5555555555555555555555555555555555555555", "abiVersions": ["[]"]}).to_string(),
+            "table.json" => json!({"contracts": []}).to_string(),
+            "notjson" => "address: 0x55".into(),
             "empty" => "\n".into(),
             _ => return Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
         };
@@ -791,12 +1093,29 @@ mod tests {
                 .is_none(),
             "off unless asked"
         );
-        assert!(s.warnings.is_empty());
+        // The seed fields given are reported as unused, as the status condition reports them.
         assert_eq!(
-            ok(&["--keys-secret", "k", "--replicas", "3"])
-                .warnings
-                .len(),
+            s.warnings,
+            [
+                "not used by the executor: config.aggregatorEndpoint: set to agg.avs.svc:9010, but the aggregator dials the executor, not the other way round",
+                "not used by the executor: config.chains[ethereum].taskMailboxAddress: the executor takes the TaskMailbox for chain id 1 from its built-in table or overrideContracts.taskMailbox; an address alone is not enough (the override is the contract JSON with its ABI)",
+                "not used by the executor: config.chains[base]: chain id 8453: the executor reads one L1 chain",
+            ]
+        );
+        let three = ok(&["--keys-secret", "k", "--replicas", "3"]).warnings;
+        assert_eq!(
+            three
+                .iter()
+                .filter(|w| w.starts_with("--replicas 3"))
+                .count(),
             1
+        );
+        assert!(
+            three
+                .iter()
+                .any(|w| w.contains("config.chains: an L1 chain is required")
+                    && w.contains("(--chain)")),
+            "{three:?}"
         );
         let mem = ok(&["--keys-secret", "k", "--storage", "memory"]);
         assert_eq!(
@@ -867,5 +1186,244 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn holesky_with_a_task_mailbox_contract_is_complete() {
+        let chain = [
+            "--keys-secret",
+            "k",
+            "--chain",
+            "holesky=17000,https://h.example.com",
+        ];
+        let without = ok(&chain);
+        assert!(
+            without
+                .warnings
+                .iter()
+                .any(|w| w.contains("no TaskMailbox for chain id 17000")
+                    && w.contains("(--task-mailbox-contract)")),
+            "{:?}",
+            without.warnings
+        );
+        let with = ok(&[&chain[..], &["--task-mailbox-contract", "mailbox.json"]].concat());
+        assert!(with.warnings.is_empty(), "{:?}", with.warnings);
+        let config = serde_json::to_value(with.executor.spec.config.unwrap()).unwrap();
+        assert_eq!(
+            config["overrideContracts"]["taskMailbox"]["chainIds"],
+            json!([17000])
+        );
+        assert!(
+            config["overrideContracts"]["taskMailbox"]["contract"]
+                .as_str()
+                .unwrap()
+                .contains("0x5555555555555555555555555555555555555555")
+        );
+        let table = ok(&[&chain[..], &["--contracts-file", "table.json"]].concat());
+        assert!(table.warnings.is_empty(), "{:?}", table.warnings);
+    }
+
+    #[test]
+    fn a_remote_signer_replaces_the_key_files_it_stands_for() {
+        let both = ok(&[
+            "--chain",
+            "sepolia=11155111,https://s.example.com",
+            "--remote-signer-url",
+            "https://signer.avs.svc:9000",
+            "--remote-signer-tls-secret",
+            "signer-tls",
+            "--remote-operator-key",
+            "0x1111111111111111111111111111111111111111,0x04ab",
+            "--remote-signing-key",
+            "0x2222222222222222222222222222222222222222,0x04cd",
+        ]);
+        assert!(both.secret.is_none(), "no key lives in a Secret");
+        assert!(both.warnings.is_empty(), "{:?}", both.warnings);
+        let config = serde_json::to_value(both.executor.spec.config.unwrap()).unwrap();
+        assert!(config.get("operatorKeys").is_none());
+        assert_eq!(
+            config["remoteSigner"],
+            json!({
+                "url": "https://signer.avs.svc:9000",
+                "tlsSecretRef": {"name": "signer-tls"},
+                "operatorKey": {"fromAddress": "0x1111111111111111111111111111111111111111", "publicKey": "0x04ab"},
+                "signingKey": {"fromAddress": "0x2222222222222222222222222222222222222222", "publicKey": "0x04cd"},
+            })
+        );
+        // The transaction key remote, the signing key from a file.
+        let one = ok(&[
+            "--remote-signer-url",
+            "https://signer.avs.svc:9000",
+            "--remote-operator-key",
+            "0x1111111111111111111111111111111111111111,0x04ab",
+            "--ecdsa-key-file",
+            "ecdsa",
+        ]);
+        let data = one.secret.unwrap().string_data.unwrap();
+        assert_eq!(data.keys().collect::<Vec<_>>(), [SECRET_KEY_ECDSA]);
+    }
+
+    #[test]
+    fn the_service_flags_set_type_annotations_and_policy() {
+        let s = ok(&[
+            "--keys-secret",
+            "k",
+            "--service-type",
+            "LoadBalancer",
+            "--service-annotation",
+            "service.beta.kubernetes.io/aws-load-balancer-type=nlb",
+            "--external-traffic-policy",
+            "Local",
+            "--command",
+            "/app/ponos",
+            "--arg",
+            "run",
+            "--arg",
+            "--config",
+            "--arg",
+            "/etc/hourglass/config.yaml",
+        ]);
+        let spec = serde_json::to_value(&s.executor.spec).unwrap();
+        assert_eq!(
+            spec["service"],
+            json!({
+                "type": "LoadBalancer",
+                "annotations": {"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"},
+                "externalTrafficPolicy": "Local",
+            })
+        );
+        assert_eq!(spec["command"], json!(["/app/ponos"]));
+        assert_eq!(
+            spec["args"],
+            json!(["run", "--config", "/etc/hourglass/config.yaml"])
+        );
+    }
+
+    #[test]
+    fn the_new_flags_say_what_is_wrong() {
+        use miette::Diagnostic;
+        let k = ["--keys-secret", "k"];
+        for (flags, code, says) in [
+            (
+                vec!["--service-type", "Ingress"],
+                "hgctl::invalid_flag",
+                "--service-type",
+            ),
+            (
+                vec!["--external-traffic-policy", "Local"],
+                "hgctl::conflicting_flags",
+                "externalTrafficPolicy applies to NodePort and LoadBalancer",
+            ),
+            (
+                vec![
+                    "--service-type",
+                    "NodePort",
+                    "--external-traffic-policy",
+                    "Nearest",
+                ],
+                "hgctl::invalid_flag",
+                "Cluster or Local",
+            ),
+            (
+                vec!["--service-annotation", "bad key=x"],
+                "hgctl::invalid_flag",
+                "annotation key",
+            ),
+            (
+                vec![
+                    "--remote-operator-key",
+                    "0x1111111111111111111111111111111111111111,0x04",
+                ],
+                "hgctl::missing_flags",
+                "--remote-signer-url",
+            ),
+            (
+                vec!["--remote-signer-url", "https://s:9000"],
+                "hgctl::missing_flags",
+                "--remote-operator-key or --remote-signing-key",
+            ),
+            (
+                vec![
+                    "--remote-signer-url",
+                    "ftp://s",
+                    "--remote-signing-key",
+                    "0x1111111111111111111111111111111111111111,0x04",
+                ],
+                "hgctl::invalid_flag",
+                "not an http(s) URL",
+            ),
+            (
+                vec![
+                    "--remote-signer-url",
+                    "https://s",
+                    "--remote-signing-key",
+                    "0x11,0x04",
+                ],
+                "hgctl::invalid_flag",
+                "--remote-signing-key",
+            ),
+            (
+                vec![
+                    "--remote-signer-url",
+                    "https://s",
+                    "--remote-signing-key",
+                    "0x1111111111111111111111111111111111111111,zz",
+                ],
+                "hgctl::invalid_flag",
+                "not hexadecimal",
+            ),
+            (
+                vec![
+                    "--task-mailbox-contract",
+                    "notjson",
+                    "--chain",
+                    "h=17000,https://h",
+                ],
+                "hgctl::invalid_flag",
+                "not a JSON object",
+            ),
+            (
+                vec!["--task-mailbox-contract", "mailbox.json"],
+                "hgctl::missing_flags",
+                "--task-mailbox-chain-ids",
+            ),
+            (
+                vec!["--task-mailbox-chain-ids", "17000"],
+                "hgctl::missing_flags",
+                "--task-mailbox-contract",
+            ),
+            (
+                vec![
+                    "--task-mailbox-contract",
+                    "mailbox.json",
+                    "--task-mailbox-chain-ids",
+                    "0",
+                ],
+                "hgctl::invalid_flag",
+                "not a chain id",
+            ),
+            (
+                vec!["--contracts-file", "nowhere"],
+                "hgctl::invalid_flag",
+                "cannot read nowhere",
+            ),
+        ] {
+            let e = err(&[&k[..], &flags].concat());
+            assert_eq!(e.code().unwrap().to_string(), code, "{flags:?}: {e}");
+            let text = format!("{e} {:?} {:?}", e.help().map(|h| h.to_string()), e);
+            assert!(text.contains(says), "{flags:?}: {text}");
+        }
+        // Key files and the remote signer for the same key conflict.
+        let e = err(&[
+            "--remote-signer-url",
+            "https://s",
+            "--remote-operator-key",
+            "0x1111111111111111111111111111111111111111,0x04",
+            "--operator-key-file",
+            "op",
+            "--ecdsa-key-file",
+            "ecdsa",
+        ]);
+        assert_eq!(e.code().unwrap().to_string(), "hgctl::conflicting_flags");
     }
 }

@@ -13,38 +13,74 @@ use crate::schema;
 
 /// A Performer from YAML text read from `path` (`-` for stdin).
 pub fn performer(path: &str, text: &str, namespace: Option<&str>) -> Result<Performer> {
-    load(path, text, &api::crds()[0], "Performer", namespace)
+    load(path, text, text, &api::crds()[0], "Performer", namespace)
 }
 
 /// An HourglassExecutor from YAML. Inline keys are refused: they belong in a Secret.
 pub fn executor(path: &str, text: &str, namespace: Option<&str>) -> Result<HourglassExecutor> {
-    let executor: HourglassExecutor =
-        load(path, text, &api::crds()[1], "HourglassExecutor", namespace)?;
-    let keys = executor
-        .spec
-        .config
-        .as_ref()
-        .and_then(|c| c.operator_keys.as_ref());
-    if keys.is_some_and(|k| k.ecdsa.is_some() || k.bls.is_some()) {
+    executor_document(path, text, text, namespace)
+}
+
+/// An HourglassExecutor from `document`: `shown` with every other document of the file
+/// blanked (same offsets), so diagnostics point at the line in the whole file.
+pub(crate) fn executor_document(
+    path: &str,
+    document: &str,
+    shown: &str,
+    namespace: Option<&str>,
+) -> Result<HourglassExecutor> {
+    let text = shown;
+    let executor: HourglassExecutor = load(
+        path,
+        document,
+        shown,
+        &api::crds()[1],
+        "HourglassExecutor",
+        namespace,
+    )?;
+    let inline = crate::render::assessment::assess(&executor, None).inline_keys;
+    if !inline.is_empty() {
         return Err(file_error(
             path,
             text,
-            locate(text, "spec.config.operatorKeys"),
-            "spec.config.operatorKeys has inline keys; hgctl does not send keys in a custom resource".into(),
+            locate(document, "spec.config.operatorKeys"),
+            format!(
+                "spec.{} hold(s) a private key inline; hgctl does not send keys in a custom resource",
+                inline.join(" and spec.")
+            ),
             "put the keys in a Secret and reference it with operatorKeys.secretRef.name, or use `hgctl executor create NAME --operator-key-file F --ecdsa-key-file F ...`, which creates NAME-keys",
         ));
     }
     Ok(executor)
 }
 
+/// A Performer from one document of a multi-document file (see [`executor_document`]).
+pub(crate) fn performer_document(
+    path: &str,
+    document: &str,
+    shown: &str,
+    namespace: Option<&str>,
+) -> Result<Performer> {
+    load(
+        path,
+        document,
+        shown,
+        &api::crds()[0],
+        "Performer",
+        namespace,
+    )
+}
+
+/// `document` is what is parsed; `shown` (same length and offsets) is what a diagnostic quotes.
 fn load<K: DeserializeOwned>(
     path: &str,
+    document: &str,
     text: &str,
     crd: &CustomResourceDefinition,
     kind: &str,
     namespace: Option<&str>,
 ) -> Result<K> {
-    let mut value: Value = serde_saphyr::from_str(text).map_err(|e| {
+    let mut value: Value = serde_saphyr::from_str(document).map_err(|e| {
         let span = e.location().and_then(|l| {
             let offset = l
                 .span()
@@ -78,7 +114,7 @@ fn load<K: DeserializeOwned>(
         return Err(file_error(
             path,
             text,
-            locate(text, "kind"),
+            locate(document, "kind"),
             format!("kind must be {kind}"),
             format!(
                 "use `hgctl {} create -f` for this kind",
@@ -94,7 +130,7 @@ fn load<K: DeserializeOwned>(
         return Err(file_error(
             path,
             text,
-            locate(text, "apiVersion"),
+            locate(document, "apiVersion"),
             format!("apiVersion must be {expected_api}"),
             format!("set apiVersion: {expected_api}"),
         ));
@@ -108,7 +144,7 @@ fn load<K: DeserializeOwned>(
             return Err(file_error(
                 path,
                 text,
-                locate(text, "metadata.namespace"),
+                locate(document, "metadata.namespace"),
                 format!("the file's namespace {f} is not the requested namespace {n}"),
                 "drop -n or metadata.namespace, or make them agree",
             ));
@@ -124,7 +160,7 @@ fn load<K: DeserializeOwned>(
         return Err(file_error(
             path,
             text,
-            locate(text, &v.path),
+            locate(document, &v.path),
             format!("{}: {}", v.path, v.message),
             "`hgctl crds` shows the schema and its rules",
         ));
@@ -145,7 +181,7 @@ fn first_line(s: &str) -> &str {
 }
 
 /// Builds the diagnostic; values of key-like fields are masked in the shown source.
-fn file_error(
+pub(crate) fn file_error(
     path: &str,
     text: &str,
     span: Option<SourceSpan>,

@@ -47,9 +47,10 @@ pub fn describe(m: &Misfit) -> String {
     }
 }
 
-/// Misfits that a node "almost fitting" can have: the pod's labels match.
+/// Misfits that a node "almost fitting" can have: the pod's labels match
+/// (a missing RuntimeClass is the pod's fault, not the node's: said once).
 fn is_near(m: &Misfit) -> bool {
-    m.wanted_label().is_none()
+    m.wanted_label().is_none() && !matches!(m, Misfit::MissingRuntimeClass(_))
 }
 
 /// The GPU model short name of a node (`a100`), its raw product label, or None.
@@ -124,14 +125,12 @@ pub fn explain_fits(
 ) -> Explanation {
     let mut ex = Explanation::default();
     let total = nodes.len();
-    let per_node: Vec<(String, Vec<Misfit>)> = fits
+    let per_node: Vec<(&String, &Vec<Misfit>)> =
+        fits.iter().map(|f| (&f.node, &f.misfits)).collect();
+    ex.fitting = fits
         .iter()
-        .map(|f| (f.node.clone(), f.misfits.clone()))
-        .collect();
-    ex.fitting = per_node
-        .iter()
-        .filter(|(_, m)| m.is_empty())
-        .map(|(n, _)| n.clone())
+        .filter(|f| f.fits())
+        .map(|f| f.node.clone())
         .collect();
     if !ex.fitting.is_empty() {
         ex.lines.push(format!(
@@ -144,10 +143,17 @@ pub fn explain_fits(
     let wants_gpu = pod_requests(pod, &[])
         .get(hardware::GPU_RESOURCE)
         .is_some_and(|n| *n > 0);
+    let no_runtime_class = per_node
+        .iter()
+        .flat_map(|(_, m)| m.iter())
+        .find_map(|m| match m {
+            Misfit::MissingRuntimeClass(rc) => Some(rc),
+            _ => None,
+        });
     // Requirements no node meets at all: the decisive ones.
     let mut impossible: Vec<String> = Vec::new();
-    for (_, m) in &per_node {
-        for misfit in m {
+    for (_, m) in per_node.iter() {
+        for misfit in m.iter() {
             if let Some(want) = misfit.wanted_label()
                 && !impossible.contains(&want)
                 && per_node.iter().all(|(_, other)| {
@@ -183,8 +189,8 @@ pub fn explain_fits(
     }
     // Nodes whose labels match but something else (taint, room, cordon) is in the way.
     for (name, m) in &per_node {
-        if !m.is_empty() && m.iter().all(is_near) {
-            for misfit in m {
+        if m.iter().any(is_near) && m.iter().all(|x| x.wanted_label().is_none()) {
+            for misfit in m.iter().filter(|x| is_near(x)) {
                 if matches!(misfit, Misfit::Taint(_)) {
                     ex.taint_blocks = true;
                 }
@@ -196,11 +202,15 @@ pub fn explain_fits(
         // Every node lacks something, but no single requirement is missing everywhere.
         // Labels first: a node without the hardware lacks its resources too, which says nothing new.
         let labels_only = |m: &Vec<Misfit>| -> Vec<Misfit> {
-            let l: Vec<Misfit> = m.iter().filter(|x| !is_near(x)).cloned().collect();
+            let l: Vec<Misfit> = m
+                .iter()
+                .filter(|x| x.wanted_label().is_some())
+                .cloned()
+                .collect();
             if l.is_empty() { m.clone() } else { l }
         };
         let mut closest: Vec<(&String, Vec<Misfit>)> =
-            per_node.iter().map(|(n, m)| (n, labels_only(m))).collect();
+            per_node.iter().map(|(n, m)| (*n, labels_only(m))).collect();
         closest.sort_by_key(|(n, m)| (m.len(), (*n).clone()));
         let shown: Vec<String> = closest
             .iter()
@@ -223,27 +233,18 @@ pub fn explain_fits(
             ));
         }
     }
+    if let Some(rc) = no_runtime_class {
+        let line = format!("RuntimeClass {rc} does not exist (the API server rejects the pod)");
+        ex.lines.insert(0, line);
+    }
     ex
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::node;
     use super::*;
     use serde_json::json;
-
-    pub(crate) fn node(
-        name: &str,
-        labels: serde_json::Value,
-        taints: serde_json::Value,
-        alloc: serde_json::Value,
-    ) -> Node {
-        serde_json::from_value(json!({
-            "metadata": {"name": name, "labels": labels},
-            "spec": {"taints": taints},
-            "status": {"allocatable": alloc}
-        }))
-        .unwrap()
-    }
 
     fn pod(spec: serde_json::Value) -> Pod {
         serde_json::from_value(json!({"metadata": {"name": "p", "namespace": "ns"}, "spec": spec}))
@@ -383,5 +384,23 @@ mod tests {
         );
         assert!(ex.lines[0].contains("gpu-a100 lacks node.kubernetes.io/instance-type=m5.2xlarge"));
         assert_eq!(ex.lines[1], "GPU nodes with free GPUs: a100 x 8, h100 x 8");
+    }
+
+    #[test]
+    fn a_missing_runtime_class_is_said_once_before_the_nodes() {
+        let p = pod(json!({"containers": [{"name": "c"}], "runtimeClassName": "kata"}));
+        let ex = explain(&p, &cluster(), &Usage::default(), &[], None);
+        assert_eq!(
+            ex.lines[0],
+            "RuntimeClass kata does not exist (the API server rejects the pod)"
+        );
+        assert!(
+            ex.lines[1..].iter().all(|l| !l.contains("kata")),
+            "{:?}",
+            ex.lines
+        );
+        assert!(ex.lines.contains(
+            &"node gpu-h100 has taint nvidia.com/gpu=present:NoSchedule that the pod does not tolerate".to_string()
+        ));
     }
 }

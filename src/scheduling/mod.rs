@@ -502,7 +502,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn node(
+    pub(super) fn node(
         name: &str,
         labels: serde_json::Value,
         taints: serde_json::Value,

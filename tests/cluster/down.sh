@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stop every process tests/cluster/up.sh started (by the pid files in STATE/pids) and remove the
+# Stop every process tests/cluster/up.sh started (by the pid files in STATE/pids; the real node
+# with tests/cluster/node/down.sh) and remove the
 # cluster state (STATE and the etcd data directory). Safe to run twice and when nothing runs.
 # Keeps the binary cache. Usage: tests/cluster/down.sh [--keep-logs]
 #   --keep-logs  copy STATE/logs and STATE/audit.log to STATE-logs.<timestamp>/ before removing.
@@ -28,6 +29,9 @@ ours() {
   exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
   [[ "$(basename "${exe% (deleted)}")" == "$name" ]]
 }
+
+# The real node first (if any), while the API server can still see its pods go.
+"$HERE/node/down.sh" 9>&-
 
 # Stop in reverse start order so nothing reconnects to a stopped dependency.
 stopped=()

@@ -40,6 +40,28 @@ cluster_binaries_present() {
   done
 }
 
+# The real node's binaries (tests/cluster/node/) have their own wrapper modules and their own
+# cache key, so the control plane (and the kwok-only lane) never needs, waits for or rebuilds them.
+NODE_BINARIES=(kubelet kube-proxy containerd containerd-shim-runc-v2 ctr coredns)
+CONTAINERD_VERSION="$(_required_version "$CLUSTER_DIR/build/containerd/go.mod" github.com/containerd/containerd/v2)"
+COREDNS_VERSION="$(_required_version "$CLUSTER_DIR/build/coredns/go.mod" github.com/coredns/coredns)"
+
+node_versions_key() {
+  local sum
+  sum="$(cat "$CLUSTER_DIR"/build/{node,containerd,coredns}/go.{mod,sum} "$CLUSTER_DIR"/build/coredns/main.go |
+    sha256sum | cut -c1-8)"
+  echo "node-${K8S_VERSION}_containerd-${CONTAINERD_VERSION}_coredns-${COREDNS_VERSION}_${sum}"
+}
+
+node_bin_dir() { echo "$HGCTL_CLUSTER_CACHE/bin/$(node_versions_key)"; }
+
+node_binaries_present() {
+  local dir="$1" b
+  for b in "${NODE_BINARIES[@]}"; do
+    [[ -x "$dir/$b" ]] || return 1
+  done
+}
+
 # wait_until TIMEOUT_SECONDS DESCRIPTION cmd... : poll cmd every 0.2 s until it succeeds.
 wait_until() {
   local timeout="$1" what="$2"; shift 2

@@ -15,7 +15,10 @@
 #
 # Environment: HGCTL_CLUSTER_STATE, HGCTL_CLUSTER_CACHE (binary cache, see build.sh),
 #   HGCTL_CLUSTER_ETCD_DIR (etcd data; default: a fresh directory on /dev/shm),
-#   HGCTL_CLUSTER_TIMEOUT (seconds per wait, default 120).
+#   HGCTL_CLUSTER_TIMEOUT (seconds per wait, default 120),
+#   HGCTL_REAL_NODE=1 (same as --real-node): also start the real node (node/up.sh: kubelet,
+#   containerd, kube-proxy, CoreDNS; needs root; one per machine). tests/run.sh sets it.
+# Usage: tests/cluster/up.sh [--real-node]
 # Ports (all on 127.0.0.1; override to run a second cluster with its own HGCTL_CLUSTER_STATE):
 #   HGCTL_CLUSTER_ETCD_PORT=2379 (peer: +1), HGCTL_CLUSTER_APISERVER_PORT=6443,
 #   HGCTL_CLUSTER_KCM_PORT=10257, HGCTL_CLUSTER_SCHEDULER_PORT=10259.
@@ -24,6 +27,15 @@ set -Eeuo pipefail # -E: the ERR trap (log tails + cleanup) also fires inside fu
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
+
+real_node="${HGCTL_REAL_NODE:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --real-node) real_node=1 ;;
+    *) die "unknown argument: $arg (usage: up.sh [--real-node])" ;;
+  esac
+done
+[[ $real_node == 1 ]] && export HGCTL_REAL_NODE=1
 
 T0=$(now_ms)
 STATE="$HGCTL_CLUSTER_STATE"
@@ -58,11 +70,25 @@ print_summary() {
   echo "env file:   $STATE/env   (source it: export HGCTL_TEST_KUBECONFIG=$STATE/kubeconfig)"
 }
 
+# The real node, when asked for and not already running (node/up.sh fails if it is).
+start_real_node() {
+  [[ $real_node == 1 ]] || return 0
+  if [[ -f $STATE/node/start-ms ]]; then
+    log "real node already running"
+    return 0
+  fi
+  flock -u 9
+  "$HERE/node/up.sh" 9>&-
+  flock 9
+  grep -q HGCTL_REAL_NODE "$STATE/env" || echo "export HGCTL_REAL_NODE=1" >>"$STATE/env"
+}
+
 if [[ -f "$STATE/env" ]]; then
   healthy=1
   for c in "${components[@]}"; do pid_alive "$c" || healthy=0; done
   if [[ $healthy == 1 ]] && readyz; then
     log "cluster already running and healthy in $STATE; reusing it ($(( ($(now_ms) - T0) ))ms)"
+    start_real_node
     print_summary
     exit 0
   fi
@@ -140,6 +166,8 @@ issue kube-controller-manager "/CN=system:kube-controller-manager" clientAuth
 issue kube-scheduler "/CN=system:kube-scheduler" clientAuth
 issue kwok "/O=system:masters/CN=kwok-controller" clientAuth
 issue front-proxy-client "/CN=front-proxy-client" clientAuth "" front-proxy-ca
+# The API server's client certificate towards kubelets (logs, exec, port-forward on the real node).
+issue apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth
 
 # Service-account token signing key pair.
 gen_key "$PKI/sa.key"
@@ -270,6 +298,8 @@ start kube-apiserver "$BIN/kube-apiserver" \
   --requestheader-extra-headers-prefix=X-Remote-Extra- \
   --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
   --authorization-mode=Node,RBAC \
+  --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+  --kubelet-preferred-address-types=InternalIP \
   --anonymous-auth=true \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file="$PKI/sa.pub" \
@@ -318,10 +348,11 @@ start kube-scheduler "$BIN/kube-scheduler" \
 
 stage_args=()
 for f in "$HERE"/kwok-stages/*.yaml; do stage_args+=("--config=$f"); done
+# kwok manages the inventory's nodes (fixed and add-nodes.sh's extra) only: never the real node.
 start kwok "$BIN/kwok" \
   --kubeconfig="$STATE/kwok.kubeconfig" \
   "${stage_args[@]}" \
-  --manage-all-nodes=true \
+  --manage-nodes-with-label-selector=hgctl.test/inventory \
   --cidr=$POD_CIDR \
   --node-lease-duration-seconds=40
 
@@ -363,6 +394,11 @@ export HGCTL_CLUSTER_K8S_VERSION=$K8S_VERSION
 EOF
 
 start_s=$(( ($(now_ms) - T_START) ))
+if [[ $real_node == 1 ]]; then
+  trap on_error ERR
+  start_real_node
+  trap - ERR
+fi
 total_s=$(( ($(now_ms) - T0) ))
 printf '%s start: cluster Ready in %d.%03ds (build %ds; total %d.%03ds) -- %s, etcd %s, kwok %s\n' \
   "$kind" $((start_s / 1000)) $((start_s % 1000)) "$build_s" $((total_s / 1000)) $((total_s % 1000)) \

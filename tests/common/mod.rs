@@ -3,5 +3,7 @@
 //! Use it from a test crate with `mod common;` and then `common::cluster::...`.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod cluster;
+pub mod real_node;
 pub mod run_local;

@@ -54,6 +54,35 @@ impl RunLocal {
         RunLocal { child }
     }
 
+    /// Waits out a "nothing changes" window of `secs` seconds and proves the controller
+    /// was alive throughout: the process still runs and its leader Lease in `ns` was
+    /// renewed during the window (a quiet cluster is otherwise indistinguishable from a
+    /// dead controller).
+    pub async fn quiet_window(&mut self, ns: &str, secs: u64) {
+        let renewed = || async {
+            let leases: kube::Api<k8s_openapi::api::coordination::v1::Lease> =
+                kube::Api::namespaced(cluster::client().await, ns);
+            leases
+                .get(hgctl::reconcile::lease::LEASE_NAME)
+                .await
+                .expect("run-local's lease")
+                .spec
+                .and_then(|s| s.renew_time)
+                .map(|t| t.0)
+        };
+        let before = renewed().await;
+        tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+        assert!(
+            self.child.try_wait().expect("run-local status").is_none(),
+            "run-local exited during the quiet window"
+        );
+        let after = renewed().await;
+        assert!(
+            after.is_some() && after > before,
+            "run-local's lease was not renewed during the quiet window ({before:?} -> {after:?})"
+        );
+    }
+
     /// Stops it at once (SIGKILL), as a crash would.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -105,6 +105,7 @@ pub(super) fn snap() -> Snapshot {
     s.secrets = Ok(Vec::new());
     s.leases = Ok(Vec::new());
     s.operator_deployments = Ok(Vec::new());
+    s.executor_workloads = Ok(Vec::new());
     s
 }
 

@@ -32,7 +32,10 @@ mod workload;
 
 use self::hardware::{gpu_free, gpu_model, gpu_nodes, hardware_taints, runtime_class, tee_nodes};
 use cluster::{cluster_reachable, cluster_version, install_rights};
-use executor::{inline_keys, keys_secret, unused_fields};
+use executor::{
+    config_complete, executor_crash_loop, fatal_log, inline_keys, keys_secret, rollout,
+    unused_fields,
+};
 use install::{controller, crd_version, install_crds, single_controller};
 use performer::{crash_loop, endpoints, image_pull, performer_ready, service, unschedulable};
 use workload::{stale_status, stuck_deleting};
@@ -80,8 +83,12 @@ pub const CATALOG: &[CheckDef] = &[
     check!("workload.performer.endpoints", Workloads, Error, Installed, INSTALLED, "the Service's EndpointSlice has a ready address", endpoints),
     check!("workload.stale-status", Workloads, Warning, Installed, INSTALLED, "status.observedGeneration matches metadata.generation", stale_status),
     check!("workload.stuck-deleting", Workloads, Error, Installed, INSTALLED, "no object is stuck with a deletionTimestamp", stuck_deleting),
+    check!("workload.executor.config-complete", Workloads, Error, Installed, INSTALLED, "the executor has every field its binary needs to start", config_complete),
     check!("workload.executor.keys-secret", Workloads, Error, Installed, INSTALLED, "the executor's operator-key Secret exists with the needed keys", keys_secret),
     check!("workload.executor.inline-keys", Workloads, Error, Installed, INSTALLED, "no private key is inline in the executor spec", inline_keys),
+    check!("workload.executor.rollout", Workloads, Error, Installed, INSTALLED, "the executor's workload has its replicas updated and ready", rollout),
+    check!("workload.executor.crash-loop", Workloads, Error, Installed, INSTALLED, "the executor's container is not crash-looping", executor_crash_loop),
+    check!("workload.executor.fatal-log", Workloads, Error, Installed, INSTALLED, "the executor's last log lines hold no known fatal line", fatal_log),
     check!("workload.executor.unused-fields", Workloads, Warning, Installed, INSTALLED, "the executor spec sets no field the executor binary ignores", unused_fields),
 ];
 
@@ -302,7 +309,7 @@ mod tests {
             },
         );
         assert!(only(&r, "install.controller").is_empty());
-        let text = report::json(&r).unwrap();
+        let text = serde_json::to_string_pretty(&report::json(&r)).unwrap();
         let v: Value = serde_json::from_str(&text).unwrap();
         let checks = v["checks"].as_array().unwrap();
         assert_eq!(checks.len(), r.len());

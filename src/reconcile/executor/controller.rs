@@ -112,11 +112,13 @@ async fn reconcile(
     let workload = observed_workload(ctx, &ns, &name);
     sync_children(rt, ctx, &e, &ns, &rendered).await?;
 
+    let service = ctx.services.get(&ObjectRef::new(&name).within(&ns));
     let planned = plan_status(
         &e,
         &rendered,
         source == KeySource::Inline,
         workload.as_ref(),
+        service.as_deref(),
         plan::config_changed(workload.as_ref(), &rendered),
         &now,
     );
@@ -127,7 +129,7 @@ async fn reconcile(
     tracing::debug!(
         executor = %format!("{ns}/{name}"),
         phase = ?planned.status.phase,
-        missing = rendered.missing.len(),
+        complete = rendered.assessment.complete(),
         "reconciled"
     );
     Ok(plan::requeue(&rendered).into())

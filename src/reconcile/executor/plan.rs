@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{PodTemplateSpec, Secret};
+use k8s_openapi::api::core::v1::{PodTemplateSpec, Secret, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use kube::{Resource, ResourceExt};
 
@@ -32,7 +32,7 @@ pub fn terminating(e: &HourglassExecutor) -> Option<Requeue> {
 
 /// When to look again: soon while keys may still be added, else after [`RESYNC`].
 pub fn requeue(rendered: &Rendered) -> Requeue {
-    Requeue::After(if rendered.missing.is_empty() {
+    Requeue::After(if rendered.assessment.complete() {
         RESYNC
     } else {
         INCOMPLETE_POLL
@@ -51,7 +51,7 @@ pub enum KeySource {
 
 impl KeySource {
     pub fn of(e: &HourglassExecutor) -> Self {
-        if render::has_inline_keys(e) {
+        if has_inline_keys(e) {
             return Self::Inline;
         }
         e.spec
@@ -70,7 +70,15 @@ pub fn drop_inline_copy(e: &HourglassExecutor) -> bool {
         .as_ref()
         .and_then(|s| conditions::find(s.conditions.as_deref(), conditions::KEYS_SECURE))
         .is_some_and(|c| c.reason == reason::INLINE_KEYS);
-    had_inline && !render::has_inline_keys(e)
+    had_inline && !has_inline_keys(e)
+}
+
+/// The spec carries the seed's inline keys (the assessment's list of them).
+fn has_inline_keys(e: &HourglassExecutor) -> bool {
+    e.spec
+        .config
+        .as_ref()
+        .is_some_and(|c| !crate::render::assessment::inline_keys(c).is_empty())
 }
 
 /// The key names the user's Secret holds (never the values).
@@ -184,6 +192,7 @@ pub fn plan_status(
     rendered: &Rendered,
     inline: bool,
     workload: Option<&WorkloadView>,
+    service: Option<&Service>,
     config_changed: bool,
     now: &Time,
 ) -> PlannedStatus {
@@ -192,7 +201,7 @@ pub fn plan_status(
     let stamp = Stamp::new(old.conditions.as_deref(), e.metadata.generation, now);
     let wanted = e.spec.replicas.unwrap_or(1);
     let view = workload.cloned().unwrap_or_default();
-    let complete = rendered.missing.is_empty();
+    let complete = rendered.assessment.complete();
     let phase = if wanted == 0 {
         ExecutorPhase::Stopped
     } else if complete
@@ -237,6 +246,7 @@ pub fn plan_status(
             last_config_update,
             observed_generation: e.metadata.generation,
             conditions: Some(conditions),
+            task_address: service.and_then(render::task_address),
         },
         events,
     }
@@ -250,15 +260,16 @@ fn config_condition(
     name: &str,
     events: &mut Events,
 ) -> Condition {
-    let unused = if rendered.unused.is_empty() {
+    let assessment = &rendered.assessment;
+    let unused = if assessment.unused.is_empty() {
         String::new()
     } else {
         format!(
             "; {} spec field(s) are not used by the executor (`hgctl executor describe {name}` lists them)",
-            rendered.unused.len()
+            assessment.unused.len()
         )
     };
-    if rendered.missing.is_empty() {
+    if assessment.complete() {
         return stamp.condition(
             conditions::CONFIG_COMPLETE,
             true,
@@ -267,8 +278,12 @@ fn config_condition(
         );
     }
     let message = format!(
-        "the executor cannot start without: {}; it runs 0 replicas until then{unused}",
-        rendered.missing.join("; ")
+        "the executor cannot start: {}; it runs 0 replicas until then{unused}",
+        assessment
+            .blocking()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
     );
     if stamp.turns(conditions::CONFIG_COMPLETE, false) {
         events.push((true, "ConfigIncomplete", message.clone()));
@@ -276,7 +291,7 @@ fn config_condition(
     stamp.condition(
         conditions::CONFIG_COMPLETE,
         false,
-        reason::MISSING_FIELDS,
+        assessment.reason(),
         message,
     )
 }
@@ -421,7 +436,7 @@ mod tests {
         let changed = view
             .as_ref()
             .is_none_or(|v| v.checksum.as_deref() != Some(r.checksum.as_str()));
-        plan_status(e, &r, false, view.as_ref(), changed, &at(now))
+        plan_status(e, &r, false, view.as_ref(), None, changed, &at(now))
     }
 
     fn running(e: &HourglassExecutor, ready: i32) -> WorkloadView {
@@ -498,7 +513,7 @@ mod tests {
             &RenderContext::default(),
         )
         .unwrap();
-        let p = plan_status(&e, &r, false, None, true, &at(1));
+        let p = plan_status(&e, &r, false, None, None, true, &at(1));
         let c =
             conditions::find(p.status.conditions.as_deref(), conditions::CONFIG_COMPLETE).unwrap();
         assert_eq!(
@@ -507,5 +522,67 @@ mod tests {
         );
         assert!(c.message.contains("operator-private-key"), "{}", c.message);
         assert_eq!(r.replicas, 0);
+    }
+
+    #[test]
+    fn an_l1_without_a_task_mailbox_is_config_complete_false_naming_the_override() {
+        let mut e = executor(1);
+        e.spec.config.as_mut().unwrap().chains.as_mut().unwrap()[0].chain_id = 17_000;
+        let p = plan(&e, None, 100);
+        let c =
+            conditions::find(p.status.conditions.as_deref(), conditions::CONFIG_COMPLETE).unwrap();
+        assert_eq!(
+            (c.status.as_str(), c.reason.as_str()),
+            ("False", reason::NO_TASK_MAILBOX)
+        );
+        assert!(
+            c.message.contains("config.overrideContracts.taskMailbox")
+                && c.message.contains("17000"),
+            "{}",
+            c.message
+        );
+        assert_eq!(p.status.phase, Some(ExecutorPhase::Pending));
+        let r = render::render(&e, &keys(), &RenderContext::default()).unwrap();
+        assert_eq!(requeue(&r), Requeue::After(INCOMPLETE_POLL));
+    }
+
+    #[test]
+    fn docker_mode_is_config_complete_false_as_unsupported() {
+        let mut e = executor(1);
+        e.spec.config.as_mut().unwrap().performer_mode =
+            Some(crate::api::executor::PerformerMode::Docker);
+        let p = plan(&e, None, 100);
+        let c =
+            conditions::find(p.status.conditions.as_deref(), conditions::CONFIG_COMPLETE).unwrap();
+        assert_eq!(
+            (c.status.as_str(), c.reason.as_str()),
+            ("False", reason::UNSUPPORTED_IN_POD)
+        );
+        assert!(c.message.contains("Docker socket"), "{}", c.message);
+    }
+
+    #[test]
+    fn the_task_address_comes_from_the_observed_service() {
+        use k8s_openapi::api::core::v1::{LoadBalancerIngress, LoadBalancerStatus, ServiceStatus};
+        let e = executor(1);
+        let r = render::render(&e, &keys(), &RenderContext::default()).unwrap();
+        let mut svc = r.service.clone();
+        svc.spec.as_mut().unwrap().type_ = Some("LoadBalancer".into());
+        svc.status = Some(ServiceStatus {
+            load_balancer: Some(LoadBalancerStatus {
+                ingress: Some(vec![LoadBalancerIngress {
+                    hostname: Some("lb.example.com".into()),
+                    ..Default::default()
+                }]),
+            }),
+            ..Default::default()
+        });
+        let p = plan_status(&e, &r, false, None, Some(&svc), true, &at(1));
+        assert_eq!(
+            p.status.task_address.as_deref(),
+            Some("lb.example.com:9000")
+        );
+        let p = plan_status(&e, &r, false, None, None, true, &at(1));
+        assert_eq!(p.status.task_address, None, "no Service observed yet");
     }
 }

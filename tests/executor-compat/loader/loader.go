@@ -11,6 +11,7 @@
 package loader
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -99,6 +100,13 @@ type StorageConfig struct {
 
 type AuthConfig struct{ IsEnabled bool }
 
+type OverrideContract struct {
+	Contract string
+	ChainIds []uint
+}
+
+type OverrideContracts struct{ TaskMailbox *OverrideContract }
+
 type ExecutorConfig struct {
 	Debug                    bool
 	GrpcPort                 int
@@ -107,10 +115,26 @@ type ExecutorConfig struct {
 	Operator                 *OperatorConfig
 	AvsPerformers            []*AvsPerformerConfig
 	L1Chain                  *Chain
-	Contracts                string
-	Kubernetes               *KubernetesConfig
-	Storage                  *StorageConfig
-	AuthConfig               *AuthConfig
+	// json.RawMessage as in the binary: viper splits a string at commas, so hgctl writes the bytes.
+	Contracts         json.RawMessage
+	OverrideContracts *OverrideContracts
+	Kubernetes        *KubernetesConfig
+	Storage           *StorageConfig
+	AuthConfig        *AuthConfig
+}
+
+func opKey(c *ExecutorConfig) *ECDSAKeyConfig {
+	if c.Operator == nil {
+		return nil
+	}
+	return c.Operator.OperatorPrivateKey
+}
+
+func ecdsaKey(c *ExecutorConfig) *ECDSAKeyConfig {
+	if c.Operator == nil {
+		return nil
+	}
+	return c.Operator.SigningKeys.ECDSA
 }
 
 // Validate applies the checks the executor makes at start-up (see the package comment).
@@ -148,6 +172,24 @@ func Validate(c *ExecutorConfig) error {
 	}
 	if c.L1Chain == nil || c.L1Chain.RpcUrl == "" {
 		add("l1Chain.rpcUrl: required")
+	}
+	// The binary parses these at start (LoadOverrideContract / LoadContractsFromRuntime).
+	if o := c.OverrideContracts; o != nil && o.TaskMailbox != nil && len(o.TaskMailbox.Contract) > 0 {
+		var contract map[string]any
+		if err := json.Unmarshal([]byte(o.TaskMailbox.Contract), &contract); err != nil || contract == nil {
+			add("overrideContracts.taskMailbox.contract: not a JSON object: %v", err)
+		}
+	}
+	if len(c.Contracts) > 0 {
+		var table struct{ Contracts []map[string]any }
+		if err := json.Unmarshal(c.Contracts, &table); err != nil {
+			add("contracts: not the contract table JSON: %v", err)
+		}
+	}
+	for _, k := range []*ECDSAKeyConfig{opKey(c), ecdsaKey(c)} {
+		if k != nil && k.UseRemoteSigner && (k.RemoteSignerConfig == nil || k.RemoteSignerConfig.Url == "" || k.RemoteSignerConfig.FromAddress == "") {
+			add("remoteSignerConfig: url and fromAddress required with useRemoteSigner")
+		}
 	}
 	if c.Storage == nil {
 		add("storage: required (the binary panics without it)")
