@@ -303,6 +303,69 @@ pub fn effective(p: &Performer, link: &TemplateLink) -> Merged {
     }
 }
 
+/// How long the newest executor-written Performer of an AVS must have been ready before
+/// the older ones count as orphans: the executor's own blue-green promotion also runs two
+/// Performers of one AVS, until the new one is ready and it deletes the old one.
+pub const ORPHAN_GRACE_SECONDS: i64 = 300;
+
+/// An executor-written Performer left behind by an earlier run of its executor.
+#[derive(Debug, Clone)]
+pub struct Orphan<'a> {
+    pub performer: &'a Performer,
+    pub executor: String,
+    /// The newest Performer of the same AVS, the current one.
+    pub current: String,
+}
+
+/// The orphans among `performers`: per executor and AVS, every executor-written Performer
+/// but the newest (by creation time, then name), once the newest has been ready for
+/// [`ORPHAN_GRACE_SECONDS`] (so never during a promotion, whose new Performer is not
+/// ready yet or only just).
+pub fn orphans<'a>(
+    performers: &'a [Performer],
+    executors: &[HourglassExecutor],
+    now: k8s_openapi::jiff::Timestamp,
+) -> Vec<Orphan<'a>> {
+    let mut groups: BTreeMap<(String, String, String), Vec<&'a Performer>> = BTreeMap::new();
+    for p in performers.iter().filter(|p| executor_written(p)) {
+        if let Some(e) = link(p, executors).executor() {
+            let key = (
+                p.metadata.namespace.clone().unwrap_or_default(),
+                e.to_string(),
+                p.spec.avs_address.to_ascii_lowercase(),
+            );
+            groups.entry(key).or_default().push(p);
+        }
+    }
+    let mut out = Vec::new();
+    for ((_, executor, _), mut group) in groups {
+        group.sort_by(|a, b| {
+            let at = |p: &Performer| p.metadata.creation_timestamp.as_ref().map(|t| t.0);
+            at(a)
+                .cmp(&at(b))
+                .then(a.metadata.name.cmp(&b.metadata.name))
+        });
+        let Some((newest, older)) = group.split_last() else {
+            continue;
+        };
+        let settled = newest.status.as_ref().is_some_and(|s| {
+            s.ready
+                && s.ready_time
+                    .as_ref()
+                    .is_some_and(|t| now.as_second() - t.0.as_second() >= ORPHAN_GRACE_SECONDS)
+        });
+        if !settled {
+            continue;
+        }
+        out.extend(older.iter().map(|p| Orphan {
+            performer: p,
+            executor: executor.clone(),
+            current: newest.metadata.name.clone().unwrap_or_default(),
+        }));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,6 +551,55 @@ mod tests {
         .unwrap();
         e.metadata.namespace = Some(ns.into());
         e
+    }
+
+    fn written(name: &str, created: i64, ready_since: Option<i64>) -> Performer {
+        let mut p: Performer = serde_json::from_value(serde_json::json!({
+            "apiVersion": "hourglass.eigenlayer.io/v1alpha1", "kind": "Performer",
+            "metadata": {"name": name, "namespace": "ns",
+                "labels": {"app": "hourglass-performer", "hourglass.eigenlayer.io/performer": name}},
+            "spec": {"avsAddress": "0xabc0000000000000000000000000000000000001", "image": "p:1"}
+        }))
+        .unwrap();
+        p.metadata.creation_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+            k8s_openapi::jiff::Timestamp::from_second(created).unwrap(),
+        ));
+        if let Some(t) = ready_since {
+            p.status = serde_json::from_value(serde_json::json!({
+                "ready": true, "readyTime": k8s_openapi::jiff::Timestamp::from_second(t).unwrap().to_string()
+            }))
+            .unwrap();
+        }
+        p
+    }
+
+    #[test]
+    fn older_performers_of_an_avs_are_orphans_once_the_newest_is_settled() {
+        let e = [executor(
+            "e1",
+            "ns",
+            &["0xABC0000000000000000000000000000000000001"],
+        )];
+        let now = k8s_openapi::jiff::Timestamp::from_second(10_000).unwrap();
+        let old = written("performer-abc-1", 100, Some(200));
+        let new = written("performer-abc-2", 1_000, Some(1_100));
+        let all = [old.clone(), new.clone()];
+        let found = orphans(&all, &e, now);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].performer.metadata.name.as_deref(),
+            Some("performer-abc-1")
+        );
+        assert_eq!(found[0].current, "performer-abc-2");
+        // Mid-promotion: the newest is not ready yet, or only just.
+        let promoting = [old.clone(), written("performer-abc-2", 1_000, None)];
+        assert!(orphans(&promoting, &e, now).is_empty());
+        let just = [old.clone(), written("performer-abc-2", 1_000, Some(9_900))];
+        assert!(orphans(&just, &e, now).is_empty());
+        // Hand-written Performers are never orphans.
+        let mut hand = old.clone();
+        hand.metadata.labels = None;
+        assert!(orphans(&[hand, new], &e, now).is_empty());
     }
 
     #[test]

@@ -91,6 +91,57 @@ pub(super) fn upgrade_blocked(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// Performers an earlier run of their executor left behind (it does not rehydrate in
+/// Kubernetes mode), with the GPUs they hold.
+pub(super) fn orphans(s: &Snapshot) -> Vec<Finding> {
+    let (Ok(performers), Ok(executors)) = (&s.performers, &s.executors) else {
+        return vec![Finding::skipped(
+            None,
+            "skipped: Performers or executors not read",
+        )];
+    };
+    let found = template::orphans(performers, executors, s.now);
+    if found.is_empty() {
+        return vec![Finding::pass(
+            None,
+            "no orphaned executor-written Performers",
+        )];
+    }
+    found
+        .iter()
+        .map(|o| {
+            let p = o.performer;
+            let spec = template::effective(p, &template::link(p, executors)).spec;
+            let gpus = match spec
+                .hardware_requirements
+                .as_ref()
+                .and_then(|h| h.gpu_type.as_ref())
+            {
+                Some(t) => format!(
+                    ", holding {} {t} GPU(s)",
+                    spec.hardware_requirements
+                        .as_ref()
+                        .and_then(|h| h.gpu_count)
+                        .unwrap_or(1)
+                ),
+                None => String::new(),
+            };
+            Finding::problem(
+                Some(pobj(p)),
+                format!(
+                    "orphaned by executor {}: {} is the current Performer of AVS {}{gpus}",
+                    o.executor, o.current, p.spec.avs_address
+                ),
+                format!(
+                    "hgctl performer prune --orphans -n {} (or kubectl delete performer {})",
+                    p.metadata.namespace.as_deref().unwrap_or_default(),
+                    p.metadata.name.as_deref().unwrap_or_default()
+                ),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::*;
