@@ -31,6 +31,11 @@ fn executor_body(ns: &str, name: &str) -> String {
 /// Creates the Performer as the executor's Go client does: a POST with that exact body
 /// (after the ServiceAccount, Secret and ConfigMap the body names).
 async fn create_as_executor(ns: &TestNamespace, name: &str) {
+    post_performer(ns, executor_body(ns.name(), name)).await;
+}
+
+/// POSTs a Performer body as it is (after the objects the executor's body names).
+async fn post_performer(ns: &TestNamespace, body: String) {
     let sa: Api<ServiceAccount> = ns.api();
     let _ = sa
         .create(
@@ -63,7 +68,7 @@ async fn create_as_executor(ns: &TestNamespace, name: &str) {
         ns.name()
     ))
     .header("content-type", "application/json")
-    .body(executor_body(ns.name(), name).into_bytes())
+    .body(body.into_bytes())
     .unwrap();
     ns.client().request_text(req).await.unwrap();
 }
@@ -260,4 +265,85 @@ async fn two_executors_listing_one_avs_are_refused() {
         p.status.unwrap().template.as_deref(),
         Some(format!("{EXECUTOR}/{AVS}").as_str())
     );
+}
+
+fn hgctl(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hgctl"))
+        .arg("--kubeconfig")
+        .arg(common::cluster::kubeconfig_path())
+        .args(args)
+        .output()
+        .expect("running hgctl")
+}
+
+async fn wait_ready(ns: &TestNamespace, name: &str) {
+    let api: Api<Performer> = ns.api();
+    wait_for(TIMEOUT, format!("{name} ready"), || async {
+        let p = api.get(name).await.map_err(|e| e.to_string())?;
+        p.status
+            .filter(|s| s.ready)
+            .map(|_| ())
+            .ok_or_else(|| "not ready".to_string())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn prune_deletes_the_orphan_of_an_executor_restart_and_never_mid_promotion() {
+    install_crds().await;
+    let ns = TestNamespace::create("templates-orphans").await;
+    let _run = RunLocal::start(ns.name());
+    apply_executor(&ns, json!({"imagePullPolicy": "IfNotPresent"})).await;
+    // Two generations: the executor wrote the first, died, and its restart wrote the second.
+    let (old, new) = ("performer-abcdef-00000001", "performer-abcdef-00000002");
+    create_as_executor(&ns, old).await;
+    wait_ready(&ns, old).await;
+    create_as_executor(&ns, new).await;
+    wait_ready(&ns, new).await;
+    let prune = |extra: &[&str]| {
+        let mut args = vec![
+            "performer",
+            "prune",
+            "--orphans",
+            "-n",
+            ns.name(),
+            "--grace",
+            "0s",
+        ];
+        args.extend(extra);
+        hgctl(&args)
+    };
+    let dry = prune(&["--dry-run"]);
+    let text = String::from_utf8_lossy(&dry.stdout).to_string();
+    assert!(dry.status.success(), "{dry:?}");
+    assert!(
+        text.contains(&format!("{old} would be deleted"))
+            && !text.contains(&format!("{new} would")),
+        "{text}"
+    );
+    // Without --yes nothing is deleted.
+    assert!(!prune(&[]).status.success());
+    let api: Api<Performer> = ns.api();
+    assert!(api.get_opt(old).await.unwrap().is_some());
+    let done = prune(&["--yes"]);
+    assert!(done.status.success(), "{done:?}");
+    assert!(api.get_opt(new).await.unwrap().is_some());
+    wait_for(TIMEOUT, format!("{old} gone"), || async {
+        match api.get_opt(old).await {
+            Ok(None) => Ok(()),
+            other => Err(format!("{:?}", other.map(|p| p.is_some()))),
+        }
+    })
+    .await;
+
+    // Mid-promotion: a newer Performer of the AVS is not ready (its pod cannot be placed),
+    // so the current one is not an orphan.
+    let promoting = "performer-abcdef-00000003";
+    let mut body: Value = serde_json::from_str(&executor_body(ns.name(), promoting)).unwrap();
+    body["spec"]["scheduling"] = json!({"nodeSelector": {"hgctl.test/none": "x"}});
+    post_performer(&ns, body.to_string()).await;
+    let held = prune(&["--yes"]);
+    assert!(held.status.success(), "{held:?}");
+    assert!(String::from_utf8_lossy(&held.stdout).contains("no orphaned Performers"));
+    assert!(api.get_opt(new).await.unwrap().is_some());
 }

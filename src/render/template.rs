@@ -319,12 +319,13 @@ pub struct Orphan<'a> {
 
 /// The orphans among `performers`: per executor and AVS, every executor-written Performer
 /// but the newest (by creation time, then name), once the newest has been ready for
-/// [`ORPHAN_GRACE_SECONDS`] (so never during a promotion, whose new Performer is not
-/// ready yet or only just).
+/// `grace_seconds` ([`ORPHAN_GRACE_SECONDS`] by default; so never during a promotion,
+/// whose new Performer is not ready yet or only just).
 pub fn orphans<'a>(
     performers: &'a [Performer],
     executors: &[HourglassExecutor],
     now: k8s_openapi::jiff::Timestamp,
+    grace_seconds: i64,
 ) -> Vec<Orphan<'a>> {
     let mut groups: BTreeMap<(String, String, String), Vec<&'a Performer>> = BTreeMap::new();
     for p in performers.iter().filter(|p| executor_written(p)) {
@@ -352,7 +353,7 @@ pub fn orphans<'a>(
             s.ready
                 && s.ready_time
                     .as_ref()
-                    .is_some_and(|t| now.as_second() - t.0.as_second() >= ORPHAN_GRACE_SECONDS)
+                    .is_some_and(|t| now.as_second() - t.0.as_second() >= grace_seconds)
         });
         if !settled {
             continue;
@@ -584,7 +585,7 @@ mod tests {
         let old = written("performer-abc-1", 100, Some(200));
         let new = written("performer-abc-2", 1_000, Some(1_100));
         let all = [old.clone(), new.clone()];
-        let found = orphans(&all, &e, now);
+        let found = orphans(&all, &e, now, ORPHAN_GRACE_SECONDS);
         assert_eq!(found.len(), 1);
         assert_eq!(
             found[0].performer.metadata.name.as_deref(),
@@ -593,13 +594,13 @@ mod tests {
         assert_eq!(found[0].current, "performer-abc-2");
         // Mid-promotion: the newest is not ready yet, or only just.
         let promoting = [old.clone(), written("performer-abc-2", 1_000, None)];
-        assert!(orphans(&promoting, &e, now).is_empty());
+        assert!(orphans(&promoting, &e, now, ORPHAN_GRACE_SECONDS).is_empty());
         let just = [old.clone(), written("performer-abc-2", 1_000, Some(9_900))];
-        assert!(orphans(&just, &e, now).is_empty());
+        assert!(orphans(&just, &e, now, ORPHAN_GRACE_SECONDS).is_empty());
         // Hand-written Performers are never orphans.
         let mut hand = old.clone();
         hand.metadata.labels = None;
-        assert!(orphans(&[hand, new], &e, now).is_empty());
+        assert!(orphans(&[hand, new], &e, now, ORPHAN_GRACE_SECONDS).is_empty());
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub(super) fn orphans(s: &Snapshot) -> Vec<Finding> {
             "skipped: Performers or executors not read",
         )];
     };
-    let found = template::orphans(performers, executors, s.now);
+    let found = template::orphans(performers, executors, s.now, template::ORPHAN_GRACE_SECONDS);
     if found.is_empty() {
         return vec![Finding::pass(
             None,
