@@ -219,7 +219,7 @@ pub enum TemplateLink {
     Linked {
         executor: String,
         avs: String,
-        template: Option<PerformerTemplate>,
+        template: Option<Box<PerformerTemplate>>,
     },
     /// Several executors list it: hgctl does not pick one.
     Ambiguous { executors: Vec<String>, avs: String },
@@ -255,7 +255,7 @@ pub fn link<'a>(
 ) -> TemplateLink {
     let ns = p.metadata.namespace.as_deref();
     let avs = &p.spec.avs_address;
-    let mut found: Vec<(String, String, Option<PerformerTemplate>)> = executors
+    let mut found: Vec<(String, String, Option<Box<PerformerTemplate>>)> = executors
         .into_iter()
         .filter(|e| e.metadata.namespace.as_deref() == ns)
         .filter_map(|e| {
@@ -268,7 +268,7 @@ pub fn link<'a>(
             Some((
                 e.metadata.name.clone().unwrap_or_default(),
                 entry.avs_address.clone(),
-                entry.performer_template.clone(),
+                entry.performer_template.clone().map(Box::new),
             ))
         })
         .collect();
