@@ -101,6 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'List Performers')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a Performer, its pod, Service, events and what doctor says')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a Performer (its pod and Service go with it)')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete Performers an earlier run of their executor left behind')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -187,11 +188,29 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'hgctl;performer;prune' {
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long the newest Performer must have been ready before the older ones go')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log verbosity on stderr')
+            [CompletionResult]::new('--orphans', '--orphans', [CompletionResultType]::ParameterName, 'Delete executor-written Performers that are not the newest of their executor and AVS')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be deleted and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Delete without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Delete without asking')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'hgctl;performer;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Scaffold a Performer from flags or a file; print it or apply it')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'List Performers')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a Performer, its pod, Service, events and what doctor says')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a Performer (its pod and Service go with it)')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete Performers an earlier run of their executor left behind')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -205,6 +224,9 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             break
         }
         'hgctl;performer;help;delete' {
+            break
+        }
+        'hgctl;performer;help;prune' {
             break
         }
         'hgctl;performer;help;help' {
@@ -579,6 +601,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'List Performers')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a Performer, its pod, Service, events and what doctor says')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a Performer (its pod and Service go with it)')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete Performers an earlier run of their executor left behind')
             break
         }
         'hgctl;help;performer;create' {
@@ -591,6 +614,9 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             break
         }
         'hgctl;help;performer;delete' {
+            break
+        }
+        'hgctl;help;performer;prune' {
             break
         }
         'hgctl;help;executor' {

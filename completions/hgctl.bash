@@ -178,6 +178,9 @@ _hgctl() {
             hgctl__subcmd__help__subcmd__performer,get)
                 cmd="hgctl__subcmd__help__subcmd__performer__subcmd__get"
                 ;;
+            hgctl__subcmd__help__subcmd__performer,prune)
+                cmd="hgctl__subcmd__help__subcmd__performer__subcmd__prune"
+                ;;
             hgctl__subcmd__performer,create)
                 cmd="hgctl__subcmd__performer__subcmd__create"
                 ;;
@@ -193,6 +196,9 @@ _hgctl() {
             hgctl__subcmd__performer,help)
                 cmd="hgctl__subcmd__performer__subcmd__help"
                 ;;
+            hgctl__subcmd__performer,prune)
+                cmd="hgctl__subcmd__performer__subcmd__prune"
+                ;;
             hgctl__subcmd__performer__subcmd__help,create)
                 cmd="hgctl__subcmd__performer__subcmd__help__subcmd__create"
                 ;;
@@ -207,6 +213,9 @@ _hgctl() {
                 ;;
             hgctl__subcmd__performer__subcmd__help,help)
                 cmd="hgctl__subcmd__performer__subcmd__help__subcmd__help"
+                ;;
+            hgctl__subcmd__performer__subcmd__help,prune)
+                cmd="hgctl__subcmd__performer__subcmd__help__subcmd__prune"
                 ;;
             *)
                 ;;
@@ -1215,7 +1224,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__help__subcmd__performer)
-            opts="create get describe delete"
+            opts="create get describe delete prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1271,6 +1280,20 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__help__subcmd__performer__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__help__subcmd__performer__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1527,7 +1550,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__performer)
-            opts="-n -o -h --kubeconfig --context --namespace --output --log-level --help create get describe delete help"
+            opts="-n -o -h --kubeconfig --context --namespace --output --log-level --help create get describe delete prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1837,7 +1860,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__performer__subcmd__help)
-            opts="create get describe delete help"
+            opts="create get describe delete prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1913,6 +1936,66 @@ _hgctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__performer__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__performer__subcmd__prune)
+            opts="-y -n -o -h --orphans --dry-run --yes --grace --kubeconfig --context --namespace --output --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -95,6 +95,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand get 'List Performers'
             cand describe 'Show a Performer, its pod, Service, events and what doctor says'
             cand delete 'Delete a Performer (its pod and Service go with it)'
+            cand prune 'Delete Performers an earlier run of their executor left behind'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;performer;create'= {
@@ -176,11 +177,28 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'hgctl;performer;prune'= {
+            cand --grace 'How long the newest Performer must have been ready before the older ones go'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand --orphans 'Delete executor-written Performers that are not the newest of their executor and AVS'
+            cand --dry-run 'Print what would be deleted and change nothing'
+            cand -y 'Delete without asking'
+            cand --yes 'Delete without asking'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'hgctl;performer;help'= {
             cand create 'Scaffold a Performer from flags or a file; print it or apply it'
             cand get 'List Performers'
             cand describe 'Show a Performer, its pod, Service, events and what doctor says'
             cand delete 'Delete a Performer (its pod and Service go with it)'
+            cand prune 'Delete Performers an earlier run of their executor left behind'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;performer;help;create'= {
@@ -190,6 +208,8 @@ set edit:completion:arg-completer[hgctl] = {|@words|
         &'hgctl;performer;help;describe'= {
         }
         &'hgctl;performer;help;delete'= {
+        }
+        &'hgctl;performer;help;prune'= {
         }
         &'hgctl;performer;help;help'= {
         }
@@ -535,6 +555,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand get 'List Performers'
             cand describe 'Show a Performer, its pod, Service, events and what doctor says'
             cand delete 'Delete a Performer (its pod and Service go with it)'
+            cand prune 'Delete Performers an earlier run of their executor left behind'
         }
         &'hgctl;help;performer;create'= {
         }
@@ -543,6 +564,8 @@ set edit:completion:arg-completer[hgctl] = {|@words|
         &'hgctl;help;performer;describe'= {
         }
         &'hgctl;help;performer;delete'= {
+        }
+        &'hgctl;help;performer;prune'= {
         }
         &'hgctl;help;executor'= {
             cand create 'Scaffold an HourglassExecutor and its key Secret; print them or apply them'

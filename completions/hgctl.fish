@@ -98,26 +98,27 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -s y -l yes -d 'D
 complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -l keep-crds -d 'Leave the CRDs (and so every Performer and HourglassExecutor) in place'
 complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -l wait -d 'Wait until everything is gone'
 complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -s h -l help -d 'Print help'
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -l context -d 'Kubeconfig context to use (default: the current context)' -r
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''
 name\t''
 short\t''"
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -l log-level -d 'Log verbosity on stderr' -r -f -a "error\t''
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -l log-level -d 'Log verbosity on stderr' -r -f -a "error\t''
 warn\t''
 info\t''
 debug\t''
 trace\t''"
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -s h -l help -d 'Print help'
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -f -a "create" -d 'Scaffold a Performer from flags or a file; print it or apply it'
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -f -a "get" -d 'List Performers'
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -f -a "describe" -d 'Show a Performer, its pod, Service, events and what doctor says'
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -f -a "delete" -d 'Delete a Performer (its pod and Service go with it)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -s h -l help -d 'Print help'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -f -a "create" -d 'Scaffold a Performer from flags or a file; print it or apply it'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -f -a "get" -d 'List Performers'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -f -a "describe" -d 'Show a Performer, its pod, Service, events and what doctor says'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -f -a "delete" -d 'Delete a Performer (its pod and Service go with it)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -f -a "prune" -d 'Delete Performers an earlier run of their executor left behind'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -s f -l filename -d 'Read the Performer from a YAML file (`-` for stdin) instead of flags' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l image -d 'Container image' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l avs -d 'AVS address (0x + 40 hex digits)' -r
@@ -208,10 +209,30 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from delete" -l wait -d 'Wait until it and its children are gone'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l grace -d 'How long the newest Performer must have been ready before the older ones go' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+short\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l log-level -d 'Log verbosity on stderr' -r -f -a "error\t''
+warn\t''
+info\t''
+debug\t''
+trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l orphans -d 'Delete executor-written Performers that are not the newest of their executor and AVS'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l dry-run -d 'Print what would be deleted and change nothing'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Delete without asking'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from help" -f -a "create" -d 'Scaffold a Performer from flags or a file; print it or apply it'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from help" -f -a "get" -d 'List Performers'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Show a Performer, its pod, Service, events and what doctor says'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a Performer (its pod and Service go with it)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Delete Performers an earlier run of their executor left behind'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and not __fish_seen_subcommand_from create get describe delete help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and not __fish_seen_subcommand_from create get describe delete help" -l context -d 'Kubeconfig context to use (default: the current context)' -r
@@ -598,6 +619,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcom
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "get" -d 'List Performers'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "describe" -d 'Show a Performer, its pod, Service, events and what doctor says'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "delete" -d 'Delete a Performer (its pod and Service go with it)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "prune" -d 'Delete Performers an earlier run of their executor left behind'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from executor" -f -a "create" -d 'Scaffold an HourglassExecutor and its key Secret; print them or apply them'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from executor" -f -a "get" -d 'List HourglassExecutors'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from executor" -f -a "describe" -d 'Show an executor, its workload, config and events'

@@ -308,6 +308,50 @@ fn invalid_manifests() -> Vec<(&'static str, Value, &'static str)> {
             "exactly one of value or valueFrom",
         ),
         (
+            "template gpu type unknown",
+            executor(
+                "e",
+                template(json!({"hardwareRequirements": {"gpuType": "h100 x"}})),
+            ),
+            "gpuType",
+        ),
+        (
+            "template tee required without type",
+            executor(
+                "e",
+                template(json!({"hardwareRequirements": {"teeRequired": true}})),
+            ),
+            "teeType is required when teeRequired is true",
+        ),
+        (
+            "template gpu count zero with type",
+            executor(
+                "e",
+                template(json!({"hardwareRequirements": {"gpuType": "h100", "gpuCount": 0}})),
+            ),
+            "gpuCount must be at least 1",
+        ),
+        (
+            "template pull policy unknown",
+            executor("e", template(json!({"imagePullPolicy": "Sometimes"}))),
+            "imagePullPolicy",
+        ),
+        (
+            "template startup budget zero",
+            executor("e", template(json!({"probes": {"startupSeconds": 0}}))),
+            "startupSeconds",
+        ),
+        (
+            "template upgrade strategy unknown",
+            executor("e", template(json!({"upgradeStrategy": "Rolling"}))),
+            "upgradeStrategy",
+        ),
+        (
+            "performer upgrade strategy unknown",
+            performer("p", perf_spec(json!({"upgradeStrategy": "Rolling"}))),
+            "upgradeStrategy",
+        ),
+        (
             "unknown Service type",
             executor("e", json!({"image": "x", "service": {"type": "Ingress"}})),
             "type",
@@ -377,6 +421,13 @@ fn invalid_manifests() -> Vec<(&'static str, Value, &'static str)> {
             "contracts must not be empty",
         ),
     ]
+}
+
+/// An executor spec with one AVS whose performerTemplate is `t`.
+fn template(t: Value) -> Value {
+    exec_spec(
+        json!({"avsPerformers": [{"avsAddress": AVS, "image": "x:1", "performerTemplate": t}]}),
+    )
 }
 
 fn dynamic_api(ns: &TestNamespace, kind: &str) -> Api<DynamicObject> {

@@ -126,6 +126,13 @@ pub const PERFORMER: &[Column] = &[
         1,
         "Since it last became ready",
     ),
+    col(
+        "Template",
+        ".status.template",
+        ColumnKind::String,
+        1,
+        "Executor template applied, <executor>/<avs>",
+    ),
 ];
 
 /// Columns of HourglassExecutors.

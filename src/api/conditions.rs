@@ -19,6 +19,8 @@ pub const KEYS_SECURE: &str = "KeysSecure";
 /// HourglassExecutor: more than one replica runs one operator identity (a warning
 /// when True: the executor has no leader election and would deploy duplicate performers).
 pub const DUPLICATE_OPERATOR: &str = "DuplicateOperator";
+/// Performer: which executor's per-AVS template was merged in (or why none).
+pub const TEMPLATE_APPLIED: &str = "TemplateApplied";
 
 /// Reasons, in the API's CamelCase.
 pub mod reason {
@@ -54,6 +56,9 @@ pub mod reason {
     pub const REPLICAS_READY: &str = "ReplicasReady";
     pub const REPLICAS_NOT_READY: &str = "ReplicasNotReady";
     pub const SCALED_TO_ZERO: &str = "ScaledToZero";
+    pub const TEMPLATE_MERGED: &str = "TemplateMerged";
+    pub const NO_TEMPLATE: &str = "NoTemplate";
+    pub const AMBIGUOUS_TEMPLATE: &str = "AmbiguousTemplate";
 }
 
 /// Finds a condition by type.

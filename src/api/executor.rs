@@ -440,6 +440,10 @@ pub struct AvsPerformer {
     #[x_kube(validation = Rule::new("self.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')").message("serviceAccountName must be a valid ServiceAccount name"))]
     #[schemars(length(max = 253))]
     pub service_account_name: Option<String>,
+    /// What hgctl adds to the Performers the executor writes for this AVS (GPU/TEE,
+    /// resources, scheduling, pull policy, security, probes, upgrade strategy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performer_template: Option<super::template::PerformerTemplate>,
 }
 
 /// An environment variable of a performer the executor deploys.

@@ -4,6 +4,7 @@ pub mod columns;
 pub mod conditions;
 pub mod executor;
 pub mod performer;
+pub mod template;
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
     CustomResourceColumnDefinition, CustomResourceDefinition,

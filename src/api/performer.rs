@@ -14,6 +14,7 @@ use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::template::UpgradeStrategy;
 use crate::hardware;
 
 /// Desired state of a Performer.
@@ -90,6 +91,11 @@ pub struct PerformerSpec {
     /// How the kubelet checks the performer: its start-up budget and the health protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probes: Option<PerformerProbes>,
+
+    /// `BlueGreen` (default): the new pod serves before the old one goes. `Recreate`: the
+    /// old pod goes first (for GPUs too scarce to run both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_strategy: Option<UpgradeStrategy>,
 }
 
 /// Start-up budget in seconds when the spec sets none: a performer that loads a large model
@@ -279,6 +285,9 @@ pub struct PerformerStatus {
     pub last_upgrade: Option<Time>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
+    /// The executor template applied, `<executor>/<avs address>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[x_kube(merge_strategy = ListMerge::Map(vec!["type".into()]))]
     pub conditions: Option<Vec<Condition>>,
@@ -331,6 +340,11 @@ impl PerformerSpec {
             .as_ref()
             .and_then(|p| p.protocol)
             .unwrap_or_default()
+    }
+
+    /// The upgrade strategy, with the default applied.
+    pub fn upgrade_strategy(&self) -> UpgradeStrategy {
+        self.upgrade_strategy.unwrap_or_default()
     }
 
     /// The gRPC port, with the CRD's default applied.

@@ -240,6 +240,24 @@ pub enum PerformerCommand {
     Describe(NameArgs),
     /// Delete a Performer (its pod and Service go with it)
     Delete(DeleteArgs),
+    /// Delete Performers an earlier run of their executor left behind
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Delete executor-written Performers that are not the newest of their executor and AVS
+    #[arg(long, required = true)]
+    pub orphans: bool,
+    /// Print what would be deleted and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete without asking
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// How long the newest Performer must have been ready before the older ones go
+    #[arg(long, value_parser = parse_duration, default_value = "5m", value_name = "DURATION")]
+    pub grace: Duration,
 }
 
 #[derive(Debug, Subcommand)]

@@ -84,7 +84,13 @@ pub async fn performer(global: &GlobalArgs, args: &NameArgs) -> Result<()> {
     names.extend(pods.iter().filter_map(|p| p.metadata.name.clone()));
     let events = events_for(&client, &ns, &names).await?;
     let checks = doctor_for(&conn, name, &performer_object(&ns, name)).await;
+    let executors = Api::<HourglassExecutor>::namespaced(client.clone(), &ns)
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| Error::kube("listing executors", e))?
+        .items;
     let view = describe::PerformerView {
+        executors: &executors,
         performer: &performer,
         pods: &pods,
         service: service.as_ref(),
@@ -122,8 +128,14 @@ pub async fn executor(global: &GlobalArgs, args: &NameArgs) -> Result<()> {
     names.extend(pods.iter().filter_map(|p| p.metadata.name.clone()));
     let events = events_for(&client, &ns, &names).await?;
     let checks = doctor_for(&conn, name, &executor_object(&ns, name)).await;
+    let performers = Api::<Performer>::namespaced(client.clone(), &ns)
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| Error::kube("listing performers", e))?
+        .items;
     crate::output::print(&describe::executor(
         &executor,
+        &performers,
         &pods,
         &events,
         &checks,

@@ -10,6 +10,7 @@ pub mod doctor;
 pub mod generated;
 pub mod get;
 pub mod install;
+pub mod prune;
 pub mod run_local;
 pub mod status;
 pub mod support_bundle;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             delete::performer(&global, &args).await
         }
         Command::Executor(ExecutorCommand::Delete(args)) => delete::executor(&global, &args).await,
+        Command::Performer(PerformerCommand::Prune(args)) => prune::orphans(&global, &args).await,
         Command::Get(args) => get::run(&global, args.kind, &args.get).await,
         Command::Status(args) => status::run(&global, &args).await,
         Command::RunLocal(args) => run_local::run(&global, &args, run_local::Mode::RunLocal).await,

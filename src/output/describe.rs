@@ -12,6 +12,7 @@ use crate::api::performer::EnvironmentFromSource;
 use crate::api::{HourglassExecutor, Performer};
 use crate::doctor::{CheckResult, report};
 use crate::output::table::{self, age_of};
+use crate::render::template::{self, TemplateLink};
 use crate::validate::SERVICE_PREFIX;
 
 /// Shown instead of an inline key.
@@ -244,6 +245,23 @@ fn env_from(source: &EnvironmentFromSource) -> String {
     }
 }
 
+/// Which executor template applies, or why none does.
+fn template_line(link: &TemplateLink) -> String {
+    match link {
+        TemplateLink::None => "<none> (no executor in the namespace lists this AVS)".into(),
+        TemplateLink::Linked { .. } => link.template_name().unwrap_or_else(|| {
+            format!(
+                "<none> (executor {} lists this AVS without a performerTemplate)",
+                link.executor().unwrap_or_default()
+            )
+        }),
+        TemplateLink::Ambiguous { executors, .. } => format!(
+            "<refused> (executors {} all list this AVS; none applies)",
+            executors.join(", ")
+        ),
+    }
+}
+
 /// Everything needed to describe a Performer, fetched by list calls.
 pub struct PerformerView<'a> {
     pub performer: &'a Performer,
@@ -253,6 +271,8 @@ pub struct PerformerView<'a> {
     pub events: &'a [Event],
     /// What `hgctl doctor` says about this Performer.
     pub doctor: &'a [CheckResult],
+    /// The executors of the namespace, for the template that applies to it.
+    pub executors: &'a [HourglassExecutor],
 }
 
 /// `hgctl performer describe`.
@@ -260,7 +280,17 @@ pub fn performer(view: &PerformerView<'_>, now: Timestamp) -> String {
     let p = view.performer;
     let mut b = Block::new();
     header(&mut b, &p.metadata, now);
-    let spec = &p.spec;
+    // The values the pod is rendered from: the Performer's own with its template under them.
+    let link = template::link(p, view.executors);
+    let merged = template::effective(p, &link);
+    let spec = &merged.spec;
+    let marked = |prefix: &str, value: String| {
+        if merged.from_template.iter().any(|f| f.starts_with(prefix)) {
+            format!("{value} (template)")
+        } else {
+            value
+        }
+    };
     let hw = spec.hardware_requirements.as_ref();
     let sched = spec.scheduling.as_ref();
     b.heading(0, "Spec");
@@ -276,24 +306,52 @@ pub fn performer(view: &PerformerView<'_>, now: Timestamp) -> String {
             ("Version", or_none(spec.version.as_ref())),
             (
                 "Pull Policy",
-                or_none(spec.image_pull_policy.map(|p| p.as_str())),
+                marked(
+                    "imagePullPolicy",
+                    or_none(spec.image_pull_policy.map(|p| p.as_str())),
+                ),
             ),
             ("gRPC Port", spec.grpc_port().to_string()),
-            ("GPU", gpu),
-            ("TEE", or_none(hw.and_then(|h| h.tee_type.as_ref()))),
+            ("GPU", marked("hardwareRequirements.gpu", gpu)),
+            (
+                "TEE",
+                marked(
+                    "hardwareRequirements.tee",
+                    or_none(hw.and_then(|h| h.tee_type.as_ref())),
+                ),
+            ),
             (
                 "Runtime Class",
-                or_none(sched.and_then(|s| s.runtime_class.as_ref())),
+                marked(
+                    "scheduling.runtimeClass",
+                    or_none(sched.and_then(|s| s.runtime_class.as_ref())),
+                ),
             ),
             (
                 "Node Selector",
-                match sched.and_then(|s| s.node_selector.as_ref()) {
-                    Some(m) if !m.is_empty() => m
-                        .iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(","),
-                    _ => "<none>".into(),
+                marked(
+                    "scheduling.nodeSelector",
+                    match sched.and_then(|s| s.node_selector.as_ref()) {
+                        Some(m) if !m.is_empty() => m
+                            .iter()
+                            .map(|(k, v)| format!("{k}={v}"))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        _ => "<none>".into(),
+                    },
+                ),
+            ),
+            (
+                "Upgrade Strategy",
+                marked("upgradeStrategy", spec.upgrade_strategy().as_str().into()),
+            ),
+            ("Template", template_line(&link)),
+            (
+                "From Template",
+                if merged.from_template.is_empty() {
+                    "<none>".into()
+                } else {
+                    merged.from_template.join(", ")
                 },
             ),
         ],
@@ -502,6 +560,7 @@ fn redact_rpc(text: &str, chains: &[Chain]) -> String {
 /// `hgctl executor describe`.
 pub fn executor(
     e: &HourglassExecutor,
+    performers: &[Performer],
     pod_list: &[Pod],
     event_list: &[Event],
     doctor: &[CheckResult],
@@ -649,6 +708,24 @@ pub fn executor(
                     let pairs: Vec<(&str, String)> =
                         envs.iter().map(|e| (e.name.as_str(), avs_env(e))).collect();
                     b.pairs(6, &pairs);
+                }
+                // The Performers the executor wrote for this AVS (the template's link).
+                let rows: Vec<Vec<String>> = performers
+                    .iter()
+                    .filter(|p| {
+                        template::link(p, [e]).executor() == e.metadata.name.as_deref()
+                            && p.spec.avs_address.eq_ignore_ascii_case(&avs.avs_address)
+                    })
+                    .map(|p| {
+                        vec![
+                            p.metadata.name.clone().unwrap_or_default(),
+                            p.status.as_ref().is_some_and(|s| s.ready).to_string(),
+                            table::age_of(p.metadata.creation_timestamp.as_ref(), now),
+                        ]
+                    })
+                    .collect();
+                if !rows.is_empty() {
+                    b.table(6, &["PERFORMER", "READY", "AGE"], rows);
                 }
             }
         }
@@ -811,6 +888,7 @@ mod tests {
             endpoint_slices: &slices(),
             events: &events(),
             doctor: &checks,
+            executors: &[],
         };
         fixtures::assert_golden("describe-performer.txt", &performer(&view, fixtures::now()));
     }
@@ -832,6 +910,7 @@ mod tests {
             endpoint_slices: &[],
             events: &[],
             doctor: &checks,
+            executors: &[],
         };
         fixtures::assert_golden(
             "describe-performer-unschedulable.txt",
@@ -844,9 +923,16 @@ mod tests {
         let executors = fixtures::executors();
         let main = doctor_on(&executor_object("avs", "exec-main"), &[], vec![], vec![]);
         let inline = doctor_on(&executor_object("avs", "exec-inline"), &[], vec![], vec![]);
-        let mut text = executor(&executors[0], &[], &[], &main, fixtures::now());
+        let mut text = executor(&executors[0], &[], &[], &[], &main, fixtures::now());
         text.push_str("---\n");
-        text.push_str(&executor(&executors[1], &[], &[], &inline, fixtures::now()));
+        text.push_str(&executor(
+            &executors[1],
+            &[],
+            &[],
+            &[],
+            &inline,
+            fixtures::now(),
+        ));
         fixtures::assert_golden("describe-executors.txt", &text);
     }
 
@@ -859,11 +945,11 @@ mod tests {
                 .iter()
                 .any(|c| c.id == "workload.executor.inline-keys")
         );
-        let text = executor(&executors[1], &[], &[], &checks, fixtures::now());
+        let text = executor(&executors[1], &[], &[], &[], &checks, fixtures::now());
         assert!(text.contains(REDACTED_INLINE_KEY));
         assert!(!text.contains("deadbeef"));
         assert!(!text.contains("super-secret-bls-key"));
-        let main = executor(&executors[0], &[], &[], &[], fixtures::now());
+        let main = executor(&executors[0], &[], &[], &[], &[], fixtures::now());
         assert!(main.contains("API_TOKEN:"));
         assert!(main.contains("<set from Secret avs-secrets key token>"));
     }

@@ -4,3 +4,4 @@
 pub mod assessment;
 pub mod executor;
 pub mod performer;
+pub mod template;

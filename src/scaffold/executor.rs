@@ -465,6 +465,7 @@ fn avs_performers(items: &[String]) -> Result<Vec<AvsPerformer>> {
             image: image.to_string(),
             envs: None,
             service_account_name: None,
+            performer_template: None,
         });
     }
     Ok(out)

@@ -28,6 +28,7 @@ mod executor;
 mod hardware;
 mod install;
 mod performer;
+mod template;
 mod workload;
 
 use self::hardware::{gpu_free, gpu_model, gpu_nodes, hardware_taints, runtime_class, tee_nodes};
@@ -38,6 +39,7 @@ use executor::{
 };
 use install::{controller, crd_version, install_crds, single_controller};
 use performer::{crash_loop, endpoints, image_pull, performer_ready, service, unschedulable};
+use template::{orphans, template_link, upgrade_blocked};
 use workload::{stale_status, stuck_deleting};
 
 const REACHABLE: &str = "cluster.reachable";
@@ -81,6 +83,9 @@ pub const CATALOG: &[CheckDef] = &[
     check!("workload.performer.crash-loop", Workloads, Error, Installed, INSTALLED, "the Performer's container is not crash-looping", crash_loop),
     check!("workload.performer.service", Workloads, Error, Installed, INSTALLED, "Service performer-<name> exists, selects a pod, on the gRPC port", service),
     check!("workload.performer.endpoints", Workloads, Error, Installed, INSTALLED, "the Service's EndpointSlice has a ready address", endpoints),
+    check!("workload.performer.template", Workloads, Error, Installed, INSTALLED, "at most one executor in the namespace lists the Performer's AVS (its template applies)", template_link),
+    check!("workload.performer.upgrade-blocked", Workloads, Warning, Installed, INSTALLED, "no upgrade waits for GPUs the old pod holds (BlueGreen needs twice the GPUs)", upgrade_blocked),
+    check!("workload.performer.orphans", Workloads, Warning, Installed, INSTALLED, "no executor-written Performer was left behind by an earlier run of its executor", orphans),
     check!("workload.stale-status", Workloads, Warning, Installed, INSTALLED, "status.observedGeneration matches metadata.generation", stale_status),
     check!("workload.stuck-deleting", Workloads, Error, Installed, INSTALLED, "no object is stuck with a deletionTimestamp", stuck_deleting),
     check!("workload.executor.config-complete", Workloads, Error, Installed, INSTALLED, "the executor has every field its binary needs to start", config_complete),

@@ -18,7 +18,7 @@ use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Resource, ResourceExt};
 
 use super::plan::{self, Observed, PlanInput, PlannedEvent, PodView, ServiceSelects, StatusPlan};
-use crate::api::Performer;
+use crate::api::{HourglassExecutor, Performer};
 use crate::reconcile::ReconcileError;
 use crate::reconcile::runtime::{self, Runtime, State};
 use crate::reconcile::writers::{self, Deleted};
@@ -26,6 +26,7 @@ use crate::render::performer::{
     self as render, APP_PERFORMER, LABEL_APP, LABEL_PERFORMER, LABEL_TEMPLATE_HASH,
     PodSecurityLevel, RenderContext,
 };
+use crate::render::template::{self, TemplateLink};
 
 /// Runs the Performer controller until `shutdown` resolves; `ready` is called once
 /// the pod and Service caches have their first full list.
@@ -68,6 +69,7 @@ pub async fn run(
         runtime::reflect::<Performer>(client, namespace, Default::default(), runtime::keep);
     rt.metrics.set_performer_store(performers.clone());
     let (namespaces, ns_triggers) = watch_namespaces(client, namespace, performers.clone());
+    let (executors, executor_triggers) = watch_executors(client, namespace, performers.clone());
 
     let state = State::new(
         rt.clone(),
@@ -78,6 +80,7 @@ pub async fn run(
             endpoint_slices: slices,
             namespaces,
             namespaces_waited: AtomicBool::new(false),
+            executors: executors.clone(),
             render,
         },
     );
@@ -87,11 +90,13 @@ pub async fn run(
         .reconcile_on(svc_triggers)
         .reconcile_on(slice_triggers)
         .reconcile_on(ns_triggers)
+        .reconcile_on(executor_triggers)
         .graceful_shutdown_on(shutdown);
 
     let wait_ready = async move {
         let _ = pods.wait_until_ready().await;
         let _ = services.wait_until_ready().await;
+        let _ = executors.wait_until_ready().await;
         ready();
         future::pending::<()>().await
     };
@@ -152,6 +157,36 @@ fn watch_namespaces(
     (store, triggers)
 }
 
+/// HourglassExecutors, for their per-AVS performer templates: any change of one (its
+/// deletion included) wakes every Performer of its namespace, since an AVS it no longer
+/// lists must lose the template too.
+fn watch_executors(
+    client: &kube::Client,
+    namespace: Option<&str>,
+    performers: Store<Performer>,
+) -> (
+    Store<HourglassExecutor>,
+    impl futures::Stream<Item = ObjectRef<Performer>> + Send + 'static,
+) {
+    let (store, stream) =
+        runtime::reflect::<HourglassExecutor>(client, namespace, Default::default(), runtime::keep);
+    let triggers = stream
+        .touched_objects()
+        .filter_map(|r| future::ready(r.ok()))
+        .flat_map(move |e| {
+            let ns = e.namespace();
+            futures::stream::iter(
+                performers
+                    .state()
+                    .into_iter()
+                    .filter(|p| p.metadata.namespace == ns)
+                    .map(|p| ObjectRef::from_obj(p.as_ref()))
+                    .collect::<Vec<_>>(),
+            )
+        });
+    (store, triggers)
+}
+
 /// How long the first passes wait for the namespace cache's first list before they ask the
 /// API server instead.
 const NAMESPACE_CACHE_WAIT: Duration = Duration::from_secs(5);
@@ -203,6 +238,26 @@ async fn reconcile(
     if let Some(only_status) = plan::terminating(&p) {
         return write_status_only(rt, &p, only_status).await;
     }
+    // Rendering before the executors are known would roll the pod out again once they are.
+    if tokio::time::timeout(NAMESPACE_CACHE_WAIT, ctx.executors.wait_until_ready())
+        .await
+        .is_err()
+    {
+        return Err(ReconcileError::Internal(
+            "the HourglassExecutor cache has not listed yet (is watching hourglassexecutors allowed?)".into(),
+        ));
+    }
+    let link = template::link(&p, ctx.executors.state().iter().map(AsRef::as_ref));
+    if let TemplateLink::Ambiguous { .. } = link {
+        return write_status_only(rt, &p, plan::ambiguous_template(&p, &link, &now)).await;
+    }
+    let merged = template::effective(&p, &link);
+    // Rendered and planned from the merged spec; the status still goes to `p`.
+    let effective = Arc::new(Performer {
+        spec: merged.spec,
+        ..p.as_ref().clone()
+    });
+    let p = effective;
     let level = pod_security_level(rt, ctx, &p.namespace().unwrap_or_default()).await?;
     let desired = match render::desired_pod_in(&p, level) {
         Ok(d) => d,
@@ -216,7 +271,7 @@ async fn reconcile(
         .services
         .get(&ObjectRef::new(&render::service_name(&p.name_any())).within(&ns));
     let observed = observe(ctx, &p, service.as_deref(), &desired_pod_name);
-    let plan = plan::plan(PlanInput {
+    let mut plan = plan::plan(PlanInput {
         performer: &p,
         desired_hash: &desired.hash,
         desired_pod_name: &desired_pod_name,
@@ -224,6 +279,7 @@ async fn reconcile(
         cluster_domain: &ctx.render.cluster_domain,
         now: &now,
     });
+    plan::note_template(&mut plan.status, &p, &link, &merged.from_template, &now);
 
     if plan.create_pod {
         writers::apply(rt, &ns, &desired.pod).await?;
@@ -338,5 +394,7 @@ pub struct PerformerCaches {
     /// Set once a pass has waited for the namespace cache's first list (or given up: the
     /// watch may not be allowed), so that no later pass waits again.
     pub namespaces_waited: AtomicBool,
+    /// HourglassExecutors, for the performer template of the Performer's AVS.
+    pub executors: Store<HourglassExecutor>,
     pub render: RenderContext,
 }

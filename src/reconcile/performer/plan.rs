@@ -13,10 +13,12 @@ use k8s_openapi::jiff::SignedDuration;
 use kube::ResourceExt;
 
 use crate::api::conditions::{self, reason};
+use crate::api::template::UpgradeStrategy;
 use crate::api::{Performer, PerformerStatus, performer::PerformerPhase};
 use crate::reconcile::Stamp;
 use crate::reconcile::runtime::Requeue;
 use crate::render::performer::{self as render, LABEL_TEMPLATE_HASH};
+use crate::render::template::TemplateLink;
 
 /// How long past its `deletionTimestamp` (the end of its grace period) a pod may stay before
 /// hgctl stops waiting for its kubelet and deletes it without a grace period. A working kubelet
@@ -399,6 +401,9 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
     let mut actions = pod_actions(&pods, observed, now);
     let routing = route(&pods, observed, desired_hash);
     retire(&pods, &routing, &mut actions.delete);
+    if p.spec.upgrade_strategy() == UpgradeStrategy::Recreate {
+        recreate(&pods, observed, &mut actions);
+    }
     let not_serving = NotServing::of(&pods, &actions.force_delete);
     let serving = Serving::assess(&pods, observed, &routing, desired_hash);
     let status = status(
@@ -570,6 +575,137 @@ fn retire(pods: &Pods, routing: &Routing, delete: &mut Vec<String>) {
         {
             delete.push(v.name.clone());
         }
+    }
+}
+
+/// `Recreate`: every pod of an older template goes first, and the new pod is created only
+/// once none is left (not even terminating), so the upgrade never needs the old pod's GPUs
+/// twice. A desired pod that already exists is left alone.
+fn recreate(pods: &Pods, observed: &Observed, actions: &mut PodActions) {
+    for v in &pods.others {
+        if !actions.delete.contains(&v.name) {
+            actions.delete.push(v.name.clone());
+        }
+    }
+    let old_remain = observed
+        .pods
+        .iter()
+        .any(|v| v.name != pods.desired_name && !v.ended);
+    // The old pod's deletion wakes the Performer (the pod watch).
+    if old_remain {
+        actions.create = false;
+    }
+}
+
+/// The `TemplateApplied` condition and `status.template`: which executor template the pass
+/// rendered, so that a user sees why the pod has fields the Performer does not set.
+pub fn note_template(
+    status: &mut PerformerStatus,
+    p: &Performer,
+    link: &TemplateLink,
+    from_template: &[&str],
+    now: &Time,
+) {
+    let previous = p.status.as_ref().and_then(|s| s.conditions.as_deref());
+    let c = match link {
+        TemplateLink::None => {
+            status.template = None;
+            return;
+        }
+        TemplateLink::Linked { executor, .. } => {
+            status.template = link.template_name();
+            match &status.template {
+                Some(name) => conditions::condition(
+                    previous,
+                    conditions::TEMPLATE_APPLIED,
+                    true,
+                    reason::TEMPLATE_MERGED,
+                    if from_template.is_empty() {
+                        format!("template {name} applies; the Performer sets every field it has")
+                    } else {
+                        format!("template {name} supplies {}", from_template.join(", "))
+                    },
+                    p.metadata.generation,
+                    now,
+                ),
+                None => conditions::condition(
+                    previous,
+                    conditions::TEMPLATE_APPLIED,
+                    false,
+                    reason::NO_TEMPLATE,
+                    format!(
+                        "executor {executor} lists AVS {} without a performerTemplate",
+                        p.spec.avs_address
+                    ),
+                    p.metadata.generation,
+                    now,
+                ),
+            }
+        }
+        TemplateLink::Ambiguous { .. } => {
+            status.template = None;
+            ambiguous_condition(previous, p, link, now)
+        }
+    };
+    let list = status.conditions.get_or_insert_with(Vec::new);
+    list.retain(|x| x.type_ != conditions::TEMPLATE_APPLIED);
+    list.push(c);
+}
+
+fn ambiguous_condition(
+    previous: Option<&[Condition]>,
+    p: &Performer,
+    link: &TemplateLink,
+    now: &Time,
+) -> Condition {
+    let executors = match link {
+        TemplateLink::Ambiguous { executors, .. } => executors.join(", "),
+        _ => String::new(),
+    };
+    conditions::condition(
+        previous,
+        conditions::TEMPLATE_APPLIED,
+        false,
+        reason::AMBIGUOUS_TEMPLATE,
+        format!(
+            "executors {executors} all list AVS {} in this namespace; hgctl applies no template \
+             and leaves the pods as they are until only one lists it",
+            p.spec.avs_address
+        ),
+        p.metadata.generation,
+        now,
+    )
+}
+
+/// Several executors list the Performer's AVS: nothing is rendered (the pods stay as they
+/// are); the status says why, with a warning event once.
+pub fn ambiguous_template(p: &Performer, link: &TemplateLink, now: &Time) -> StatusPlan {
+    let mut status = p.status.clone().unwrap_or_default();
+    status.template = None;
+    let mut list = status.conditions.take().unwrap_or_default();
+    list.retain(|x| x.type_ != conditions::TEMPLATE_APPLIED);
+    let c = ambiguous_condition(
+        p.status.as_ref().and_then(|s| s.conditions.as_deref()),
+        p,
+        link,
+        now,
+    );
+    let note = c.message.clone();
+    list.push(c);
+    status.conditions = Some(list);
+    let events = if p.status.as_ref() != Some(&status) {
+        vec![PlannedEvent {
+            warning: true,
+            reason: reason::AMBIGUOUS_TEMPLATE.into(),
+            note,
+        }]
+    } else {
+        Vec::new()
+    };
+    StatusPlan {
+        status,
+        events,
+        requeue: Requeue::OnChange,
     }
 }
 
@@ -746,6 +882,7 @@ fn status(
             old.last_upgrade.clone()
         },
         observed_generation: p.metadata.generation,
+        template: None,
         conditions: Some(conditions),
     }
 }
@@ -1447,5 +1584,99 @@ mod tests {
         let none = ServiceSelects::from_selector(Some(""));
         assert_eq!(none, ServiceSelects::Template(String::new()));
         assert!(!run(&performer(), observed(none)).status.ready);
+    }
+
+    fn recreate_performer() -> Performer {
+        let mut p = performer();
+        p.spec.upgrade_strategy = Some(crate::api::template::UpgradeStrategy::Recreate);
+        p
+    }
+
+    #[test]
+    fn recreate_deletes_the_old_pod_before_creating_the_new_one() {
+        let observed = Observed {
+            pods: vec![pod("performer-p1-old", "old", true, 10)],
+            service_hash: Some("old".into()),
+            desired_in_endpoints: false,
+        };
+        let plan = run(&recreate_performer(), observed.clone());
+        assert!(!plan.create_pod);
+        assert_eq!(plan.delete_pods, vec!["performer-p1-old".to_string()]);
+        // Blue-green keeps the old pod and creates the new one beside it.
+        let bg = run(&performer(), observed);
+        assert!(bg.create_pod);
+        assert!(bg.delete_pods.is_empty());
+    }
+
+    #[test]
+    fn recreate_waits_for_the_old_pod_to_be_gone_then_creates() {
+        let mut old = pod("performer-p1-old", "old", false, 10);
+        old.terminating = true;
+        let observed = Observed {
+            pods: vec![old],
+            service_hash: Some("old".into()),
+            desired_in_endpoints: false,
+        };
+        let plan = run(&recreate_performer(), observed);
+        assert!(!plan.create_pod);
+        let plan = run(&recreate_performer(), Observed::default());
+        assert!(plan.create_pod);
+    }
+
+    #[test]
+    fn recreate_leaves_an_existing_desired_pod_alone() {
+        let observed = Observed {
+            pods: vec![
+                pod("performer-p1-old", "old", true, 10),
+                pod("performer-p1-new", "new", false, 20),
+            ],
+            service_hash: Some("old".into()),
+            desired_in_endpoints: false,
+        };
+        let plan = run(&recreate_performer(), observed);
+        assert!(!plan.create_pod);
+        assert_eq!(plan.delete_pods, vec!["performer-p1-old".to_string()]);
+    }
+
+    #[test]
+    fn template_link_is_named_in_status_and_ambiguity_is_refused() {
+        use crate::render::template::TemplateLink;
+        let p = performer();
+        let mut plan = run(&p, Observed::default());
+        let link = TemplateLink::Linked {
+            executor: "ex".into(),
+            avs: p.spec.avs_address.clone(),
+            template: Some(Default::default()),
+        };
+        note_template(&mut plan.status, &p, &link, &["imagePullPolicy"], &now());
+        let name = format!("ex/{}", p.spec.avs_address);
+        assert_eq!(plan.status.template.as_deref(), Some(name.as_str()));
+        let c = conditions::find(
+            plan.status.conditions.as_deref(),
+            conditions::TEMPLATE_APPLIED,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.status.as_str(), c.reason.as_str()),
+            ("True", reason::TEMPLATE_MERGED)
+        );
+        assert!(c.message.contains("imagePullPolicy"));
+
+        let ambiguous = TemplateLink::Ambiguous {
+            executors: vec!["a".into(), "b".into()],
+            avs: p.spec.avs_address.clone(),
+        };
+        let refused = ambiguous_template(&p, &ambiguous, &now());
+        let c = conditions::find(
+            refused.status.conditions.as_deref(),
+            conditions::TEMPLATE_APPLIED,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.status.as_str(), c.reason.as_str()),
+            ("False", reason::AMBIGUOUS_TEMPLATE)
+        );
+        assert!(c.message.contains("a, b"));
+        assert_eq!(refused.events.len(), 1);
     }
 }
