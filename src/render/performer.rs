@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Affinity, Capabilities, Container, ContainerPort, EnvVar, EnvVarSource, GRPCAction,
-    NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSecurityContext,
-    PodSpec, Probe, ResourceRequirements, SeccompProfile, SecurityContext, Service, ServicePort,
-    ServiceSpec, TCPSocketAction, Toleration,
+    Affinity, Capabilities, Container, ContainerPort, EnvVar, EnvVarSource, GRPCAction, Lifecycle,
+    LifecycleHandler, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod,
+    PodSecurityContext, PodSpec, Probe, ResourceRequirements, SeccompProfile, SecurityContext,
+    Service, ServicePort, ServiceSpec, SleepAction, TCPSocketAction, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -428,6 +428,15 @@ fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderErr
         )),
         readiness_probe: Some(health_probe(port, spec.probe_protocol(), 5, 3)),
         liveness_probe: Some(health_probe(port, spec.probe_protocol(), 10, 6)),
+        lifecycle: Some(Lifecycle {
+            pre_stop: Some(LifecycleHandler {
+                sleep: Some(SleepAction {
+                    seconds: DRAIN_SECONDS,
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
         security_context: Some(container_security_context(
             spec.container_security_context.as_ref(),
             level,
@@ -504,6 +513,13 @@ fn env(p: &Performer) -> Option<Vec<EnvVar>> {
     }
     (!vars.is_empty()).then(|| vars.into_values().collect())
 }
+
+/// How long a pod being replaced keeps serving after its deletion starts (a preStop sleep,
+/// which needs no binary in the image): the Service already selects its successor, but
+/// kube-proxy on each node applies that a moment later, and a connection it still sends
+/// to the old pod must find it listening. A dead pod IP does not refuse a SYN, it drops
+/// it, and a gRPC dial then hangs for its 20 s connect timeout.
+pub const DRAIN_SECONDS: i64 = 10;
 
 /// Seconds between start-up probes: short, so that a performer that starts fast is ready
 /// fast (readiness and liveness wait for the first successful start-up probe).
@@ -1131,6 +1147,21 @@ mod tests {
                 "{level:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_replaced_pod_keeps_serving_while_kube_proxy_catches_up() {
+        let pod = desired_pod(&performer(base())).unwrap().pod;
+        let spec = pod.spec.as_ref().unwrap();
+        let sleep = spec.containers[0]
+            .lifecycle
+            .as_ref()
+            .and_then(|l| l.pre_stop.as_ref())
+            .and_then(|h| h.sleep.as_ref())
+            .map(|s| s.seconds);
+        assert_eq!(sleep, Some(DRAIN_SECONDS));
+        // The drain fits in the grace period (Kubernetes' default 30 s when unset).
+        assert!(spec.termination_grace_period_seconds.unwrap_or(30) > DRAIN_SECONDS);
     }
 
     fn probes(pod: &Pod) -> (Probe, Probe, Probe) {
