@@ -102,10 +102,13 @@ async fn a_blue_green_upgrade_on_the_real_node_loses_no_call_through_the_service
         .collect();
 
     // A client calling through the Service name for the whole rollout, one connection as the
-    // executor keeps it; the upgrade starts once the client has made its first calls.
+    // executor keeps it; the upgrade starts once the client has had its first answer (before
+    // that, kube-proxy may not have synced the Service yet: that lag is not the rollout's).
     let loop_args = [
         "loop",
         endpoint.as_str(),
+        "--warmup",
+        "60s",
         "--duration",
         "60s",
         "--interval",
@@ -120,12 +123,14 @@ async fn a_blue_green_upgrade_on_the_real_node_loses_no_call_through_the_service
             real_node::run_client(&pods, "loop", &args, Duration::from_secs(180)).await
         })
     };
-    wait_for(POD_TIMEOUT, "the loop client running", || async {
-        let p = pods.get("loop").await.map_err(|e| e.to_string())?;
-        real_node::placement_and_readiness(&p)
-            .1
+    wait_for(POD_TIMEOUT, "the loop client's first answer", || async {
+        let log = pods
+            .logs("loop", &Default::default())
+            .await
+            .map_err(|e| e.to_string())?;
+        log.contains("loop: first answer at")
             .then_some(())
-            .ok_or("not ready".to_string())
+            .ok_or(log)
     })
     .await;
     create_performer(&ns, "bg", &["--env", "MODE=v2"]);

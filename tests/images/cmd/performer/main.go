@@ -40,7 +40,7 @@ import (
 const usage = `usage:
   performer [serve]
   performer check ADDR [--tls] [--ca FILE] [--server-name NAME] [--service NAME] [--task PAYLOAD] [--timeout 5s]
-  performer loop ADDR --duration 60s [--interval 200ms] [--timeout 2s] [--new-conn] [--tls] [--ca FILE] [--server-name NAME]
+  performer loop ADDR --duration 60s [--warmup 30s] [--interval 200ms] [--timeout 2s] [--new-conn] [--tls] [--ca FILE] [--server-name NAME]
   performer pause`
 
 func main() {
@@ -210,6 +210,7 @@ func loop(ctx context.Context, args []string, stdout io.Writer) error {
 	interval := fs.Duration("interval", 200*time.Millisecond, "pause between calls")
 	timeout := fs.Duration("timeout", 2*time.Second, "deadline of each call")
 	newConn := fs.Bool("new-conn", false, "dial a new connection for every call")
+	warmup := fs.Duration("warmup", 0, "call until the first answer for at most this long before counting")
 	addr, err := parseWithAddr(fs, args)
 	if err != nil {
 		return err
@@ -247,6 +248,13 @@ func loop(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return first(header.Get(perf.HostHeader)), nil
 	}
+	// A Service is routable on a node only once its proxy has synced (~1 s after the pod is
+	// Ready); calls before the first answer measure that lag, not the rollout being watched.
+	if *warmup > 0 {
+		if err := untilFirstAnswer(ctx, call, *warmup, *interval, stdout); err != nil {
+			return err
+		}
+	}
 	deadline := time.Now().Add(*duration)
 	var calls, failed int
 	hosts := map[string]int{}
@@ -275,6 +283,28 @@ func loop(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("%d of %d calls failed", failed, calls)
 	}
 	return nil
+}
+
+// untilFirstAnswer calls until one call succeeds, for at most limit, and reports the calls
+// that failed before it; it fails when none succeeds in time.
+func untilFirstAnswer(ctx context.Context, call func(int) (string, error), limit, interval time.Duration, stdout io.Writer) error {
+	start := time.Now()
+	for i := 0; ; i++ {
+		_, err := call(-1 - i)
+		if err == nil {
+			fmt.Fprintf(stdout, "loop: first answer at %s after %d failed warm-up calls in %s\n",
+				time.Now().UTC().Format(time.RFC3339Nano), i, ms(time.Since(start)))
+			return nil
+		}
+		if time.Since(start) >= limit || ctx.Err() != nil {
+			return fmt.Errorf("no answer within the %s warm-up (%d calls; last error: %v)", limit, i+1, err)
+		}
+		fmt.Fprintf(stdout, "loop: warm-up call %d failed: %v\n", i, err)
+		select {
+		case <-time.After(interval):
+		case <-ctx.Done():
+		}
+	}
 }
 
 // pause is PID 1 of a pod sandbox: it sleeps until told to stop and reaps orphaned children.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -74,6 +75,42 @@ func TestLoopCountsCalls(t *testing.T) {
 	if code := run([]string{"loop", closed, "--duration", "300ms", "--timeout", "200ms", "--new-conn"}, &out, io.Discard); code != 1 || !strings.Contains(out.String(), "ok=0") {
 		t.Fatalf("exit %d\n%s", code, out.String())
 	}
+}
+
+func TestLoopWarmUpWaitsForTheFirstAnswer(t *testing.T) {
+	// A performer that binds its port only after a 1 s load: the calls before are warm-up.
+	port := freePort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- perf.Serve(ctx, perf.ServerConfig{Port: port, StartupDelay: time.Second}, log.New(io.Discard, "", 0), nil)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	late := fmt.Sprintf("localhost:%d", port)
+	var out bytes.Buffer
+	code := run([]string{"loop", late, "--warmup", "10s", "--duration", "200ms", "--interval", "50ms", "--timeout", "200ms", "--new-conn"}, &out, io.Discard)
+	if code != 0 || !strings.Contains(out.String(), "failed=0") || !strings.Contains(out.String(), "loop: first answer at") {
+		t.Fatalf("exit %d\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "warm-up call 0 failed") {
+		t.Fatalf("no warm-up failure reported before the port answered:\n%s", out.String())
+	}
+	// Nothing ever answers: the warm-up fails and says so.
+	out.Reset()
+	if code := run([]string{"loop", fmt.Sprintf("localhost:%d", freePort(t)), "--warmup", "300ms", "--duration", "1s", "--timeout", "100ms", "--new-conn"}, &out, io.Discard); code != 1 {
+		t.Fatalf("exit %d\n%s", code, out.String())
+	}
+}
+
+// freePort is a port nothing listens on (bound once by the kernel's choice, then released).
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func TestUsageErrors(t *testing.T) {
