@@ -52,6 +52,9 @@ _hgctl() {
             hgctl,performer)
                 cmd="hgctl__subcmd__performer"
                 ;;
+            hgctl,probe)
+                cmd="hgctl__subcmd__probe"
+                ;;
             hgctl,run-local)
                 cmd="hgctl__subcmd__run__subcmd__local"
                 ;;
@@ -135,6 +138,9 @@ _hgctl() {
                 ;;
             hgctl__subcmd__help,performer)
                 cmd="hgctl__subcmd__help__subcmd__performer"
+                ;;
+            hgctl__subcmd__help,probe)
+                cmd="hgctl__subcmd__help__subcmd__probe"
                 ;;
             hgctl__subcmd__help,run-local)
                 cmd="hgctl__subcmd__help__subcmd__run__subcmd__local"
@@ -224,7 +230,7 @@ _hgctl() {
 
     case "${cmd}" in
         hgctl)
-            opts="-n -o -h -V --kubeconfig --context --namespace --output --log-level --help --version install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help"
+            opts="-n -o -h -V --kubeconfig --context --namespace --output --log-level --help --version install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -466,7 +472,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__doctor)
-            opts="-A -n -o -h --pre --all-namespaces --fail-on --skip --wait --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --pre --all-namespaces --fail-on --skip --wait --probe --probe-image --probe-node-selector --probe-toleration --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,6 +487,18 @@ _hgctl() {
                     return 0
                     ;;
                 --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe-image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe-node-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe-toleration)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1000,7 +1018,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__help)
-            opts="install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help"
+            opts="install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1296,6 +1314,20 @@ _hgctl() {
         hgctl__subcmd__help__subcmd__performer__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__help__subcmd__probe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1965,6 +1997,52 @@ _hgctl() {
             fi
             case "${prev}" in
                 --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__probe)
+            opts="-n -o -h --timeout --kubeconfig --context --namespace --output --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand diff 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
             cand wait 'Wait until a Performer or HourglassExecutor is ready'
             cand support-bundle 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)'
+            cand probe 'Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;install'= {
@@ -408,6 +409,9 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand --fail-on 'Exit non-zero on warnings too'
             cand --skip 'Skip a check by its ID (repeatable)'
             cand --wait 'Re-run until nothing fails or this time is up (the exit code is the last run''s)'
+            cand --probe-image 'Image of the probe pod, an hgctl image (default: the installed operator''s image)'
+            cand --probe-node-selector 'Node selector of the probe pod, e.g. where the executors run (repeatable)'
+            cand --probe-toleration 'Toleration of the probe pod (repeatable)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: the current context)'
             cand -n 'Namespace (default: the context''s namespace, else "default")'
@@ -418,6 +422,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand --pre 'Check a cluster before install: reachability, version, rights to install'
             cand -A 'Check workloads in every namespace'
             cand --all-namespaces 'Check workloads in every namespace'
+            cand --probe 'Also call each Performer from a short-lived pod in its namespace: its Service name resolves, TCP connects, gRPC health answers (plaintext and TLS), with latencies'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -526,6 +531,18 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'hgctl;probe'= {
+            cand --timeout 'Deadline of each step (resolve, connect, each call)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'hgctl;help'= {
             cand install 'Install the CRDs, RBAC and the in-cluster operator'
             cand uninstall 'Remove what `hgctl install` created (refuses to delete data unless asked)'
@@ -544,6 +561,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand diff 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
             cand wait 'Wait until a Performer or HourglassExecutor is ready'
             cand support-bundle 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)'
+            cand probe 'Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;help;install'= {
@@ -606,6 +624,8 @@ set edit:completion:arg-completer[hgctl] = {|@words|
         &'hgctl;help;wait'= {
         }
         &'hgctl;help;support-bundle'= {
+        }
+        &'hgctl;help;probe'= {
         }
         &'hgctl;help;help'= {
         }

@@ -57,6 +57,7 @@ complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "apply" -d 'Apply a fold
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "diff" -d 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "wait" -d 'Wait until a Performer or HourglassExecutor is ready'
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "support-bundle" -d 'Collect versions, objects, events, logs and doctor\'s report into a .tar.gz (no secrets)'
+complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "probe" -d 'Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)'
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l image -d 'Operator image (default: a versioned image derived from this hgctl)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l timeout -d 'How long --wait waits' -r
@@ -444,6 +445,9 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l fail-on -d 'Exit 
 warning\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l skip -d 'Skip a check by its ID (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l wait -d 'Re-run until nothing fails or this time is up (the exit code is the last run\'s)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l probe-image -d 'Image of the probe pod, an hgctl image (default: the installed operator\'s image)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l probe-node-selector -d 'Node selector of the probe pod, e.g. where the executors run (repeatable)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l probe-toleration -d 'Toleration of the probe pod (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l context -d 'Kubeconfig context to use (default: the current context)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
@@ -460,6 +464,7 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l pre -d 'Check a cluster before install: reachability, version, rights to install'
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -s A -l all-namespaces -d 'Check workloads in every namespace'
+complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l probe -d 'Also call each Performer from a short-lived pod in its namespace: its Service name resolves, TCP connects, gRPC health answers (plaintext and TLS), with latencies'
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand crds" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand crds" -l context -d 'Kubeconfig context to use (default: the current context)' -r
@@ -597,24 +602,41 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s h -l help -d 'Print help'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "install" -d 'Install the CRDs, RBAC and the in-cluster operator'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "uninstall" -d 'Remove what `hgctl install` created (refuses to delete data unless asked)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "performer" -d 'Create, inspect and delete Performers'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "executor" -d 'Create, inspect and delete HourglassExecutors'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "get" -d 'List Performers or HourglassExecutors like `kubectl get`'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "status" -d 'One screen for the whole fleet: executors, performers by phase, a summary'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "run-local" -d 'Run the reconcilers on this machine against the current kubeconfig context'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "operator" -d 'Run the reconcilers in-cluster (the entry point of the operator Deployment)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "doctor" -d 'Check the cluster, the installation, the hardware and the workloads'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "crds" -d 'Print both CRDs as a multi-document YAML stream'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "manpage" -d 'Print the man page (roff) of hgctl'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "version" -d 'Print the version of hgctl (and of the cluster with --server)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "apply" -d 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "diff" -d 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "wait" -d 'Wait until a Performer or HourglassExecutor is ready'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "support-bundle" -d 'Collect versions, objects, events, logs and doctor\'s report into a .tar.gz (no secrets)'
-complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -l timeout -d 'Deadline of each step (resolve, connect, each call)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+short\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -l log-level -d 'Log verbosity on stderr' -r -f -a "error\t''
+warn\t''
+info\t''
+debug\t''
+trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -s h -l help -d 'Print help'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "install" -d 'Install the CRDs, RBAC and the in-cluster operator'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "uninstall" -d 'Remove what `hgctl install` created (refuses to delete data unless asked)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "performer" -d 'Create, inspect and delete Performers'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "executor" -d 'Create, inspect and delete HourglassExecutors'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "get" -d 'List Performers or HourglassExecutors like `kubectl get`'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "status" -d 'One screen for the whole fleet: executors, performers by phase, a summary'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "run-local" -d 'Run the reconcilers on this machine against the current kubeconfig context'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "operator" -d 'Run the reconcilers in-cluster (the entry point of the operator Deployment)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "doctor" -d 'Check the cluster, the installation, the hardware and the workloads'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "crds" -d 'Print both CRDs as a multi-document YAML stream'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "manpage" -d 'Print the man page (roff) of hgctl'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "version" -d 'Print the version of hgctl (and of the cluster with --server)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "apply" -d 'Apply a folder of specs as one set (server-side apply; --prune removes what left it)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "diff" -d 'Show what `apply` would change, as a unified diff (exit 1 when something differs)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "wait" -d 'Wait until a Performer or HourglassExecutor is ready'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "support-bundle" -d 'Collect versions, objects, events, logs and doctor\'s report into a .tar.gz (no secrets)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "probe" -d 'Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)'
+complete -c hgctl -n "__fish_hgctl_using_subcommand help; and not __fish_seen_subcommand_from install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "create" -d 'Scaffold a Performer from flags or a file; print it or apply it'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "get" -d 'List Performers'
 complete -c hgctl -n "__fish_hgctl_using_subcommand help; and __fish_seen_subcommand_from performer" -f -a "describe" -d 'Show a Performer, its pod, Service, events and what doctor says'

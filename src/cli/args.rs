@@ -118,6 +118,19 @@ pub enum Command {
     Wait(WaitArgs),
     /// Collect versions, objects, events, logs and doctor's report into a .tar.gz (no secrets)
     SupportBundle(SupportBundleArgs),
+    /// Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)
+    #[command(hide = true)]
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// HOST:PORT to resolve and call grpc.health.v1 on, plaintext and TLS
+    #[arg(value_name = "HOST:PORT", required = true)]
+    pub endpoints: Vec<String>,
+    /// Deadline of each step (resolve, connect, each call)
+    #[arg(long, value_parser = parse_duration, default_value = "5s", value_name = "DURATION")]
+    pub timeout: Duration,
 }
 
 /// `--dry-run` of `hgctl apply`, as kubectl spells it.
@@ -382,6 +395,19 @@ pub struct DoctorArgs {
     /// Re-run until nothing fails or this time is up (the exit code is the last run's)
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub wait: Option<Duration>,
+    /// Also call each Performer from a short-lived pod in its namespace: its Service name
+    /// resolves, TCP connects, gRPC health answers (plaintext and TLS), with latencies
+    #[arg(long)]
+    pub probe: bool,
+    /// Image of the probe pod, an hgctl image (default: the installed operator's image)
+    #[arg(long, value_name = "IMAGE", requires = "probe")]
+    pub probe_image: Option<String>,
+    /// Node selector of the probe pod, e.g. where the executors run (repeatable)
+    #[arg(long, value_name = "KEY=VALUE", requires = "probe")]
+    pub probe_node_selector: Vec<String>,
+    /// Toleration of the probe pod (repeatable)
+    #[arg(long, value_name = "KEY[=VALUE]:EFFECT", requires = "probe")]
+    pub probe_toleration: Vec<String>,
 }
 
 #[derive(Debug, Args)]

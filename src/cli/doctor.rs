@@ -51,6 +51,13 @@ fn validate(global: &GlobalArgs, args: &DoctorArgs) -> Result<Format> {
             "use -A for every namespace or -n NS for one",
         ));
     }
+    if args.pre && args.probe {
+        return Err(Error::usage(
+            "--probe calls the Performers of an installation; --pre checks a cluster before install",
+            "drop one of them",
+        ));
+    }
+    crate::cli::probe::placement(args)?;
     if args.pre && !args.names.is_empty() {
         return Err(Error::usage(
             "--pre checks a cluster before install and takes no object names",
@@ -100,7 +107,18 @@ async fn once(global: &GlobalArgs, args: &DoctorArgs, format: Format) -> (String
                 names: args.names.clone(),
                 pre: args.pre,
             };
-            let snapshot = gather::gather(&conn, &scope, now).await;
+            let mut snapshot = gather::gather(&conn, &scope, now).await;
+            if args.probe && snapshot.cluster.is_ok() {
+                // Validated before: the flags parse.
+                let placement = crate::cli::probe::placement(args).unwrap_or_default();
+                snapshot.probes = crate::cli::probe::in_cluster(
+                    &conn,
+                    &snapshot,
+                    args.probe_image.as_deref(),
+                    &placement,
+                )
+                .await;
+            }
             let err = snapshot
                 .cluster
                 .as_ref()
@@ -123,6 +141,7 @@ async fn once(global: &GlobalArgs, args: &DoctorArgs, format: Format) -> (String
         &snapshot,
         &RunOptions {
             pre: args.pre,
+            probe: args.probe,
             skip: args.skip.clone(),
         },
     );

@@ -10,6 +10,7 @@ pub mod doctor;
 pub mod generated;
 pub mod get;
 pub mod install;
+pub mod probe;
 pub mod prune;
 pub mod run_local;
 pub mod status;
@@ -61,5 +62,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Diff(args) => diff::run(&global, &args).await,
         Command::Wait(args) => wait::run(&global, &args).await,
         Command::SupportBundle(args) => support_bundle::run(&global, &args).await,
+        Command::Probe(args) => probe::run(&args).await,
     }
 }

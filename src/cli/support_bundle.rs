@@ -209,13 +209,7 @@ pub async fn run(global: &GlobalArgs, args: &SupportBundleArgs) -> Result<()> {
         pre: false,
     };
     let snapshot = gather::gather(&conn, &scope, Timestamp::now()).await;
-    let results = doctor::run(
-        &snapshot,
-        &RunOptions {
-            pre: false,
-            skip: Vec::new(),
-        },
-    );
+    let results = doctor::run(&snapshot, &RunOptions::default());
     add("doctor.json", crate::output::json(&report::json(&results))?);
 
     let count = entries.len();

@@ -8,6 +8,7 @@
 
 pub mod checks;
 pub mod gather;
+pub mod probe;
 pub mod report;
 pub mod snapshot;
 
@@ -71,6 +72,8 @@ pub enum When {
     Pre,
     /// Only without `--pre` (needs an installation).
     Installed,
+    /// Only with `--probe` (calls from a pod in the cluster).
+    Probe,
 }
 
 /// What one evaluation found about one object (or the cluster).
@@ -154,6 +157,7 @@ pub struct CheckResult {
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     pub pre: bool,
+    pub probe: bool,
     pub skip: Vec<String>,
 }
 
@@ -176,6 +180,7 @@ pub fn run(snapshot: &Snapshot, options: &RunOptions) -> Vec<CheckResult> {
             When::Always => true,
             When::Pre => options.pre,
             When::Installed => !options.pre,
+            When::Probe => options.probe && !options.pre,
         };
         if !applies || options.skip.iter().any(|s| s == def.id) {
             continue;

@@ -163,6 +163,8 @@ pub struct Snapshot {
     pub logs: BTreeMap<String, Result<String, String>>,
     /// `--pre`: the rights install needs and whether they are granted.
     pub rights: Gathered<Vec<(Right, bool)>>,
+    /// `--probe`: what a pod in each namespace saw calling the Performers' endpoints.
+    pub probes: Gathered<super::probe::ProbeResults>,
 }
 
 impl Snapshot {
@@ -188,6 +190,7 @@ impl Snapshot {
             executor_workloads: Err(Missing::NotGathered),
             logs: BTreeMap::new(),
             rights: Err(Missing::NotGathered),
+            probes: Err(Missing::NotGathered),
         }
     }
 

@@ -173,7 +173,7 @@ mod tests {
             &s,
             &RunOptions {
                 pre: true,
-                skip: vec![],
+                ..Default::default()
             },
         );
         let rights = one(&pre, "cluster.install-rights");

@@ -28,6 +28,7 @@ mod executor;
 mod hardware;
 mod install;
 mod performer;
+mod probe;
 mod template;
 mod workload;
 
@@ -38,7 +39,10 @@ use executor::{
     unused_fields,
 };
 use install::{controller, crd_version, install_crds, single_controller};
-use performer::{crash_loop, endpoints, image_pull, performer_ready, service, unschedulable};
+use performer::{
+    container_start, crash_loop, endpoints, image_pull, performer_ready, service, unschedulable,
+};
+use probe::in_cluster_probe;
 use template::{orphans, template_link, upgrade_blocked};
 use workload::{stale_status, stuck_deleting};
 
@@ -80,9 +84,11 @@ pub const CATALOG: &[CheckDef] = &[
     check!("workload.performer.ready", Workloads, Warning, Installed, INSTALLED, "the Performer is Ready", performer_ready),
     check!("workload.performer.unschedulable", Workloads, Error, Installed, INSTALLED, "the Performer's pod can be placed on a node", unschedulable),
     check!("workload.performer.image-pull", Workloads, Error, Installed, INSTALLED, "the Performer's image can be pulled", image_pull),
+    check!("workload.performer.container-start", Workloads, Error, Installed, INSTALLED, "the kubelet can create and start the Performer's container (config, security, references)", container_start),
     check!("workload.performer.crash-loop", Workloads, Error, Installed, INSTALLED, "the Performer's container is not crash-looping", crash_loop),
     check!("workload.performer.service", Workloads, Error, Installed, INSTALLED, "Service performer-<name> exists, selects a pod, on the gRPC port", service),
     check!("workload.performer.endpoints", Workloads, Error, Installed, INSTALLED, "the Service's EndpointSlice has a ready address", endpoints),
+    check!("workload.performer.probe", Workloads, Error, Probe, INSTALLED, "from a pod in its namespace, the Performer's Service name resolves and gRPC health answers (--probe)", in_cluster_probe),
     check!("workload.performer.template", Workloads, Error, Installed, INSTALLED, "at most one executor in the namespace lists the Performer's AVS (its template applies)", template_link),
     check!("workload.performer.upgrade-blocked", Workloads, Warning, Installed, INSTALLED, "no upgrade waits for GPUs the old pod holds (BlueGreen needs twice the GPUs)", upgrade_blocked),
     check!("workload.performer.orphans", Workloads, Warning, Installed, INSTALLED, "no executor-written Performer was left behind by an earlier run of its executor", orphans),
@@ -309,8 +315,8 @@ mod tests {
         let r = doctor::run(
             &s,
             &RunOptions {
-                pre: false,
                 skip: vec!["install.controller".into()],
+                ..Default::default()
             },
         );
         assert!(only(&r, "install.controller").is_empty());

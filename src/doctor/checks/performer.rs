@@ -179,6 +179,71 @@ pub(super) fn image_pull(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// Why the kubelet could not create or start a container, as it reports it while waiting.
+const START_REASONS: &[&str] = &[
+    "CreateContainerConfigError",
+    "CreateContainerError",
+    "RunContainerError",
+];
+
+pub(super) fn container_start(s: &Snapshot) -> Vec<Finding> {
+    per_performer(
+        s,
+        |p| {
+            let (ns, name) = name_of(&p.metadata);
+            for pod in s.pods_of(ns, name) {
+                for (container, reason, message, _) in waiting(pod) {
+                    if START_REASONS.contains(&reason.as_str()) {
+                        let pod_name = pod.metadata.name.as_deref().unwrap_or_default();
+                        return Some(Finding::problem(
+                            Some(pobj(p)),
+                            format!(
+                                "the kubelet cannot start container {container} of pod {pod_name} ({reason}): {message}"
+                            ),
+                            start_fix(p, pod_name, &message),
+                        ));
+                    }
+                }
+            }
+            Some(Finding::pass(Some(pobj(p)), "no container start failures"))
+        },
+        "no Performers",
+    )
+}
+
+/// The fix for a kubelet's start failure, from its message.
+fn start_fix(p: &Performer, pod_name: &str, message: &str) -> String {
+    let (ns, _) = name_of(&p.metadata);
+    let quoted = |after: &str| {
+        message
+            .split(after)
+            .nth(1)
+            .and_then(|rest| rest.split('"').nth(1))
+            .map(str::to_string)
+    };
+    if message.contains("runAsNonRoot") && message.contains("root") {
+        format!(
+            "the image runs as root and the pod forbids it: run it as a user the image allows (spec.containerSecurityContext.runAsUser) or drop runAsNonRoot from spec.podSecurityContext (`{}`); hgctl's defaults run root images unless the namespace enforces the restricted Pod Security level",
+            edit_performer(p)
+        )
+    } else if let Some(secret) = quoted("secret ") {
+        format!(
+            "create Secret {secret} in {ns} (`kubectl -n {ns} create secret generic {secret} --from-literal=KEY=VALUE`) or stop referring to it"
+        )
+    } else if let Some(map) = quoted("configmap ") {
+        format!(
+            "create ConfigMap {map} in {ns} (`kubectl -n {ns} create configmap {map} --from-literal=KEY=VALUE`) or stop referring to it"
+        )
+    } else if message.contains("couldn't find key") {
+        format!(
+            "add the key to the Secret or ConfigMap it names, or fix the reference (`{}`)",
+            edit_performer(p)
+        )
+    } else {
+        format!("kubectl -n {ns} describe pod {pod_name}")
+    }
+}
+
 pub(super) fn crash_loop(s: &Snapshot) -> Vec<Finding> {
     per_performer(
         s,
@@ -306,6 +371,33 @@ pub(super) fn service(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// Ready addresses in the EndpointSlices of Service `svc_name` in `ns`.
+pub(super) fn ready_addresses(
+    slices: &[k8s_openapi::api::discovery::v1::EndpointSlice],
+    ns: &str,
+    svc_name: &str,
+) -> usize {
+    slices
+        .iter()
+        .filter(|sl| {
+            sl.metadata.namespace.as_deref() == Some(ns)
+                && sl
+                    .metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get("kubernetes.io/service-name"))
+                    .is_some_and(|n| n == svc_name)
+        })
+        .flat_map(|sl| sl.endpoints.iter().flatten())
+        .filter(|ep| {
+            ep.conditions
+                .as_ref()
+                .and_then(|c| c.ready)
+                .unwrap_or(false)
+        })
+        .count()
+}
+
 pub(super) fn endpoints(s: &Snapshot) -> Vec<Finding> {
     per_performer(
         s,
@@ -335,25 +427,7 @@ pub(super) fn endpoints(s: &Snapshot) -> Vec<Finding> {
                     format!("skipped: no Ready pod behind Service {svc_name} yet"),
                 ));
             };
-            let ready_addresses = slices
-                .iter()
-                .filter(|sl| {
-                    sl.metadata.namespace.as_deref() == Some(ns)
-                        && sl
-                            .metadata
-                            .labels
-                            .as_ref()
-                            .and_then(|l| l.get("kubernetes.io/service-name"))
-                            == Some(&svc_name)
-                })
-                .flat_map(|sl| sl.endpoints.iter().flatten())
-                .filter(|ep| {
-                    ep.conditions
-                        .as_ref()
-                        .and_then(|c| c.ready)
-                        .unwrap_or(false)
-                })
-                .count();
+            let ready_addresses = ready_addresses(slices, ns, &svc_name);
             if ready_addresses == 0 {
                 Some(Finding::problem(
                     Some(pobj(p)),
@@ -386,6 +460,40 @@ mod tests {
             "containerStatuses": [{"name": "performer", "image": "avs:v1", "imageID": "", "ready": false, "restartCount": 7,
                 "lastState": {"terminated": {"exitCode": 2}},
                 "state": {"waiting": {"reason": reason, "message": message}}}]})
+    }
+
+    #[test]
+    fn container_start_failures_carry_the_kubelets_message_and_the_fix() {
+        let cases = [
+            (
+                "container has runAsNonRoot and image will run as root (pod: \"p_ns(u)\", container: performer)",
+                "spec.containerSecurityContext.runAsUser",
+            ),
+            (
+                "secret \"avs-keys\" not found",
+                "create secret generic avs-keys",
+            ),
+            (
+                "configmap \"avs-conf\" not found",
+                "create configmap avs-conf",
+            ),
+            ("couldn't find key rpc in Secret ns/avs-keys", "add the key"),
+            ("something else", "describe pod"),
+        ];
+        for (message, fix) in cases {
+            let p = performer("p1", base_spec());
+            let mut s = snap();
+            s.pods = Ok(vec![pod_of(
+                &p,
+                Some("n1"),
+                waiting_status("CreateContainerConfigError", message),
+            )]);
+            s.performers = Ok(vec![p]);
+            let r = one(&results(&s), "workload.performer.container-start").clone();
+            assert_eq!(r.status, Status::Fail, "{r:?}");
+            assert!(r.message.contains(message), "{}", r.message);
+            assert!(r.hint.as_deref().unwrap().contains(fix), "{fix}: {r:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,130 @@
+//! `hgctl doctor --probe` on the real node: a pod (the hgctl image) in the namespace resolves
+//! each Performer's Service name and calls gRPC health, and what fails becomes a finding.
+
+mod common;
+
+use common::cli::{hgctl, text};
+use common::cluster::TestNamespace;
+use common::performers::wait_ready;
+use common::real_node::{self, NODE_LABEL, PERFORMER_IMAGE, PERFORMER_PORT, POD_TIMEOUT};
+use common::run_local::{RunLocal, install_crds};
+use k8s_openapi::api::core::v1::Pod;
+use serde_json::Value;
+
+const AVS: &str = "0xCE2Ac75bE2E0951F1F7B288c7a6A9BfB6c331DC4";
+
+fn create_performer(ns: &TestNamespace, name: &str, extra: &[&str]) {
+    let placement = real_node::placement_flags();
+    let mut args = vec![
+        "performer",
+        "create",
+        name,
+        "--image",
+        PERFORMER_IMAGE,
+        "--avs",
+        AVS,
+        "--grpc-port",
+        PERFORMER_PORT,
+    ];
+    args.extend(placement.iter().map(String::as_str));
+    args.extend(extra);
+    let out = hgctl(ns.name(), &args);
+    assert!(out.status.success(), "{:?}", text(&out));
+}
+
+/// The `workload.performer.probe` entries of `doctor -o json`, by Performer name.
+fn probe_findings(stdout: &str) -> Vec<(String, String, String, String)> {
+    let report: Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == "workload.performer.probe")
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (s("object"), s("status"), s("message"), s("hint"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn doctor_probe_calls_each_performer_from_a_pod_and_names_what_fails() {
+    if !real_node::require("doctor_probe_calls_each_performer").await {
+        return;
+    }
+    install_crds().await;
+    let ns = TestNamespace::create("real-probe").await;
+    let _run = RunLocal::start(ns.name());
+    create_performer(&ns, "good", &[]);
+    // Listens on 9999 while its spec (and Service) say 8080: never Ready, nothing answers.
+    create_performer(&ns, "deaf", &["--env", "GRPC_PORT=9999"]);
+    wait_ready(&ns, "good", POD_TIMEOUT).await;
+
+    let image = real_node::import_hgctl_image();
+    let selector = format!("{NODE_LABEL}=true");
+    let toleration = format!("{NODE_LABEL}=true:NoSchedule");
+    let probe = [
+        "--probe",
+        "--probe-image",
+        image.as_str(),
+        "--probe-node-selector",
+        selector.as_str(),
+        "--probe-toleration",
+        toleration.as_str(),
+        "-o",
+        "json",
+    ];
+
+    // The serving one passes once kube-proxy routes its Service (a second after Ready).
+    let mut args = vec!["doctor", "good", "--wait", "90s"];
+    args.extend(probe);
+    let out = hgctl(ns.name(), &args);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let found = probe_findings(&stdout);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (object, status, message, _) = &found[0];
+    assert!(object.ends_with("/good"), "{object}");
+    assert_eq!(status, "pass", "{message}");
+    assert!(
+        message.contains("answers SERVING over plaintext") && message.contains("no TLS"),
+        "{message}"
+    );
+
+    // Both: the deaf one fails with what a caller sees and where to look.
+    let mut args = vec!["doctor"];
+    args.extend(probe);
+    let out = hgctl(ns.name(), &args);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let found = probe_findings(&stdout);
+    let deaf = found
+        .iter()
+        .find(|f| f.0.ends_with("/deaf"))
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(deaf.1, "fail", "{deaf:?}");
+    assert!(
+        deaf.2
+            .contains("no pod is ready behind Service performer-deaf"),
+        "{deaf:?}"
+    );
+    assert!(
+        deaf.3.contains("readiness probe") && deaf.3.contains("GRPC_PORT"),
+        "{deaf:?}"
+    );
+    let good = found.iter().find(|f| f.0.ends_with("/good")).unwrap();
+    assert_eq!(good.1, "pass", "{good:?}");
+
+    // The probe pods are gone.
+    let left = ns
+        .api::<Pod>()
+        .list(&kube::api::ListParams::default().labels("app.kubernetes.io/component=doctor-probe"))
+        .await
+        .unwrap();
+    let live: Vec<_> = left
+        .items
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .collect();
+    assert!(live.is_empty(), "{live:?}");
+}
