@@ -6,6 +6,8 @@
 //	performer loop ADDR [flags]    call ExecuteTask repeatedly for --duration, count failures;
 //	                               exit 1 if any call failed
 //	performer pause                sleep until SIGTERM/SIGINT reaping children (pod sandbox image)
+//	performer pki DIR NAME...      write a test CA (ca.crt) and a serving certificate for NAME...
+//	                               and 127.0.0.1 (tls.crt, tls.key) into DIR, for tests
 //
 // serve reads its environment: GRPC_PORT (default 8080), PERFORMER_STARTUP_DELAY (a Go duration
 // waited before the port is bound, a slow model load), PERFORMER_TLS_CERT_FILE and
@@ -21,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"os"
 	"os/signal"
 	"sort"
@@ -41,7 +44,8 @@ const usage = `usage:
   performer [serve]
   performer check ADDR [--tls] [--ca FILE] [--server-name NAME] [--service NAME] [--task PAYLOAD] [--timeout 5s]
   performer loop ADDR --duration 60s [--warmup 30s] [--interval 200ms] [--timeout 2s] [--new-conn] [--tls] [--ca FILE] [--server-name NAME]
-  performer pause`
+  performer pause
+  performer pki DIR NAME...`
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -64,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = loop(ctx, args, stdout)
 	case "pause":
 		pause()
+	case "pki":
+		err = pki(args, stdout)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 	default:
@@ -305,6 +311,22 @@ func untilFirstAnswer(ctx context.Context, call func(int) (string, error), limit
 		case <-ctx.Done():
 		}
 	}
+}
+
+// pki writes the test PKI the TLS modes of serve and check use (tests outside Go need it too).
+func pki(args []string, stdout io.Writer) error {
+	if len(args) < 2 {
+		return usageError{errors.New("pki needs DIR and at least one NAME")}
+	}
+	if err := os.MkdirAll(args[0], 0o700); err != nil {
+		return err
+	}
+	ca, cert, key, err := perf.TestPKI(args[0], []net.IP{net.ParseIP("127.0.0.1")}, args[1:])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\n%s\n%s\n", ca, cert, key)
+	return nil
 }
 
 // pause is PID 1 of a pod sandbox: it sleeps until told to stop and reaps orphaned children.

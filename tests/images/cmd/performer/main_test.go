@@ -114,7 +114,7 @@ func freePort(t *testing.T) int {
 }
 
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"nope"}, {"check"}, {"check", "a:1", "b:2"}, {"loop", "a:1"}, {"check", "--bogus", "a:1"}} {
+	for _, args := range [][]string{{"nope"}, {"check"}, {"check", "a:1", "b:2"}, {"loop", "a:1"}, {"check", "--bogus", "a:1"}, {"pki"}, {"pki", "dir"}} {
 		if code := run(args, io.Discard, io.Discard); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
