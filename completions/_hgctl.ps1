@@ -55,6 +55,8 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         }
         'hgctl;install' {
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Operator image (default: a versioned image derived from this hgctl)')
+            [CompletionResult]::new('--node-selector', '--node-selector', [CompletionResultType]::ParameterName, 'Node selector of the operator pod (repeatable)')
+            [CompletionResult]::new('--toleration', '--toleration', [CompletionResultType]::ParameterName, 'Toleration of the operator pod (repeatable)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')

@@ -1424,13 +1424,21 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__install)
-            opts="-n -o -h --crds-only --image --dry-run --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            opts="-n -o -h --crds-only --image --node-selector --toleration --dry-run --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --toleration)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -51,6 +51,8 @@ set edit:completion:arg-completer[hgctl] = {|@words|
         }
         &'hgctl;install'= {
             cand --image 'Operator image (default: a versioned image derived from this hgctl)'
+            cand --node-selector 'Node selector of the operator pod (repeatable)'
+            cand --toleration 'Toleration of the operator pod (repeatable)'
             cand --timeout 'How long --wait waits'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: the current context)'

@@ -60,6 +60,8 @@ complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "support-bundle" -d 'Col
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "probe" -d 'Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)'
 complete -c hgctl -n "__fish_hgctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l image -d 'Operator image (default: a versioned image derived from this hgctl)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l node-selector -d 'Node selector of the operator pod (repeatable)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l toleration -d 'Toleration of the operator pod (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l context -d 'Kubeconfig context to use (default: the current context)' -r

@@ -15,7 +15,7 @@ use hgctl::api::Performer;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{Api, ListParams, Patch, PatchParams};
+use kube::api::{Api, ListParams};
 
 /// The operator's Deployment and Lease name (`hgctl install`).
 const OPERATOR: &str = "hgctl-operator";
@@ -28,21 +28,13 @@ async fn the_installed_operator_runs_on_the_real_node_holds_the_lease_and_reconc
     install_crds().await;
     let image = real_node::import_hgctl_image();
     let opns = TestNamespace::create("real-operator").await;
-    real_node::hgctl(&["install", "-n", opns.name(), "--image", &image]);
+    let placement = real_node::placement_flags();
+    let mut install = vec!["install", "-n", opns.name(), "--image", &image];
+    // Pinned to the real node (otherwise a kwok node "runs" it, and nothing is proven).
+    install.extend(placement.iter().map(String::as_str));
+    real_node::hgctl(&install);
 
-    // `hgctl install` has no placement flags: pin the Deployment to the real node (otherwise a
-    // kwok node "runs" it, and nothing would prove anything).
     let deployments: Api<Deployment> = opns.api();
-    let placement = real_node::placement_spec();
-    deployments
-        .patch(
-            OPERATOR,
-            &PatchParams::default(),
-            &Patch::Strategic(serde_json::json!({"spec": {"template": {"spec": placement}}})),
-        )
-        .await
-        .unwrap();
-
     let pods: Api<Pod> = opns.api();
     let operator_pod = wait_for(
         POD_TIMEOUT,

@@ -213,6 +213,12 @@ pub struct InstallArgs {
     /// Operator image (default: a versioned image derived from this hgctl)
     #[arg(long, value_name = "IMAGE")]
     pub image: Option<String>,
+    /// Node selector of the operator pod (repeatable)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub node_selector: Vec<String>,
+    /// Toleration of the operator pod (repeatable)
+    #[arg(long, value_name = "KEY[=VALUE]:EFFECT")]
+    pub toleration: Vec<String>,
     /// Print every manifest as one YAML stream and change nothing
     #[arg(long, alias = "export")]
     pub dry_run: bool,

@@ -57,6 +57,11 @@ pub async fn install(global: &GlobalArgs, args: &InstallArgs) -> Result<()> {
             None => manifests::default_image(),
         },
         crds_only: args.crds_only,
+        placement: crate::scaffold::flags::placement(
+            "--node-selector",
+            &args.node_selector,
+            &args.toleration,
+        )?,
     };
     let manifests = manifests::render(&options)?;
     if args.dry_run {

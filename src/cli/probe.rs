@@ -26,11 +26,11 @@ use crate::cluster::Connection;
 use crate::doctor::Snapshot;
 use crate::doctor::gather;
 use crate::doctor::probe::{
-    self, Attempt, GRPC_UNIMPLEMENTED, HEALTH_CHECK_PATH, HEALTH_REQUEST, Placement, ProbeReport,
-    ProbeResults,
+    self, Attempt, GRPC_UNIMPLEMENTED, HEALTH_CHECK_PATH, HEALTH_REQUEST, ProbeReport, ProbeResults,
 };
 use crate::doctor::snapshot::Gathered;
 use crate::error::Result;
+use crate::render::Placement;
 
 /// How long the probe pod may run (pull, start, every endpoint) before the kubelet stops it.
 const POD_DEADLINE_SECONDS: i64 = 120;
@@ -249,17 +249,11 @@ impl ServerCertVerifier for AnyCertificate {
 
 /// The probe pod's placement from `--probe-node-selector` / `--probe-toleration`.
 pub fn placement(args: &DoctorArgs) -> Result<Placement> {
-    Ok(Placement {
-        node_selector: crate::scaffold::parse_labels(
-            "--probe-node-selector",
-            &args.probe_node_selector,
-        )?,
-        tolerations: args
-            .probe_toleration
-            .iter()
-            .map(|t| crate::scaffold::performer::parse_toleration(t))
-            .collect::<Result<_>>()?,
-    })
+    crate::scaffold::flags::placement(
+        "--probe-node-selector",
+        &args.probe_node_selector,
+        &args.probe_toleration,
+    )
 }
 
 /// One probe pod per namespace with Performers in scope; the reports by endpoint.

@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
     Capabilities, Container, Pod, PodSecurityContext, PodSpec, SeccompProfile, SecurityContext,
-    Toleration,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
 use crate::api::Performer;
 use crate::install::manifests::RUN_AS_USER;
+use crate::render::Placement;
 use crate::render::performer::grpc_endpoint;
 
 /// The probe pod's `app.kubernetes.io/component` (with `managed-by: hgctl`).
@@ -91,13 +91,6 @@ pub fn parse_reports(log: &str) -> Vec<ProbeReport> {
         .collect()
 }
 
-/// Where the probe pod runs (the nodes the executor's pods run on, typically).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Placement {
-    pub node_selector: BTreeMap<String, String>,
-    pub tolerations: Vec<Toleration>,
-}
-
 /// The short-lived pod that calls `endpoints` from inside namespace `ns`: `hgctl probe`,
 /// restricted-profile security, no API token, stopped after `deadline_seconds` at most.
 pub fn pod(
@@ -119,7 +112,7 @@ pub fn pod(
     ]);
     let mut args = vec!["probe".to_string()];
     args.extend(endpoints.iter().cloned());
-    Pod {
+    let mut pod = Pod {
         metadata: ObjectMeta {
             generate_name: Some("hgctl-probe-".into()),
             namespace: Some(ns.into()),
@@ -163,7 +156,11 @@ pub fn pod(
             ..Default::default()
         }),
         ..Default::default()
+    };
+    if let Some(spec) = pod.spec.as_mut() {
+        placement.apply(spec);
     }
+    pod
 }
 
 // ------------------------------------------------------------------ gRPC health, by hand

@@ -40,11 +40,13 @@ pub const FIELD_MANAGER: &str = "hgctl";
 pub const IMAGE_REPOSITORY: &str = "ghcr.io/hgctl/hgctl";
 
 /// What to render.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     pub namespace: String,
     pub image: String,
     pub crds_only: bool,
+    /// Where the operator pod runs (`--node-selector`, `--toleration`).
+    pub placement: crate::render::Placement,
 }
 
 impl Default for Options {
@@ -53,6 +55,7 @@ impl Default for Options {
             namespace: DEFAULT_NAMESPACE.to_string(),
             image: default_image(),
             crds_only: false,
+            placement: Default::default(),
         }
     }
 }
@@ -359,11 +362,12 @@ pub fn render(options: &Options) -> Result<Vec<Manifest>> {
         },
         subjects: Some(vec![subject]),
     })?);
-    out.push(Manifest::new(deployment(ns, &options.image))?);
+    out.push(Manifest::new(deployment(ns, options))?);
     Ok(out)
 }
 
-fn deployment(ns: &str, image: &str) -> Deployment {
+fn deployment(ns: &str, options: &Options) -> Deployment {
+    let image = options.image.as_str();
     let selector = BTreeMap::from([("app.kubernetes.io/name".to_string(), NAME.to_string())]);
     let probe = |path: &str, period: i32| Probe {
         http_get: Some(HTTPGetAction {
@@ -484,6 +488,10 @@ fn deployment(ns: &str, image: &str) -> Deployment {
                     containers: vec![container],
                     termination_grace_period_seconds: Some(30),
                     ..Default::default()
+                })
+                .map(|mut spec| {
+                    options.placement.apply(&mut spec);
+                    spec
                 }),
             },
             ..Default::default()
@@ -535,6 +543,39 @@ mod tests {
             .map(|(k, n)| (k.to_string(), n.to_string()))
             .collect();
         assert_eq!(kinds, expected);
+    }
+
+    #[test]
+    fn placement_flags_pin_the_operator_pod_and_nothing_else() {
+        let placement = crate::scaffold::flags::placement(
+            "--node-selector",
+            &["pool=ops".into()],
+            &["dedicated=ops:NoSchedule".into()],
+        )
+        .unwrap();
+        let spec = deployment(
+            "ops",
+            &Options {
+                placement,
+                ..Options::default()
+            },
+        )
+        .spec
+        .template
+        .spec
+        .unwrap();
+        assert_eq!(spec.node_selector.unwrap()["pool"], "ops");
+        let t = &spec.tolerations.unwrap()[0];
+        assert_eq!(
+            (t.key.as_deref(), t.value.as_deref(), t.effect.as_deref()),
+            (Some("dedicated"), Some("ops"), Some("NoSchedule"))
+        );
+        let plain = deployment("ops", &Options::default())
+            .spec
+            .template
+            .spec
+            .unwrap();
+        assert!(plain.node_selector.is_none() && plain.tolerations.is_none());
     }
 
     #[test]

@@ -255,3 +255,19 @@ pub fn parse_duration(input: &str) -> Result<Duration, String> {
     }
     Ok(Duration::from_secs(total))
 }
+
+/// A [`crate::render::Placement`] from repeatable `KEY=VALUE` and `KEY[=VALUE]:EFFECT` flags;
+/// the errors name `selector_flag` / `toleration_flag`.
+pub fn placement(
+    selector_flag: &str,
+    selectors: &[String],
+    tolerations: &[String],
+) -> crate::error::Result<crate::render::Placement> {
+    Ok(crate::render::Placement {
+        node_selector: super::parse_labels(selector_flag, selectors)?,
+        tolerations: tolerations
+            .iter()
+            .map(|t| super::performer::parse_toleration(t))
+            .collect::<crate::error::Result<_>>()?,
+    })
+}
