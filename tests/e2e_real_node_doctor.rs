@@ -4,7 +4,7 @@
 mod common;
 
 use common::cli::{hgctl, text};
-use common::cluster::TestNamespace;
+use common::cluster::{TestNamespace, wait_for};
 use common::performers::wait_ready;
 use common::real_node::{self, NODE_LABEL, PERFORMER_IMAGE, PERFORMER_PORT, POD_TIMEOUT};
 use common::run_local::{RunLocal, install_crds};
@@ -91,6 +91,30 @@ async fn doctor_probe_calls_each_performer_from_a_pod_and_names_what_fails() {
         "{message}"
     );
 
+    // The kubelet's startup probe of the deaf one has failed at least once.
+    let events: kube::Api<k8s_openapi::api::core::v1::Event> = ns.api();
+    wait_for(
+        POD_TIMEOUT,
+        "an Unhealthy event for the deaf pod",
+        || async {
+            let list = events
+                .list(&kube::api::ListParams::default().fields("reason=Unhealthy"))
+                .await
+                .map_err(|e| e.to_string())?;
+            list.items
+                .iter()
+                .any(|e| {
+                    e.involved_object
+                        .name
+                        .as_deref()
+                        .is_some_and(|n| n.contains("deaf"))
+                })
+                .then_some(())
+                .ok_or(format!("{} Unhealthy events", list.items.len()))
+        },
+    )
+    .await;
+
     // Both: the deaf one fails with what a caller sees and where to look.
     let mut args = vec!["doctor"];
     args.extend(probe);
@@ -114,6 +138,27 @@ async fn doctor_probe_calls_each_performer_from_a_pod_and_names_what_fails() {
     );
     let good = found.iter().find(|f| f.0.ends_with("/good")).unwrap();
     assert_eq!(good.1, "pass", "{good:?}");
+    // The kubelet's own words about the deaf one, with the fix.
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let probes = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["id"] == "workload.performer.probes"
+                && c["object"].as_str().is_some_and(|o| o.ends_with("/deaf"))
+        })
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(probes["status"], "fail", "{probes}");
+    let message = probes["message"].as_str().unwrap_or_default();
+    assert!(message.contains("Startup probe failed"), "{probes}");
+    assert!(
+        probes["hint"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("spec.probes.startupSeconds"),
+        "{probes}"
+    );
 
     // The probe pods are gone.
     let left = ns

@@ -11,7 +11,7 @@ use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
 };
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{Node, Pod, Secret, Service};
+use k8s_openapi::api::core::v1::{Event, Node, Pod, Secret, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
@@ -349,6 +349,7 @@ pub async fn gather(conn: &Connection, scope: &Scope, now: Timestamp) -> Snapsho
     s.executor_workloads = w;
     s.secrets = secrets(&client, &s).await;
     s.logs = crash_logs(&client, &s).await;
+    s.unhealthy = unhealthy_events(&client, &s).await;
     s.logs.extend(executor_logs(&client, &s).await);
     s
 }
@@ -389,6 +390,39 @@ async fn secrets(client: &Client, s: &Snapshot) -> Gathered<Vec<SecretKeys>> {
                 name,
                 keys,
             });
+        }
+    }
+    Ok(out)
+}
+
+/// The kubelet's `Unhealthy` events (probe failures) of the Performer pods that run but are
+/// not Ready: one bounded list per such pod.
+async fn unhealthy_events(client: &Client, s: &Snapshot) -> Gathered<Vec<Event>> {
+    let mut out = Vec::new();
+    for p in s.performers_in_scope() {
+        let ns = p.metadata.namespace.clone().unwrap_or_default();
+        let name = p.metadata.name.clone().unwrap_or_default();
+        for pod in s.pods_of(&ns, &name) {
+            let status = pod.status.as_ref();
+            let running = status.and_then(|s| s.phase.as_deref()) == Some("Running");
+            let ready = status
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+            if !running || ready {
+                continue;
+            }
+            let pod_name = pod.metadata.name.clone().unwrap_or_default();
+            let params = ListParams::default().fields(&format!(
+                "involvedObject.kind=Pod,involvedObject.name={pod_name},reason=Unhealthy"
+            ));
+            out.extend(
+                list(
+                    Api::<Event>::namespaced(client.clone(), &ns),
+                    format!("list events in {ns}"),
+                    params,
+                )
+                .await?,
+            );
         }
     }
     Ok(out)

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::coordination::v1::Lease;
+use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::api::core::v1::{Node, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::node::v1::RuntimeClass;
@@ -163,6 +164,8 @@ pub struct Snapshot {
     pub logs: BTreeMap<String, Result<String, String>>,
     /// `--pre`: the rights install needs and whether they are granted.
     pub rights: Gathered<Vec<(Right, bool)>>,
+    /// The kubelet's `Unhealthy` events (failing probes) of Performer pods that are not Ready.
+    pub unhealthy: Gathered<Vec<Event>>,
     /// `--probe`: what a pod in each namespace saw calling the Performers' endpoints.
     pub probes: Gathered<super::probe::ProbeResults>,
 }
@@ -190,6 +193,7 @@ impl Snapshot {
             executor_workloads: Err(Missing::NotGathered),
             logs: BTreeMap::new(),
             rights: Err(Missing::NotGathered),
+            unhealthy: Err(Missing::NotGathered),
             probes: Err(Missing::NotGathered),
         }
     }

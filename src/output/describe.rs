@@ -822,6 +822,7 @@ mod tests {
         s.executors = Ok(fixtures::executors());
         s.services = Ok(services);
         s.endpoint_slices = Ok(slices);
+        s.unhealthy = Ok(vec![]);
         s.secrets = Ok(vec![]);
         s.leases = Ok(vec![]);
         s.operator_deployments = Ok(vec![]);

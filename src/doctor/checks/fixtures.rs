@@ -106,6 +106,7 @@ pub(super) fn snap() -> Snapshot {
     s.leases = Ok(Vec::new());
     s.operator_deployments = Ok(Vec::new());
     s.executor_workloads = Ok(Vec::new());
+    s.unhealthy = Ok(Vec::new());
     s
 }
 

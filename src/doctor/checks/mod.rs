@@ -40,7 +40,8 @@ use executor::{
 };
 use install::{controller, crd_version, install_crds, single_controller};
 use performer::{
-    container_start, crash_loop, endpoints, image_pull, performer_ready, service, unschedulable,
+    container_start, crash_loop, endpoints, failing_probes, image_pull, performer_ready, service,
+    unschedulable,
 };
 use probe::in_cluster_probe;
 use template::{orphans, template_link, upgrade_blocked};
@@ -85,6 +86,7 @@ pub const CATALOG: &[CheckDef] = &[
     check!("workload.performer.unschedulable", Workloads, Error, Installed, INSTALLED, "the Performer's pod can be placed on a node", unschedulable),
     check!("workload.performer.image-pull", Workloads, Error, Installed, INSTALLED, "the Performer's image can be pulled", image_pull),
     check!("workload.performer.container-start", Workloads, Error, Installed, INSTALLED, "the kubelet can create and start the Performer's container (config, security, references)", container_start),
+    check!("workload.performer.probes", Workloads, Error, Installed, INSTALLED, "the kubelet's startup, readiness and liveness probes of a running Performer pass", failing_probes),
     check!("workload.performer.crash-loop", Workloads, Error, Installed, INSTALLED, "the Performer's container is not crash-looping", crash_loop),
     check!("workload.performer.service", Workloads, Error, Installed, INSTALLED, "Service performer-<name> exists, selects a pod, on the gRPC port", service),
     check!("workload.performer.endpoints", Workloads, Error, Installed, INSTALLED, "the Service's EndpointSlice has a ready address", endpoints),

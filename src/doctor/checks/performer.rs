@@ -244,6 +244,60 @@ fn start_fix(p: &Performer, pod_name: &str, message: &str) -> String {
     }
 }
 
+pub(super) fn failing_probes(s: &Snapshot) -> Vec<Finding> {
+    per_performer(
+        s,
+        |p| {
+            let events = match &s.unhealthy {
+                Ok(v) => v,
+                Err(m) => return Some(skipped_for(pobj(p), m)),
+            };
+            let (ns, name) = name_of(&p.metadata);
+            for pod in s.pods_of(ns, name) {
+                let pod_name = pod.metadata.name.as_deref().unwrap_or_default();
+                let latest = events
+                    .iter()
+                    .filter(|e| {
+                        e.metadata.namespace.as_deref() == Some(ns)
+                            && e.involved_object.name.as_deref() == Some(pod_name)
+                    })
+                    .max_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
+                let Some(event) = latest else { continue };
+                let message = event.message.as_deref().unwrap_or_default();
+                let count = event.count.unwrap_or(1);
+                return Some(Finding::problem(
+                    Some(pobj(p)),
+                    format!("the kubelet's probe of pod {pod_name} fails: {message} (x{count})"),
+                    probe_fix(p, message),
+                ));
+            }
+            Some(Finding::pass(Some(pobj(p)), "no failing probes"))
+        },
+        "no Performers",
+    )
+}
+
+/// The fix for a failing probe, from the kubelet's message (its gRPC and TCP probers' words).
+fn probe_fix(p: &Performer, message: &str) -> String {
+    let port = p.spec.grpc_port();
+    let edit = edit_performer(p);
+    if message.contains("does not implement the grpc health protocol") {
+        format!(
+            "the performer serves no grpc.health.v1: set spec.probes.protocol: Tcp (`{edit}`), or serve the health service"
+        )
+    } else if message.contains("NOT_SERVING") {
+        "the performer reports NOT_SERVING: see its log for why it cannot serve".to_string()
+    } else if message.starts_with("Startup probe") {
+        format!(
+            "it does not answer on port {port} yet: if it loads slowly (a model), raise spec.probes.startupSeconds (`{edit}`); otherwise check that it listens on spec.config.grpcPort ({port}, passed as GRPC_PORT)"
+        )
+    } else {
+        format!(
+            "it stopped answering on port {port}: check its log and that it listens on spec.config.grpcPort ({port}, passed as GRPC_PORT)"
+        )
+    }
+}
+
 pub(super) fn crash_loop(s: &Snapshot) -> Vec<Finding> {
     per_performer(
         s,
@@ -494,6 +548,66 @@ mod tests {
             assert!(r.message.contains(message), "{}", r.message);
             assert!(r.hint.as_deref().unwrap().contains(fix), "{fix}: {r:?}");
         }
+    }
+
+    fn unhealthy(pod: &Pod, message: &str, count: i32) -> k8s_openapi::api::core::v1::Event {
+        serde_json::from_value(json!({
+            "metadata": {"name": "e1", "namespace": "ns"},
+            "involvedObject": {"kind": "Pod", "name": pod.metadata.name.clone().unwrap()},
+            "reason": "Unhealthy", "message": message, "count": count,
+            "lastTimestamp": "2026-12-04T10:00:00Z",
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn failing_probes_carry_the_kubelets_message_and_the_fix() {
+        let running =
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}]});
+        let cases = [
+            (
+                "Startup probe failed: timeout: failed to connect service \":8080\" within 1s: context deadline exceeded",
+                "spec.probes.startupSeconds",
+            ),
+            (
+                "Readiness probe failed: error: this server does not implement the grpc health protocol (grpc.health.v1.Health): rpc error: code = Unimplemented",
+                "spec.probes.protocol: Tcp",
+            ),
+            (
+                "Readiness probe failed: service unhealthy (responded with \"NOT_SERVING\")",
+                "NOT_SERVING",
+            ),
+            (
+                "Liveness probe failed: dial tcp 10.88.0.5:8080: connect: connection refused",
+                "stopped answering",
+            ),
+        ];
+        for (message, fix) in cases {
+            let p = performer("p1", base_spec());
+            let pod = pod_of(&p, Some("n1"), running.clone());
+            let mut s = snap();
+            s.unhealthy = Ok(vec![unhealthy(&pod, message, 7)]);
+            s.pods = Ok(vec![pod]);
+            s.performers = Ok(vec![p]);
+            let r = one(&results(&s), "workload.performer.probes").clone();
+            assert_eq!(r.status, Status::Fail, "{r:?}");
+            assert!(
+                r.message.contains(message) && r.message.contains("(x7)"),
+                "{}",
+                r.message
+            );
+            assert!(r.hint.as_deref().unwrap().contains(fix), "{fix}: {r:?}");
+        }
+        // No events: pass.
+        let p = performer("p1", base_spec());
+        let mut s = snap();
+        s.unhealthy = Ok(Vec::new());
+        s.pods = Ok(vec![pod_of(&p, Some("n1"), running.clone())]);
+        s.performers = Ok(vec![p]);
+        assert_eq!(
+            one(&results(&s), "workload.performer.probes").status,
+            Status::Pass
+        );
     }
 
     #[test]
