@@ -177,9 +177,13 @@ async fn a_healthy_namespace_passes_with_exit_0_and_json_has_one_entry_per_check
         checks.len()
     );
     assert_eq!(doc["summary"]["fail"], 0, "{doc:#}");
-    // Every check of the normal mode ran once per object it applies to.
+    // Every check of the normal mode ran once per object it applies to (not `--pre`'s, not
+    // `--probe`'s).
     for def in hgctl::doctor::CHECKS {
-        let expected = !matches!(def.when, hgctl::doctor::When::Pre);
+        let expected = !matches!(
+            def.when,
+            hgctl::doctor::When::Pre | hgctl::doctor::When::Probe
+        );
         assert_eq!(
             !entries(&doc, def.id, None).is_empty(),
             expected,
@@ -575,6 +579,9 @@ async fn pre_checks_the_rights_to_install_and_bad_flags_exit_2() {
         vec!["doctor", "--skip", "no.such.check"],
         vec!["doctor", "-o", "yaml"],
         vec!["doctor", "-A", "-n", "x"],
+        vec!["doctor", "--pre", "--probe"],
+        vec!["doctor", "--probe-image", "hgctl:v1"],
+        vec!["doctor", "--probe", "--probe-toleration", "no-effect"],
     ] {
         let out = hgctl(&bad);
         assert_eq!(
