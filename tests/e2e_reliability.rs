@@ -458,3 +458,59 @@ async fn run_local_serves_metrics_and_health_when_asked() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_namespace_being_deleted_is_logged_once_and_its_refusals_are_not_retried() {
+    install_crds().await;
+    let ns = TestNamespace::create("ns-deleting").await;
+    // The leader Lease lives elsewhere: a controller whose lease is deleted stops, by design.
+    let lease_ns = TestNamespace::create("ns-deleting-lease").await;
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let mut run = RunLocal::start_logged_leased(
+        ns.name(),
+        lease_ns.name(),
+        &cluster::kubeconfig_path(),
+        log.path(),
+    );
+    let api: Api<Performer> = ns.api();
+    // A finalizer of the test's keeps the Performer while the namespace controller deletes its
+    // pod: hgctl then wants a new pod, which the API server refuses (NamespaceTerminating).
+    let mut held = example("performer-minimal.yaml");
+    held["metadata"] = json!({"name": "held", "finalizers": ["hgctl.test/hold"]});
+    kubectl_apply(&api, &held).await;
+    wait_ready(&api, "held").await;
+    let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(cluster::client().await);
+    namespaces
+        .delete(ns.name(), &Default::default())
+        .await
+        .unwrap();
+    let read = || std::fs::read_to_string(log.path()).unwrap_or_default();
+    wait_for(TIMEOUT, "run-local noticing the deletion", || async {
+        let text = read();
+        text.contains("namespace is being deleted")
+            .then_some(())
+            .ok_or(text)
+    })
+    .await;
+    // A window in which the pod stays refused: run-local lives on and neither logs it again
+    // nor warns about it.
+    run.quiet_window(lease_ns.name(), 10).await;
+    let text = read();
+    assert_eq!(
+        text.matches("namespace is being deleted").count(),
+        1,
+        "{text}"
+    );
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("WARN") && l.contains("being terminated"))
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    api.patch(
+        "held",
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(json!({"metadata": {"finalizers": null}})),
+    )
+    .await
+    .unwrap();
+}

@@ -48,6 +48,25 @@ impl ReconcileError {
             source,
         }
     }
+
+    /// The API server refused a create because the namespace is being deleted.
+    pub fn namespace_terminating(&self) -> bool {
+        matches!(self, Self::Kube { source, .. } if namespace_terminating(source))
+    }
+}
+
+/// A 403 with cause `NamespaceTerminating`: the namespace is being deleted and takes no new
+/// objects (events included).
+pub fn namespace_terminating(error: &kube::Error) -> bool {
+    let kube::Error::Api(status) = error else {
+        return false;
+    };
+    status.code == 403
+        && (status
+            .details
+            .as_ref()
+            .is_some_and(|d| d.causes.iter().any(|c| c.reason == "NamespaceTerminating"))
+            || status.message.contains("because it is being terminated"))
 }
 
 /// What every condition a plan writes in one pass is stamped with.
@@ -131,6 +150,7 @@ pub async fn run(
         metrics,
         controller_config: kube::runtime::controller::Config::default()
             .concurrency(config.concurrency),
+        terminating: Default::default(),
     });
     let shutdown = shutdown.shared();
     let performers = performer::run(

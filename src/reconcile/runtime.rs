@@ -27,6 +27,39 @@ pub struct Runtime {
     pub metrics: Arc<Metrics>,
     /// Settings of both controllers (see [`super::RuntimeConfig::concurrency`]).
     pub controller_config: controller::Config,
+    /// Namespaces being deleted, where writes are refused.
+    pub terminating: Terminating,
+}
+
+/// Namespaces the API server refused a write into because they are being deleted. Their
+/// objects are left alone (no retries, no warnings) for [`Terminating::QUIET`] after the
+/// last refusal, and each namespace is logged once: deleting a namespace is no error.
+#[derive(Debug, Default)]
+pub struct Terminating(Mutex<HashMap<String, Instant>>);
+
+impl Terminating {
+    /// How long a namespace's objects are skipped after a refusal; then one pass tries again
+    /// (the namespace may be gone and made anew under the same name).
+    pub const QUIET: Duration = Duration::from_secs(30);
+
+    /// Notes a refusal at `now`; true when it is news (not refused within the last 10 minutes).
+    pub fn refused(&self, namespace: &str, now: Instant) -> bool {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let news = seen
+            .get(namespace)
+            .is_none_or(|t| now.duration_since(*t) > Duration::from_secs(600));
+        seen.insert(namespace.to_string(), now);
+        news
+    }
+
+    /// Whether a pass over an object of `namespace` at `now` should not even start.
+    pub fn skips(&self, namespace: &str, now: Instant) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(namespace)
+            .is_some_and(|t| now.duration_since(*t) < Self::QUIET)
+    }
 }
 
 impl Runtime {
@@ -50,7 +83,11 @@ impl Runtime {
             secondary: None,
         };
         if let Err(e) = self.recorder.publish(&event, &obj.object_ref(&())).await {
-            tracing::warn!(reason, error = %e, "cannot record event");
+            if super::namespace_terminating(&e) {
+                tracing::debug!(reason, "no event: the namespace is being deleted");
+            } else {
+                tracing::warn!(reason, error = %e, "cannot record event");
+            }
         } else {
             self.metrics.write("create", "events");
         }
@@ -160,6 +197,16 @@ where
     K: Resource<DynamicType = ()>,
 {
     let key = key(&ObjectRef::from_obj(obj.as_ref()));
+    if error.namespace_terminating() {
+        let ns = obj.meta().namespace.as_deref().unwrap_or_default();
+        if state.runtime.terminating.refused(ns, Instant::now()) {
+            tracing::info!(
+                namespace = ns,
+                "namespace is being deleted: hgctl stops writing into it"
+            );
+        }
+        return Action::await_change();
+    }
     let attempts = state.failures.failed(&key);
     let delay = backoff(attempts);
     tracing::warn!(kind = state.kind, object = %key, attempt = attempts, retry_in = ?delay, "reconcile failed: {error}");
@@ -176,8 +223,16 @@ where
     Fut: Future<Output = Result<Action, ReconcileError>> + Send + 'static,
 {
     let timed = move |obj: Arc<K>, state: Arc<State<C>>| {
-        let pass = reconcile(obj, state.clone());
+        // Objects of a namespace being deleted wait for their own deletion, unless the
+        // pass is about that deletion.
+        let ns = obj.meta().namespace.as_deref().unwrap_or_default();
+        let skip = obj.meta().deletion_timestamp.is_none()
+            && state.runtime.terminating.skips(ns, Instant::now());
+        let pass = (!skip).then(|| reconcile(obj, state.clone()));
         async move {
+            let Some(pass) = pass else {
+                return Ok(Action::await_change());
+            };
             let started = Instant::now();
             let result = pass.await;
             state
@@ -261,6 +316,47 @@ pub fn keep<K>(_: &mut K) {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_terminating_namespace_is_news_once_and_skipped_for_a_while() {
+        let t = Terminating::default();
+        let now = Instant::now();
+        assert!(!t.skips("ns", now));
+        assert!(t.refused("ns", now));
+        assert!(
+            !t.refused("ns", now + Duration::from_secs(5)),
+            "logged once"
+        );
+        assert!(t.skips("ns", now + Duration::from_secs(20)));
+        assert!(!t.skips("other", now));
+        assert!(
+            !t.skips("ns", now + Duration::from_secs(40)),
+            "tried again later"
+        );
+        assert!(
+            t.refused("ns", now + Duration::from_secs(1000)),
+            "a later deletion is news"
+        );
+    }
+
+    #[test]
+    fn a_refusal_for_a_terminating_namespace_is_recognised() {
+        let refused = |message: &str, cause: &str| {
+            let status: kube::core::Status = serde_json::from_value(serde_json::json!({
+                "status": "Failure", "code": 403, "reason": "Forbidden", "message": message,
+                "details": {"causes": [{"reason": cause}]},
+            }))
+            .unwrap();
+            ReconcileError::kube("create pod", kube::Error::Api(Box::new(status)))
+        };
+        assert!(refused("pods \"p\" is forbidden: unable to create new content in namespace ns because it is being terminated", "NamespaceTerminating").namespace_terminating());
+        assert!(refused("x", "NamespaceTerminating").namespace_terminating());
+        assert!(!refused("pods is forbidden: User cannot create", "").namespace_terminating());
+        assert!(
+            !ReconcileError::Internal("because it is being terminated".into())
+                .namespace_terminating()
+        );
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

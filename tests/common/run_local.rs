@@ -25,23 +25,39 @@ impl RunLocal {
     /// Same, against the cluster and user of another kubeconfig (a private cluster, or a
     /// namespaced ServiceAccount).
     pub fn start_with_kubeconfig(ns: &str, kubeconfig: &Path, extra: &[&str]) -> RunLocal {
-        Self::spawn(ns, kubeconfig, extra, Stdio::null())
+        Self::spawn(ns, ns, kubeconfig, extra, Stdio::null())
     }
 
     /// Same, its output appended to `log` (a private cluster keeps it with its own logs).
     pub fn start_logged(ns: &str, kubeconfig: &Path, log: &Path) -> RunLocal {
+        Self::start_logged_leased(ns, ns, kubeconfig, log)
+    }
+
+    /// Same, its leader Lease in `lease_ns` (a test that deletes `ns` keeps the lease).
+    pub fn start_logged_leased(
+        ns: &str,
+        lease_ns: &str,
+        kubeconfig: &Path,
+        log: &Path,
+    ) -> RunLocal {
         let file = std::fs::OpenOptions::new()
             .append(true)
             .create(true)
             .open(log)
             .expect("opening the run-local log");
-        Self::spawn(ns, kubeconfig, &[], Stdio::from(file))
+        Self::spawn(ns, lease_ns, kubeconfig, &[], Stdio::from(file))
     }
 
     /// `stderr`: where its log goes (stdout only repeats the startup lines).
-    fn spawn(ns: &str, kubeconfig: &Path, extra: &[&str], stderr: Stdio) -> RunLocal {
+    fn spawn(
+        ns: &str,
+        lease_ns: &str,
+        kubeconfig: &Path,
+        extra: &[&str],
+        stderr: Stdio,
+    ) -> RunLocal {
         let child = Command::new(env!("CARGO_BIN_EXE_hgctl"))
-            .args(["run-local", "-n", ns, "--lease-namespace", ns])
+            .args(["run-local", "-n", ns, "--lease-namespace", lease_ns])
             .args(extra)
             .arg("--kubeconfig")
             .arg(kubeconfig)
