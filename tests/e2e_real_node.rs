@@ -10,35 +10,11 @@ use std::time::Duration;
 
 use common::cluster::{TestNamespace, wait_for};
 use common::performers::{pods_of, ready_addresses, wait_ready};
-use common::real_node::{self, NODE_NAME, PERFORMER_IMAGE, PERFORMER_PORT, POD_TIMEOUT};
+use common::real_node::{self, NODE_NAME, POD_TIMEOUT};
 use common::run_local::{RunLocal, install_crds};
 use k8s_openapi::api::core::v1::Pod;
 use kube::ResourceExt;
 use kube::api::Api;
-
-/// The test performer's AVS (any address: the test performer does not check it).
-const AVS: &str = "0x1111111111111111111111111111111111111111";
-
-/// `hgctl performer create NAME` with the test performer image on the real node, plus `extra`.
-fn create_performer(ns: &TestNamespace, name: &str, extra: &[&str]) {
-    let placement = real_node::placement_flags();
-    let mut args = vec![
-        "performer",
-        "create",
-        name,
-        "-n",
-        ns.name(),
-        "--image",
-        PERFORMER_IMAGE,
-        "--avs",
-        AVS,
-        "--grpc-port",
-        PERFORMER_PORT,
-    ];
-    args.extend(placement.iter().map(String::as_str));
-    args.extend(extra);
-    real_node::hgctl(&args);
-}
 
 #[tokio::test]
 async fn a_performer_runs_on_the_real_node_and_answers_serving_through_its_service_name() {
@@ -48,7 +24,7 @@ async fn a_performer_runs_on_the_real_node_and_answers_serving_through_its_servi
     install_crds().await;
     let ns = TestNamespace::create("real-serving").await;
     let _run = RunLocal::start(ns.name());
-    create_performer(&ns, "echo", &[]);
+    real_node::create_performer(ns.name(), "echo", &[]);
     let p = wait_ready(&ns, "echo", POD_TIMEOUT).await;
 
     let pods = pods_of(&ns, "echo").await;
@@ -92,7 +68,7 @@ async fn a_blue_green_upgrade_on_the_real_node_loses_no_call_through_the_service
     install_crds().await;
     let ns = TestNamespace::create("real-bluegreen").await;
     let _run = RunLocal::start(ns.name());
-    create_performer(&ns, "bg", &["--env", "MODE=v1"]);
+    real_node::create_performer(ns.name(), "bg", &["--env", "MODE=v1"]);
     let p = wait_ready(&ns, "bg", POD_TIMEOUT).await;
     let endpoint = p.status.unwrap().grpc_endpoint.unwrap();
     let old: Vec<String> = pods_of(&ns, "bg")
@@ -133,7 +109,7 @@ async fn a_blue_green_upgrade_on_the_real_node_loses_no_call_through_the_service
             .ok_or(log)
     })
     .await;
-    create_performer(&ns, "bg", &["--env", "MODE=v2"]);
+    real_node::create_performer(ns.name(), "bg", &["--env", "MODE=v2"]);
     wait_for(
         Duration::from_secs(150),
         "the rollout to replace the pod",
@@ -172,7 +148,7 @@ async fn a_root_image_that_loads_for_90_seconds_starts_under_hgctl_defaults_with
     let ns = TestNamespace::create("real-slow").await;
     let _run = RunLocal::start(ns.name());
     let started = std::time::Instant::now();
-    create_performer(&ns, "slow", &["--env", "PERFORMER_STARTUP_DELAY=90s"]);
+    real_node::create_performer(ns.name(), "slow", &["--env", "PERFORMER_STARTUP_DELAY=90s"]);
     wait_ready(&ns, "slow", Duration::from_secs(240)).await;
     assert!(
         started.elapsed() >= Duration::from_secs(90),

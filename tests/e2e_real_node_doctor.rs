@@ -6,31 +6,10 @@ mod common;
 use common::cli::{hgctl, text};
 use common::cluster::{TestNamespace, wait_for};
 use common::performers::wait_ready;
-use common::real_node::{self, NODE_LABEL, PERFORMER_IMAGE, PERFORMER_PORT, POD_TIMEOUT};
+use common::real_node::{self, NODE_LABEL, POD_TIMEOUT};
 use common::run_local::{RunLocal, install_crds};
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
-
-const AVS: &str = "0xCE2Ac75bE2E0951F1F7B288c7a6A9BfB6c331DC4";
-
-fn create_performer(ns: &TestNamespace, name: &str, extra: &[&str]) {
-    let placement = real_node::placement_flags();
-    let mut args = vec![
-        "performer",
-        "create",
-        name,
-        "--image",
-        PERFORMER_IMAGE,
-        "--avs",
-        AVS,
-        "--grpc-port",
-        PERFORMER_PORT,
-    ];
-    args.extend(placement.iter().map(String::as_str));
-    args.extend(extra);
-    let out = hgctl(ns.name(), &args);
-    assert!(out.status.success(), "{:?}", text(&out));
-}
 
 /// The `workload.performer.probe` entries of `doctor -o json`, by Performer name.
 fn probe_findings(stdout: &str) -> Vec<(String, String, String, String)> {
@@ -55,9 +34,9 @@ async fn doctor_probe_calls_each_performer_from_a_pod_and_names_what_fails() {
     install_crds().await;
     let ns = TestNamespace::create("real-probe").await;
     let _run = RunLocal::start(ns.name());
-    create_performer(&ns, "good", &[]);
+    real_node::create_performer(ns.name(), "good", &[]);
     // Listens on 9999 while its spec (and Service) say 8080: never Ready, nothing answers.
-    create_performer(&ns, "deaf", &["--env", "GRPC_PORT=9999"]);
+    real_node::create_performer(ns.name(), "deaf", &["--env", "GRPC_PORT=9999"]);
     wait_ready(&ns, "good", POD_TIMEOUT).await;
 
     let image = real_node::import_hgctl_image();

@@ -3,14 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{
-    Capabilities, Container, Pod, PodSecurityContext, PodSpec, SeccompProfile, SecurityContext,
-};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
 use crate::api::Performer;
-use crate::install::manifests::RUN_AS_USER;
+use crate::install::manifests::{own_container_security, own_pod_security};
 use crate::render::Placement;
 use crate::render::performer::grpc_endpoint;
 
@@ -124,33 +122,13 @@ pub fn pod(
             active_deadline_seconds: Some(deadline_seconds),
             automount_service_account_token: Some(false),
             termination_grace_period_seconds: Some(0),
-            node_selector: (!placement.node_selector.is_empty())
-                .then(|| placement.node_selector.clone()),
-            tolerations: (!placement.tolerations.is_empty()).then(|| placement.tolerations.clone()),
-            security_context: Some(PodSecurityContext {
-                run_as_non_root: Some(true),
-                run_as_user: Some(RUN_AS_USER),
-                run_as_group: Some(RUN_AS_USER),
-                seccomp_profile: Some(SeccompProfile {
-                    type_: "RuntimeDefault".into(),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
+            security_context: Some(own_pod_security()),
             containers: vec![Container {
                 name: "probe".into(),
                 image: Some(image.into()),
                 image_pull_policy: Some("IfNotPresent".into()),
                 args: Some(args),
-                security_context: Some(SecurityContext {
-                    allow_privilege_escalation: Some(false),
-                    read_only_root_filesystem: Some(true),
-                    capabilities: Some(Capabilities {
-                        drop: Some(vec!["ALL".into()]),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }),
+                security_context: Some(own_container_security()),
                 ..Default::default()
             }],
             ..Default::default()

@@ -65,6 +65,40 @@ pub fn default_image() -> String {
     format!("{IMAGE_REPOSITORY}:v{}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The pod security of hgctl's own pods (the operator, the doctor's probe): the image's
+/// non-root user, numeric so the kubelet can verify it, `RuntimeDefault` seccomp (`restricted`).
+pub fn own_pod_security() -> PodSecurityContext {
+    PodSecurityContext {
+        run_as_non_root: Some(true),
+        run_as_user: Some(RUN_AS_USER),
+        run_as_group: Some(RUN_AS_USER),
+        seccomp_profile: Some(SeccompProfile {
+            type_: "RuntimeDefault".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// The container security of hgctl's own pods: nothing to escalate, no capability, a
+/// read-only root file system.
+pub fn own_container_security() -> SecurityContext {
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        read_only_root_filesystem: Some(true),
+        run_as_non_root: Some(true),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".into()]),
+            ..Default::default()
+        }),
+        seccomp_profile: Some(SeccompProfile {
+            type_: "RuntimeDefault".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 /// Name of the ClusterRole and ClusterRoleBinding: cluster-scoped, so it carries the
 /// namespace and two installs in different namespaces do not overwrite each other.
 pub fn cluster_name(namespace: &str) -> String {
@@ -437,20 +471,7 @@ fn deployment(ns: &str, options: &Options) -> Deployment {
             )])),
             ..Default::default()
         }),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            read_only_root_filesystem: Some(true),
-            run_as_non_root: Some(true),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".into()]),
-                ..Default::default()
-            }),
-            seccomp_profile: Some(SeccompProfile {
-                type_: "RuntimeDefault".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
+        security_context: Some(own_container_security()),
         ..Default::default()
     };
     let mut pod_labels = labels();
@@ -475,16 +496,7 @@ fn deployment(ns: &str, options: &Options) -> Deployment {
                 }),
                 spec: Some(PodSpec {
                     service_account_name: Some(NAME.into()),
-                    security_context: Some(PodSecurityContext {
-                        run_as_non_root: Some(true),
-                        run_as_user: Some(RUN_AS_USER),
-                        run_as_group: Some(RUN_AS_USER),
-                        seccomp_profile: Some(SeccompProfile {
-                            type_: "RuntimeDefault".into(),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    }),
+                    security_context: Some(own_pod_security()),
                     containers: vec![container],
                     termination_grace_period_seconds: Some(30),
                     ..Default::default()

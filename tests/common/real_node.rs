@@ -77,6 +77,31 @@ pub fn placement_spec() -> serde_json::Value {
     })
 }
 
+/// The test performer's AVS (any address: the test performer does not check it).
+pub const AVS: &str = "0x1111111111111111111111111111111111111111";
+
+/// `hgctl performer create NAME -n NS` with the test performer image on the real node, plus
+/// `extra`; panics unless it succeeds.
+pub fn create_performer(ns: &str, name: &str, extra: &[&str]) {
+    let placement = placement_flags();
+    let mut args = vec![
+        "performer",
+        "create",
+        name,
+        "-n",
+        ns,
+        "--image",
+        PERFORMER_IMAGE,
+        "--avs",
+        AVS,
+        "--grpc-port",
+        PERFORMER_PORT,
+    ];
+    args.extend(placement.iter().map(String::as_str));
+    args.extend(extra);
+    hgctl(&args);
+}
+
 /// Runs `hgctl ARGS` against the test cluster; panics with its output unless it succeeds.
 pub fn hgctl(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_hgctl"))
