@@ -15,14 +15,14 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::Api;
 use kube::runtime::controller::{Action, Controller};
-use kube::runtime::reflector::{ObjectRef, Store};
+use kube::runtime::reflector::ObjectRef;
 use kube::runtime::{WatchStreamExt, predicates, watcher};
 use kube::{Resource, ResourceExt};
 
 use super::plan::{self, KeySource, WorkloadView, plan_status};
 use crate::api::HourglassExecutor;
 use crate::reconcile::ReconcileError;
-use crate::reconcile::runtime::{self, Runtime, State};
+use crate::reconcile::runtime::{self, Children, Runtime, State};
 use crate::reconcile::writers;
 use crate::render::executor::{self as render, KeyMaterial, RenderContext, Rendered, Workload};
 
@@ -321,9 +321,9 @@ async fn get<K: runtime::Object>(
 
 /// What a pass of the executor controller reads: its caches and the shared runtime.
 pub struct ExecutorCaches {
-    pub deployments: Store<Deployment>,
-    pub stateful_sets: Store<StatefulSet>,
-    pub config_maps: Store<ConfigMap>,
-    pub services: Store<Service>,
+    pub deployments: Children<Deployment>,
+    pub stateful_sets: Children<StatefulSet>,
+    pub config_maps: Children<ConfigMap>,
+    pub services: Children<Service>,
     pub render: RenderContext,
 }

@@ -20,7 +20,7 @@ use kube::{Resource, ResourceExt};
 use super::plan::{self, Observed, PlanInput, PlannedEvent, PodView, ServiceSelects, StatusPlan};
 use crate::api::{HourglassExecutor, Performer};
 use crate::reconcile::ReconcileError;
-use crate::reconcile::runtime::{self, Runtime, State};
+use crate::reconcile::runtime::{self, Children, Runtime, State};
 use crate::reconcile::writers::{self, Deleted};
 use crate::render::performer::{
     self as render, APP_PERFORMER, LABEL_APP, LABEL_PERFORMER, LABEL_TEMPLATE_HASH,
@@ -323,11 +323,10 @@ fn observe(
     let name = p.name_any();
     let pods = ctx
         .pods
-        .state()
+        .of(&ns, &name)
         .into_iter()
         .filter(|pod| {
-            pod.metadata.namespace.as_deref() == Some(ns.as_str())
-                && pod.labels().get(LABEL_PERFORMER).map(String::as_str) == Some(name.as_str())
+            pod.labels().get(LABEL_PERFORMER).map(String::as_str) == Some(name.as_str())
                 && pod
                     .owner_references()
                     .iter()
@@ -354,12 +353,9 @@ fn observe(
 fn endpoints_ready(ctx: &PerformerCaches, ns: &str, name: &str, pod_name: &str) -> bool {
     let service = render::service_name(name);
     ctx.endpoint_slices
-        .state()
+        .of(ns, name)
         .iter()
-        .filter(|s| {
-            s.metadata.namespace.as_deref() == Some(ns)
-                && s.labels().get("kubernetes.io/service-name") == Some(&service)
-        })
+        .filter(|s| s.labels().get("kubernetes.io/service-name") == Some(&service))
         .flat_map(|s| s.endpoints.iter().flatten())
         .any(|e| {
             e.target_ref.as_ref().and_then(|t| t.name.as_deref()) == Some(pod_name)
@@ -385,10 +381,11 @@ async fn record(rt: &Runtime, p: &Performer, events: &[PlannedEvent]) {
 
 /// What a pass of the Performer controller reads: its caches and the shared runtime.
 pub struct PerformerCaches {
-    pub pods: Store<Pod>,
-    pub services: Store<Service>,
-    /// EndpointSlices of performer Services (they carry the Service's labels).
-    pub endpoint_slices: Store<EndpointSlice>,
+    /// Pods by the Performer that owns them.
+    pub pods: Children<Pod>,
+    pub services: Children<Service>,
+    /// EndpointSlices of performer Services (they carry the Service's labels), by Performer.
+    pub endpoint_slices: Children<EndpointSlice>,
     /// Namespaces, for the Pod Security level each enforces.
     pub namespaces: Store<Namespace>,
     /// Set once a pass has waited for the namespace cache's first list (or given up: the
