@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a Performer or HourglassExecutor is ready')
             [CompletionResult]::new('support-bundle', 'support-bundle', [CompletionResultType]::ParameterValue, 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)')
+            [CompletionResult]::new('tls-proxy', 'tls-proxy', [CompletionResultType]::ParameterValue, 'Terminate TLS and forward to a local port (the sidecar of a Performer with tls.terminate)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -589,6 +590,22 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'hgctl;tls-proxy' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to accept TLS on')
+            [CompletionResult]::new('--upstream', '--upstream', [CompletionResultType]::ParameterName, 'The performer''s plaintext address')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM certificate (chain)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM private key')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log verbosity on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'hgctl;help' {
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the CRDs, RBAC and the in-cluster operator')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove what `hgctl install` created (refuses to delete data unless asked)')
@@ -608,6 +625,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a Performer or HourglassExecutor is ready')
             [CompletionResult]::new('support-bundle', 'support-bundle', [CompletionResultType]::ParameterValue, 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)')
+            [CompletionResult]::new('tls-proxy', 'tls-proxy', [CompletionResultType]::ParameterValue, 'Terminate TLS and forward to a local port (the sidecar of a Performer with tls.terminate)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -699,6 +717,9 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             break
         }
         'hgctl;help;probe' {
+            break
+        }
+        'hgctl;help;tls-proxy' {
             break
         }
         'hgctl;help;help' {

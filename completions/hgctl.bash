@@ -64,6 +64,9 @@ _hgctl() {
             hgctl,support-bundle)
                 cmd="hgctl__subcmd__support__subcmd__bundle"
                 ;;
+            hgctl,tls-proxy)
+                cmd="hgctl__subcmd__tls__subcmd__proxy"
+                ;;
             hgctl,uninstall)
                 cmd="hgctl__subcmd__uninstall"
                 ;;
@@ -151,6 +154,9 @@ _hgctl() {
             hgctl__subcmd__help,support-bundle)
                 cmd="hgctl__subcmd__help__subcmd__support__subcmd__bundle"
                 ;;
+            hgctl__subcmd__help,tls-proxy)
+                cmd="hgctl__subcmd__help__subcmd__tls__subcmd__proxy"
+                ;;
             hgctl__subcmd__help,uninstall)
                 cmd="hgctl__subcmd__help__subcmd__uninstall"
                 ;;
@@ -230,7 +236,7 @@ _hgctl() {
 
     case "${cmd}" in
         hgctl)
-            opts="-n -o -h -V --kubeconfig --context --namespace --output --log-level --help --version install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help"
+            opts="-n -o -h -V --kubeconfig --context --namespace --output --log-level --help --version install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe tls-proxy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1018,7 +1024,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__help)
-            opts="install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe help"
+            opts="install uninstall performer executor get status run-local operator doctor crds completions manpage version apply diff wait support-bundle probe tls-proxy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1368,6 +1374,20 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__help__subcmd__support__subcmd__bundle)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__help__subcmd__tls__subcmd__proxy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2205,6 +2225,64 @@ _hgctl() {
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name short" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hgctl__subcmd__tls__subcmd__proxy)
+            opts="-n -o -h --listen --upstream --cert --key --kubeconfig --context --namespace --output --log-level --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upstream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

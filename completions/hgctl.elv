@@ -47,6 +47,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand wait 'Wait until a Performer or HourglassExecutor is ready'
             cand support-bundle 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)'
             cand probe 'Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)'
+            cand tls-proxy 'Terminate TLS and forward to a local port (the sidecar of a Performer with tls.terminate)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;install'= {
@@ -545,6 +546,21 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'hgctl;tls-proxy'= {
+            cand --listen 'Address to accept TLS on'
+            cand --upstream 'The performer''s plaintext address'
+            cand --cert 'PEM certificate (chain)'
+            cand --key 'PEM private key'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: the current context)'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand -o 'Output format (commands accept the subset that makes sense for them)'
+            cand --output 'Output format (commands accept the subset that makes sense for them)'
+            cand --log-level 'Log verbosity on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'hgctl;help'= {
             cand install 'Install the CRDs, RBAC and the in-cluster operator'
             cand uninstall 'Remove what `hgctl install` created (refuses to delete data unless asked)'
@@ -564,6 +580,7 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand wait 'Wait until a Performer or HourglassExecutor is ready'
             cand support-bundle 'Collect versions, objects, events, logs and doctor''s report into a .tar.gz (no secrets)'
             cand probe 'Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)'
+            cand tls-proxy 'Terminate TLS and forward to a local port (the sidecar of a Performer with tls.terminate)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hgctl;help;install'= {
@@ -628,6 +645,8 @@ set edit:completion:arg-completer[hgctl] = {|@words|
         &'hgctl;help;support-bundle'= {
         }
         &'hgctl;help;probe'= {
+        }
+        &'hgctl;help;tls-proxy'= {
         }
         &'hgctl;help;help'= {
         }

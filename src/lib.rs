@@ -30,4 +30,5 @@ pub mod scheduling;
 pub mod schema;
 pub mod serve;
 pub mod support;
+pub mod tls;
 pub mod validate;

@@ -24,8 +24,17 @@ const AVS: &str = "0xCE2Ac75bE2E0951F1F7B288c7a6A9BfB6c331DC4";
 /// 5 s status poll, on a loaded two-core machine.
 const TIMEOUT: Duration = Duration::from_secs(240);
 
-fn executor(image: &str) -> serde_json::Value {
+/// An HourglassExecutor running `image` (a stand-in tag) whose AVS's Performers land on the
+/// real node; `tls_proxy`: the AVS's performers behind TLS, with that sidecar image.
+fn executor(image: &str, tls_proxy: Option<&str>) -> serde_json::Value {
     let placement = real_node::placement_spec();
+    let mut template = json!({"scheduling": {
+        "nodeSelector": placement["nodeSelector"],
+        "tolerations": placement["tolerations"],
+    }});
+    if let Some(proxy) = tls_proxy {
+        template["tls"] = json!({"terminate": true, "proxyImage": proxy});
+    }
     json!({
         "apiVersion": "hourglass.eigenlayer.io/v1alpha1",
         "kind": "HourglassExecutor",
@@ -44,10 +53,7 @@ fn executor(image: &str) -> serde_json::Value {
                     "avsAddress": AVS,
                     "image": PERFORMER_IMAGE,
                     // What the real executor cannot say: put its Performer on the real node.
-                    "performerTemplate": {"scheduling": {
-                        "nodeSelector": placement["nodeSelector"],
-                        "tolerations": placement["tolerations"],
-                    }},
+                    "performerTemplate": template,
                 }],
             },
         },
@@ -78,14 +84,11 @@ async fn executor_log_with(ns: &TestNamespace, needle: &str) -> String {
     .await
 }
 
-#[tokio::test]
-async fn the_executor_stand_in_writes_its_performer_and_calls_it_through_the_service_name() {
-    if !real_node::require("the_executor_stand_in_writes_its_performer").await {
-        return;
-    }
+/// A namespace with the operator keys Secret and run-local, and the executor applied.
+async fn deploy(prefix: &str, body: serde_json::Value) -> (TestNamespace, RunLocal) {
     install_crds().await;
-    let ns = TestNamespace::create("real-executor").await;
-    let _run = RunLocal::start(ns.name());
+    let ns = TestNamespace::create(prefix).await;
+    let run = RunLocal::start(ns.name());
     let keys: Secret = serde_json::from_value(json!({
         "metadata": {"name": "operator-keys"},
         "stringData": {
@@ -98,12 +101,43 @@ async fn the_executor_stand_in_writes_its_performer_and_calls_it_through_the_ser
         .create(&PostParams::default(), &keys)
         .await
         .unwrap();
-    kubectl_apply(
-        &ns.api::<HourglassExecutor>(),
-        &executor("hgctl.local/executor:plaintext"),
+    kubectl_apply(&ns.api::<HourglassExecutor>(), &body).await;
+    (ns, run)
+}
+
+/// The one Performer of the namespace (the stand-in's), Ready, its pod Ready on the real node.
+async fn the_performer_on_the_real_node(ns: &TestNamespace) -> Performer {
+    let performers = ns
+        .api::<Performer>()
+        .list(&Default::default())
+        .await
+        .unwrap();
+    assert_eq!(performers.items.len(), 1, "{performers:?}");
+    let p = performers.items[0].clone();
+    assert!(p.status.as_ref().is_some_and(|s| s.ready), "{:?}", p.status);
+    let pods = pods_of(ns, &p.name_any()).await;
+    let on_node: Vec<_> = pods
+        .iter()
+        .map(real_node::placement_and_readiness)
+        .collect();
+    assert_eq!(
+        on_node,
+        vec![(Some(NODE_NAME.to_string()), true)],
+        "{pods:?}"
+    );
+    p
+}
+
+#[tokio::test]
+async fn the_executor_stand_in_writes_its_performer_and_calls_it_through_the_service_name() {
+    if !real_node::require("the_executor_stand_in_writes_its_performer").await {
+        return;
+    }
+    let (ns, _run) = deploy(
+        "real-executor",
+        executor("hgctl.local/executor:plaintext", None),
     )
     .await;
-
     let log = executor_log_with(&ns, "task call succeeded").await;
     let line = log
         .lines()
@@ -113,28 +147,87 @@ async fn the_executor_stand_in_writes_its_performer_and_calls_it_through_the_ser
     assert!(line.contains(".svc.cluster.local:"), "{line}");
     assert!(!log.contains("task call failed"), "{log}");
     eprintln!("executor stand-in: {line}");
-
-    // The Performer is the one the stand-in wrote, and its pod ran on the real node.
-    let performers = ns
-        .api::<Performer>()
-        .list(&Default::default())
-        .await
-        .unwrap();
-    assert_eq!(performers.items.len(), 1, "{performers:?}");
-    let p = &performers.items[0];
-    assert!(p.status.as_ref().is_some_and(|s| s.ready), "{:?}", p.status);
+    let p = the_performer_on_the_real_node(&ns).await;
     assert!(
         line.contains(&format!("performer={}", p.name_any())),
         "{line}"
     );
+}
+
+/// Upstream's current executor dials performers with TLS, verified: with the AVS behind hgctl's
+/// TLS sidecar the call succeeds, verified against the namespace's performer CA.
+#[tokio::test]
+async fn an_executor_dialing_tls_reaches_a_plaintext_performer_behind_the_tls_sidecar() {
+    if !real_node::require("an_executor_dialing_tls_reaches").await {
+        return;
+    }
+    let image = real_node::import_hgctl_image();
+    let (ns, _run) = deploy(
+        "real-executor-tls",
+        executor("hgctl.local/executor:tls", Some(&image)),
+    )
+    .await;
+    let log = executor_log_with(&ns, "task call succeeded").await;
+    let line = log
+        .lines()
+        .find(|l| l.contains("task call succeeded"))
+        .unwrap();
+    assert!(line.contains("transport=tls"), "{line}");
+    assert!(!log.contains("task call failed"), "{log}");
+    eprintln!("executor stand-in over TLS: {line}");
+    let p = the_performer_on_the_real_node(&ns).await;
+    // The performer itself serves plaintext: the sidecar terminated TLS.
     let pods = pods_of(&ns, &p.name_any()).await;
-    let on_node: Vec<_> = pods
+    let containers: Vec<String> = pods[0]
+        .spec
+        .as_ref()
+        .unwrap()
+        .containers
         .iter()
-        .map(real_node::placement_and_readiness)
+        .map(|c| c.name.clone())
         .collect();
-    assert_eq!(
-        on_node,
-        vec![(Some(NODE_NAME.to_string()), true)],
-        "{pods:?}"
+    assert_eq!(containers, vec!["performer", "tls-proxy"]);
+    // The CA's key stays in its Secret; the executor pod mounts only the certificate.
+    let ca = ns.api::<Secret>().get("hgctl-performer-ca").await.unwrap();
+    assert!(ca.data.unwrap().contains_key("ca.key"));
+}
+
+/// Without the option the same executor fails every task, and doctor says why and what to set.
+#[tokio::test]
+async fn without_the_tls_option_the_tls_executor_fails_and_doctor_names_the_fix() {
+    if !real_node::require("without_the_tls_option").await {
+        return;
+    }
+    let (ns, _run) = deploy(
+        "real-executor-notls",
+        executor("hgctl.local/executor:tls", None),
+    )
+    .await;
+    let log = executor_log_with(&ns, "health check failed").await;
+    assert!(log.contains("transport=tls"), "{log}");
+    assert!(!log.contains("task call succeeded"), "{log}");
+    let out = common::cli::hgctl(ns.name(), &["doctor", "standin", "-o", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fatal = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "workload.executor.fatal-log")
+        .unwrap_or_else(|| panic!("{report:#}"))
+        .clone();
+    assert_eq!(fatal["status"], "fail", "{fatal:#}");
+    assert!(
+        fatal["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("TLS handshakes fail"),
+        "{fatal:#}"
+    );
+    assert!(
+        fatal["hint"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("tls: {terminate: true}"),
+        "{fatal:#}"
     );
 }

@@ -96,6 +96,11 @@ pub struct PerformerSpec {
     /// old pod goes first (for GPUs too scarce to run both).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_strategy: Option<UpgradeStrategy>,
+
+    /// TLS in front of the performer, for executors that dial performers with TLS
+    /// (upstream's, in Kubernetes mode) while the performer serves plaintext.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<PerformerTls>,
 }
 
 /// Start-up budget in seconds when the spec sets none: a performer that loads a large model
@@ -354,4 +359,20 @@ impl PerformerSpec {
             .and_then(|c| c.grpc_port)
             .unwrap_or(DEFAULT_GRPC_PORT)
     }
+}
+
+/// A sidecar that terminates TLS on the Service's port and forwards to the performer on
+/// localhost. Its certificate names the Service (`performer-<name>`, `.<ns>`, `.<ns>.svc`,
+/// `.<ns>.svc.cluster.local`) and is issued by the namespace's performer CA, which hgctl keeps
+/// in Secret `hgctl-performer-ca` and gives executors that list the AVS with this option to
+/// trust (`SSL_CERT_DIR`). The kubelet's probes still talk plaintext to the performer.
+#[derive(JsonSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PerformerTls {
+    /// Terminate TLS in the sidecar (the Service's port then speaks TLS only).
+    pub terminate: bool,
+    /// Image of the sidecar, an hgctl image (default: this hgctl's release image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 512))]
+    pub proxy_image: Option<String>,
 }

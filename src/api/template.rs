@@ -6,7 +6,9 @@ use kube::KubeSchema;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::performer::{HardwareRequirements, ImagePullPolicy, PerformerProbes, Scheduling};
+use super::performer::{
+    HardwareRequirements, ImagePullPolicy, PerformerProbes, PerformerTls, Scheduling,
+};
 
 /// Defaults for every Performer of one AVS in the executor's namespace; a field the
 /// Performer sets itself wins (see `render::template::merge`).
@@ -43,6 +45,12 @@ pub struct PerformerTemplate {
     /// How a changed pod replaces the running one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_strategy: Option<UpgradeStrategy>,
+
+    /// TLS in front of the performer (a sidecar with a certificate from the namespace's
+    /// performer CA), and the executor made to trust that CA: for executors that dial
+    /// performers with TLS while the performers serve plaintext.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<PerformerTls>,
 }
 
 /// How a Performer's pod is replaced when its template changes.

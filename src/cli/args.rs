@@ -121,6 +121,25 @@ pub enum Command {
     /// Resolve and call gRPC endpoints, one JSON line each (what the pod of `doctor --probe` runs)
     #[command(hide = true)]
     Probe(ProbeArgs),
+    /// Terminate TLS and forward to a local port (the sidecar of a Performer with tls.terminate)
+    #[command(hide = true)]
+    TlsProxy(TlsProxyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TlsProxyArgs {
+    /// Address to accept TLS on
+    #[arg(long, value_name = "HOST:PORT")]
+    pub listen: String,
+    /// The performer's plaintext address
+    #[arg(long, value_name = "HOST:PORT")]
+    pub upstream: String,
+    /// PEM certificate (chain)
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// PEM private key
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
 }
 
 #[derive(Debug, Args)]

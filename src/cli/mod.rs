@@ -15,6 +15,7 @@ pub mod prune;
 pub mod run_local;
 pub mod status;
 pub mod support_bundle;
+pub mod tls_proxy;
 pub mod wait;
 
 pub use args::Cli;
@@ -63,5 +64,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Wait(args) => wait::run(&global, &args).await,
         Command::SupportBundle(args) => support_bundle::run(&global, &args).await,
         Command::Probe(args) => probe::run(&args).await,
+        Command::TlsProxy(args) => tls_proxy::run(&args).await,
     }
 }

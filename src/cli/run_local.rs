@@ -203,7 +203,7 @@ fn identity(mode: Mode) -> String {
     }
 }
 
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

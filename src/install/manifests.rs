@@ -166,7 +166,7 @@ pub const CLUSTER_RULES: &[Rule] = &[
         group: "",
         resources: &["secrets"],
         verbs: &["get", "create", "patch", "delete"],
-        why: "the executor reconciler reads the key names of the Secret an executor names and writes <name>-keys; no list or watch, so it cannot enumerate Secrets",
+        why: "the executor reconciler reads the key names of the Secret an executor names and writes <name>-keys; both write the namespace performer CA and the serving certificates of Performers with tls.terminate; no list or watch, so it cannot enumerate Secrets",
     },
     Rule {
         group: "apps",

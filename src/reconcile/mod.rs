@@ -9,6 +9,7 @@ pub mod lease;
 pub mod metrics;
 pub mod performer;
 pub mod runtime;
+pub mod tls;
 pub mod writers;
 
 use std::sync::Arc;

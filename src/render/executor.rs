@@ -722,6 +722,57 @@ fn avs_performer(a: &AvsPerformer, mode: &str) -> Value {
     out
 }
 
+/// Where the executor finds the performer CA, and the system's own trust directory it keeps.
+const PERFORMER_CA_DIR: &str = "/etc/hgctl/performer-ca";
+const SYSTEM_CERT_DIR: &str = "/etc/ssl/certs";
+
+/// Whether an AVS of the executor has its performers behind TLS (`performerTemplate.tls`),
+/// so the executor must trust the namespace's performer CA.
+pub fn trusts_performer_ca(e: &HourglassExecutor) -> bool {
+    e.spec
+        .config
+        .iter()
+        .flat_map(|c| c.avs_performers.iter().flatten())
+        .filter_map(|a| a.performer_template.as_ref()?.tls.as_ref())
+        .any(|t| t.terminate)
+}
+
+/// The performer CA's certificate (never its key) mounted, and added to Go's trust: Go reads
+/// every file of each `SSL_CERT_DIR` directory, besides its default bundle file.
+fn trust_performer_ca(
+    env: &mut Vec<EnvVar>,
+    mounts: &mut Vec<VolumeMount>,
+    volumes: &mut Vec<Volume>,
+) {
+    env.push(EnvVar {
+        name: "SSL_CERT_DIR".into(),
+        value: Some(format!("{SYSTEM_CERT_DIR}:{PERFORMER_CA_DIR}")),
+        value_from: None,
+    });
+    mounts.push(VolumeMount {
+        name: "performer-ca".into(),
+        mount_path: PERFORMER_CA_DIR.into(),
+        read_only: Some(true),
+        ..Default::default()
+    });
+    volumes.push(Volume {
+        name: "performer-ca".into(),
+        secret: Some(SecretVolumeSource {
+            secret_name: Some(crate::tls::CA_SECRET.into()),
+            items: Some(vec![KeyToPath {
+                key: crate::tls::CA_CERT_KEY.into(),
+                path: crate::tls::CA_CERT_KEY.into(),
+                mode: None,
+                user: None,
+            }]),
+            default_mode: Some(0o444),
+            default_user: None,
+            optional: None,
+        }),
+        ..Default::default()
+    });
+}
+
 fn pod_template(
     e: &HourglassExecutor,
     name: &str,
@@ -825,6 +876,9 @@ fn pod_template(
             mount_path: DATA_DIR.into(),
             ..Default::default()
         });
+    }
+    if trusts_performer_ca(e) {
+        trust_performer_ca(&mut env, &mut mounts, &mut volumes);
     }
 
     let tcp = |period: i32, failure_threshold: i32| Probe {
@@ -1328,6 +1382,60 @@ mod tests {
         scaled.spec.replicas = Some(0);
         let s = render(&scaled, &keys, &RenderContext::default()).unwrap();
         assert_eq!(s.checksum, a.checksum, "replicas are not config");
+    }
+
+    #[test]
+    fn an_avs_behind_tls_makes_the_executor_trust_the_performer_ca_and_nothing_else() {
+        let mut e = example("executor-full.yaml");
+        let plain = render(&e, &full_keys(), &RenderContext::default()).unwrap();
+        assert!(!trusts_performer_ca(&e));
+        assert!(
+            container(&plain)
+                .env
+                .unwrap_or_default()
+                .iter()
+                .all(|v| v.name != "SSL_CERT_DIR")
+        );
+        let avs = &mut e
+            .spec
+            .config
+            .as_mut()
+            .unwrap()
+            .avs_performers
+            .as_mut()
+            .unwrap()[0];
+        avs.performer_template = Some(crate::api::template::PerformerTemplate {
+            tls: Some(crate::api::performer::PerformerTls {
+                terminate: true,
+                proxy_image: None,
+            }),
+            ..Default::default()
+        });
+        assert!(trusts_performer_ca(&e));
+        let r = render(&e, &full_keys(), &RenderContext::default()).unwrap();
+        let c = container(&r);
+        let dir = c
+            .env
+            .unwrap()
+            .into_iter()
+            .find(|v| v.name == "SSL_CERT_DIR")
+            .unwrap();
+        assert_eq!(
+            dir.value.as_deref(),
+            Some("/etc/ssl/certs:/etc/hgctl/performer-ca")
+        );
+        let t = match &r.workload {
+            Workload::Deployment(d) => &d.spec.template,
+            Workload::StatefulSet(s) => &s.spec.template,
+        };
+        let volumes = t.spec.clone().unwrap().volumes.unwrap();
+        let ca = volumes.iter().find(|v| v.name == "performer-ca").unwrap();
+        let secret = ca.secret.as_ref().unwrap();
+        assert_eq!(secret.secret_name.as_deref(), Some(crate::tls::CA_SECRET));
+        // Only the certificate: the CA's key never reaches the executor.
+        let items = secret.items.as_ref().unwrap();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].key, crate::tls::CA_CERT_KEY);
     }
 
     #[test]

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{
     Affinity, Capabilities, Container, ContainerPort, EnvVar, EnvVarSource, GRPCAction, Lifecycle,
     LifecycleHandler, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod,
-    PodSecurityContext, PodSpec, Probe, ResourceRequirements, SeccompProfile, SecurityContext,
-    Service, ServicePort, ServiceSpec, SleepAction, TCPSocketAction, Toleration,
+    PodSecurityContext, PodSpec, Probe, ResourceRequirements, SeccompProfile, SecretVolumeSource,
+    SecurityContext, Service, ServicePort, ServiceSpec, SleepAction, TCPSocketAction, Toleration,
+    Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -33,6 +34,10 @@ pub const LABEL_TEMPLATE_HASH: &str = "hourglass.eigenlayer.io/pod-template-hash
 pub const CONTAINER_NAME: &str = "performer";
 /// Name of the gRPC port on the container and the Service.
 pub const GRPC_PORT_NAME: &str = "grpc";
+/// The TLS sidecar (`spec.tls.terminate`): its container, named port and certificate mount.
+pub const TLS_CONTAINER_NAME: &str = "tls-proxy";
+pub const TLS_PORT_NAME: &str = "grpc-tls";
+const TLS_MOUNT: &str = "/etc/hgctl/tls";
 
 /// Taints the node lifecycle controller puts on a node that stops reporting (`not-ready`: the
 /// kubelet says so; `unreachable`: the kubelet is silent).
@@ -144,7 +149,7 @@ pub fn pods_selector(performer_name: &str) -> String {
     format!("{LABEL_PERFORMER}={performer_name}")
 }
 
-fn owner_reference(p: &Performer) -> Option<OwnerReference> {
+pub(crate) fn owner_reference(p: &Performer) -> Option<OwnerReference> {
     p.controller_owner_ref(&())
 }
 
@@ -213,7 +218,12 @@ pub fn desired_service(p: &Performer, serving_hash: &str) -> Service {
             ports: Some(vec![ServicePort {
                 name: Some(GRPC_PORT_NAME.into()),
                 port,
-                target_port: Some(IntOrString::Int(port)),
+                // With TLS the executor's dial of the Service's port reaches the sidecar.
+                target_port: Some(IntOrString::Int(if terminates_tls(p) {
+                    tls_port(port)
+                } else {
+                    port
+                })),
                 protocol: Some("TCP".into()),
                 app_protocol: Some("grpc".into()),
                 ..Default::default()
@@ -222,6 +232,78 @@ pub fn desired_service(p: &Performer, serving_hash: &str) -> Service {
         }),
         status: None,
     }
+}
+
+/// The sidecar's port: 8443, unless the performer uses it.
+pub fn tls_port(grpc_port: i32) -> i32 {
+    if grpc_port == 8443 { 9443 } else { 8443 }
+}
+
+/// Whether the Performer's pod terminates TLS in a sidecar.
+pub fn terminates_tls(p: &Performer) -> bool {
+    p.spec.tls.as_ref().is_some_and(|t| t.terminate)
+}
+
+/// The sidecar that terminates TLS on [`tls_port`] with the Performer's serving certificate
+/// and forwards each connection to the performer on localhost.
+fn tls_sidecar(p: &Performer, image: &str) -> (Container, Volume) {
+    let port = p.spec.grpc_port();
+    let name = p.metadata.name.as_deref().unwrap_or_default();
+    let container = Container {
+        name: TLS_CONTAINER_NAME.into(),
+        image: Some(image.into()),
+        image_pull_policy: Some("IfNotPresent".into()),
+        args: Some(vec![
+            "tls-proxy".into(),
+            "--listen".into(),
+            format!("0.0.0.0:{}", tls_port(port)),
+            "--upstream".into(),
+            format!("127.0.0.1:{port}"),
+            "--cert".into(),
+            format!("{TLS_MOUNT}/{}", crate::tls::CERT_KEY),
+            "--key".into(),
+            format!("{TLS_MOUNT}/{}", crate::tls::KEY_KEY),
+        ]),
+        ports: Some(vec![ContainerPort {
+            name: Some(TLS_PORT_NAME.into()),
+            container_port: tls_port(port),
+            protocol: Some("TCP".into()),
+            ..Default::default()
+        }]),
+        readiness_probe: Some(Probe {
+            tcp_socket: Some(TCPSocketAction {
+                port: IntOrString::Int(tls_port(port)),
+                ..Default::default()
+            }),
+            period_seconds: Some(5),
+            ..Default::default()
+        }),
+        resources: Some(ResourceRequirements {
+            requests: Some(BTreeMap::from([
+                ("cpu".into(), Quantity("10m".into())),
+                ("memory".into(), Quantity("16Mi".into())),
+            ])),
+            limits: Some(BTreeMap::from([("memory".into(), Quantity("64Mi".into()))])),
+            ..Default::default()
+        }),
+        volume_mounts: Some(vec![VolumeMount {
+            name: TLS_CONTAINER_NAME.into(),
+            mount_path: TLS_MOUNT.into(),
+            read_only: Some(true),
+            ..Default::default()
+        }]),
+        security_context: Some(crate::install::manifests::own_container_security()),
+        ..Default::default()
+    };
+    let volume = Volume {
+        name: TLS_CONTAINER_NAME.into(),
+        secret: Some(SecretVolumeSource {
+            secret_name: Some(crate::tls::serving_secret_name(name)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    (container, volume)
 }
 
 /// FNV-1a over the canonical JSON of the template: stable across runs and
@@ -460,9 +542,22 @@ fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderErr
         }
     }
 
+    let mut containers = vec![container];
+    let mut volumes = Vec::new();
+    if let Some(tls) = spec.tls.as_ref().filter(|t| t.terminate) {
+        let image = tls
+            .proxy_image
+            .clone()
+            .unwrap_or_else(crate::install::manifests::default_image);
+        let (sidecar, volume) = tls_sidecar(p, &image);
+        containers.push(sidecar);
+        volumes.push(volume);
+    }
+
     let service_account = config.service_account_name.clone();
     Ok(PodSpec {
-        containers: vec![container],
+        containers,
+        volumes: (!volumes.is_empty()).then_some(volumes),
         restart_policy: Some("Always".into()),
         enable_service_links: Some(false),
         automount_service_account_token: Some(service_account.is_some()),
@@ -695,6 +790,49 @@ mod tests {
             image: "avs/performer:v1".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn tls_puts_a_sidecar_in_front_and_points_the_service_at_it() {
+        let plain = performer(base());
+        assert_eq!(
+            desired_service(&plain, "h").spec.unwrap().ports.unwrap()[0].target_port,
+            Some(IntOrString::Int(9090))
+        );
+        let p = performer(PerformerSpec {
+            tls: Some(crate::api::performer::PerformerTls {
+                terminate: true,
+                proxy_image: Some("hgctl.local/hgctl:v1".into()),
+            }),
+            ..base()
+        });
+        let svc = desired_service(&p, "h").spec.unwrap().ports.unwrap();
+        assert_eq!(svc[0].port, 9090, "the executor dials the same port");
+        assert_eq!(svc[0].target_port, Some(IntOrString::Int(8443)));
+        let spec = desired_pod(&p).unwrap().pod.spec.unwrap();
+        assert_eq!(spec.containers.len(), 2);
+        let performer = &spec.containers[0];
+        // The kubelet still probes the performer itself, in plaintext.
+        assert!(performer.readiness_probe.as_ref().unwrap().grpc.is_some());
+        let sidecar = &spec.containers[1];
+        assert_eq!(sidecar.name, TLS_CONTAINER_NAME);
+        assert_eq!(sidecar.image.as_deref(), Some("hgctl.local/hgctl:v1"));
+        let args = sidecar.args.clone().unwrap().join(" ");
+        assert!(
+            args.starts_with("tls-proxy --listen 0.0.0.0:8443 --upstream 127.0.0.1:9090"),
+            "{args}"
+        );
+        let volume = &spec.volumes.unwrap()[0];
+        assert_eq!(
+            volume.secret.as_ref().unwrap().secret_name.as_deref(),
+            Some("performer-p1-tls")
+        );
+        assert_eq!(tls_port(8443), 9443);
+        // Off by default, and the hash moves only when it is on.
+        assert_ne!(
+            desired_pod(&p).unwrap().hash,
+            desired_pod(&plain).unwrap().hash
+        );
     }
 
     fn with_hw(hw: HardwareRequirements) -> Performer {

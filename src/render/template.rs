@@ -101,6 +101,7 @@ pub fn merge(spec: &PerformerSpec, executor_written: bool, t: &PerformerTemplate
         "upgradeStrategy",
         &mut from,
     );
+    fill(&mut out.tls, &t.tls, "tls", &mut from);
     Merged {
         spec: out,
         from_template: from,
@@ -370,7 +371,7 @@ pub fn orphans<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::performer::{ImagePullPolicy, ProbeProtocol};
+    use crate::api::performer::{ImagePullPolicy, PerformerTls, ProbeProtocol};
     use crate::api::template::UpgradeStrategy;
     use k8s_openapi::api::core::v1::{Affinity, PodSecurityContext, SecurityContext, Toleration};
     use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -437,6 +438,10 @@ mod tests {
             } else {
                 UpgradeStrategy::BlueGreen
             }),
+            tls: Some(PerformerTls {
+                terminate: b,
+                proxy_image: Some(pick("hgctl:a", "hgctl:b")),
+            }),
         }
     }
 
@@ -453,11 +458,12 @@ mod tests {
             container_security_context: t.container_security_context.clone(),
             probes: t.probes.clone(),
             upgrade_strategy: t.upgrade_strategy,
+            tls: t.tls.clone(),
             ..Default::default()
         }
     }
 
-    const EVERY_FIELD: [&str; 17] = [
+    const EVERY_FIELD: [&str; 18] = [
         "hardwareRequirements.gpuType",
         "hardwareRequirements.gpuCount",
         "hardwareRequirements.teeRequired",
@@ -475,6 +481,7 @@ mod tests {
         "probes.startupSeconds",
         "probes.protocol",
         "upgradeStrategy",
+        "tls",
     ];
 
     #[test]

@@ -43,7 +43,7 @@ pub const FATAL_LINES: &[FatalLine] = &[
             "x509: certificate signed by unknown authority",
         ],
         cause: "TLS handshakes fail when the executor calls its performers (it dials them with TLS; performers built on the upstream server speak plaintext)",
-        fix: "serve TLS from the performers with a certificate the executor trusts (add the CA to the executor pod's trust through SSL_CERT_DIR), or use an executor build that dials performers in plaintext",
+        fix: "put the performers behind TLS that the executor trusts: `performerTemplate: {tls: {terminate: true}}` on each avsPerformers entry (a TLS sidecar with a certificate from the namespace's performer CA, which the executor pod then trusts), or use an executor build that dials performers in plaintext",
     },
     FatalLine {
         needles: &["store is required"],

@@ -110,6 +110,10 @@ async fn reconcile(
     let rendered = render::render(&e, &keys, &ctx.render)
         .map_err(|err| ReconcileError::Internal(err.to_string()))?;
     let workload = observed_workload(ctx, &ns, &name);
+    if render::trusts_performer_ca(&e) {
+        // The pod mounts the CA's certificate: it must exist before the pod starts.
+        crate::reconcile::tls::ensure_ca(rt, &ns).await?;
+    }
     sync_children(rt, ctx, &e, &ns, &rendered).await?;
 
     let service = ctx.services.get(&ObjectRef::new(&name).within(&ns));

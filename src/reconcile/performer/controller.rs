@@ -281,6 +281,10 @@ async fn reconcile(
     });
     plan::note_template(&mut plan.status, &p, &link, &merged.from_template, &now);
 
+    if render::terminates_tls(&p) {
+        // Before the pod: its sidecar mounts the certificate.
+        crate::reconcile::tls::ensure_serving(rt, &p, &ctx.render.cluster_domain).await?;
+    }
     if plan.create_pod {
         writers::apply(rt, &ns, &desired.pod).await?;
     }
