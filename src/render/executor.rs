@@ -285,39 +285,22 @@ pub struct Rendered {
     pub assessment: Assessment,
 }
 
-/// Renders every child of the executor. Fails only on an object without name/namespace.
-pub fn render(
+/// `config.yaml` as the binary reads it, in its own key names; secrets are left empty
+/// (they come from the Secret through env and files).
+fn config_file(
     e: &HourglassExecutor,
     keys: &KeyMaterial,
     ctx: &RenderContext,
-) -> Result<Rendered, RenderError> {
-    let name = e
-        .metadata
-        .name
-        .clone()
-        .ok_or_else(|| RenderError("the HourglassExecutor has no name".into()))?;
-    let ns = e
-        .metadata
-        .namespace
-        .clone()
-        .ok_or_else(|| RenderError("the HourglassExecutor has no namespace".into()))?;
+    ns: &str,
+    l1: Option<&crate::api::executor::Chain>,
+    (grpc_port, management_port): (i32, i32),
+    badger: bool,
+) -> serde_json::Value {
     let config = e.spec.config.clone().unwrap_or_default();
-    let grpc_port = config.grpc_port.unwrap_or(DEFAULT_EXECUTOR_GRPC_PORT);
-    let management_port = config
-        .management_grpc_port
-        .unwrap_or(DEFAULT_EXECUTOR_MANAGEMENT_PORT);
-    let assessment = assessment::assess(e, Some(keys));
-    let l1 = assessment.l1.as_ref();
-    let badger = config
-        .storage
-        .as_ref()
-        .is_some_and(|s| s.kind == StorageType::Badger);
     let mode = match config.performer_mode.unwrap_or_default() {
         PerformerMode::Kubernetes => "kubernetes",
         PerformerMode::Docker => "docker",
     };
-
-    // ---- config.yaml, in the binary's own key names
     let remote = config.remote_signer.as_ref();
     let remote_key = |key: Option<&RemoteKey>| {
         remote.zip(key).map(|(r, k)| {
@@ -399,6 +382,143 @@ pub fn render(
     if let Some(contracts) = &config.contracts {
         file["contracts"] = contracts_bytes(contracts);
     }
+    file
+}
+
+/// The executor's workload: a StatefulSet with a badger volume, else a Recreate Deployment.
+fn workload(
+    config: &crate::api::executor::ExecutorConfig,
+    name: &str,
+    meta: ObjectMeta,
+    replicas: i32,
+    template: PodTemplateSpec,
+    badger: bool,
+) -> Workload {
+    let selector = LabelSelector {
+        match_labels: Some(selector_labels(name)),
+        match_expressions: None,
+    };
+    if badger {
+        let size = config
+            .storage
+            .as_ref()
+            .and_then(|s| s.size.clone())
+            .unwrap_or_else(|| Quantity(DEFAULT_BADGER_SIZE.into()));
+        Workload::StatefulSet(Box::new(stamp(StatefulSet {
+            metadata: meta.clone(),
+            spec: StatefulSetSpec {
+                replicas: Some(replicas),
+                selector,
+                service_name: Some(name.to_string()),
+                template,
+                volume_claim_templates: Some(vec![PersistentVolumeClaim {
+                    metadata: ObjectMeta {
+                        name: Some("data".into()),
+                        labels: Some(selector_labels(name)),
+                        ..Default::default()
+                    },
+                    spec: Some(PersistentVolumeClaimSpec {
+                        access_modes: Some(vec!["ReadWriteOnce".into()]),
+                        resources: Some(VolumeResourceRequirements {
+                            requests: Some(BTreeMap::from([("storage".to_string(), size)])),
+                            limits: None,
+                        }),
+                        ..Default::default()
+                    }),
+                    status: None,
+                }]),
+                ..Default::default()
+            },
+            status: None,
+        })))
+    } else {
+        Workload::Deployment(Box::new(stamp(Deployment {
+            metadata: meta.clone(),
+            spec: DeploymentSpec {
+                replicas: Some(replicas),
+                selector,
+                // Never two pods of one operator identity at once (no leader election upstream).
+                strategy: Some(DeploymentStrategy {
+                    type_: Some("Recreate".into()),
+                    rolling_update: None,
+                }),
+                template,
+                ..Default::default()
+            },
+            status: None,
+        })))
+    }
+}
+
+/// The executor's Service: the task port (and, in-cluster only, the management port).
+fn executor_service(
+    e: &HourglassExecutor,
+    name: &str,
+    meta: ObjectMeta,
+    grpc_port: i32,
+    management_port: i32,
+) -> Service {
+    let exposure = e.spec.service.clone().unwrap_or_default();
+    let kind = exposure.kind.unwrap_or_default();
+    let mut service_meta = meta;
+    service_meta.annotations = exposure.annotations.clone().filter(|a| !a.is_empty());
+    Service {
+        metadata: service_meta,
+        spec: Some(ServiceSpec {
+            type_: Some(kind.as_str().into()),
+            external_traffic_policy: (kind != ServiceType::ClusterIP)
+                .then(|| {
+                    exposure
+                        .external_traffic_policy
+                        .map(ExternalTrafficPolicy::as_str)
+                })
+                .flatten()
+                .map(String::from),
+            selector: Some(selector_labels(name)),
+            // The management server stays in-cluster: only the task port is exposed outside.
+            ports: Some(if kind == ServiceType::ClusterIP {
+                vec![
+                    service_port("grpc", grpc_port),
+                    service_port("management", management_port),
+                ]
+            } else {
+                vec![service_port("grpc", grpc_port)]
+            }),
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
+/// Renders every child of the executor. Fails only on an object without name/namespace.
+pub fn render(
+    e: &HourglassExecutor,
+    keys: &KeyMaterial,
+    ctx: &RenderContext,
+) -> Result<Rendered, RenderError> {
+    let name = e
+        .metadata
+        .name
+        .clone()
+        .ok_or_else(|| RenderError("the HourglassExecutor has no name".into()))?;
+    let ns = e
+        .metadata
+        .namespace
+        .clone()
+        .ok_or_else(|| RenderError("the HourglassExecutor has no namespace".into()))?;
+    let config = e.spec.config.clone().unwrap_or_default();
+    let grpc_port = config.grpc_port.unwrap_or(DEFAULT_EXECUTOR_GRPC_PORT);
+    let management_port = config
+        .management_grpc_port
+        .unwrap_or(DEFAULT_EXECUTOR_MANAGEMENT_PORT);
+    let assessment = assessment::assess(e, Some(keys));
+    let l1 = assessment.l1.as_ref();
+    let badger = config
+        .storage
+        .as_ref()
+        .is_some_and(|s| s.kind == StorageType::Badger);
+
+    let file = config_file(e, keys, ctx, &ns, l1, (grpc_port, management_port), badger);
     let config_yaml = serde_saphyr::to_string(&file)
         .map_err(|e| RenderError(format!("serializing config.yaml: {e}")))?;
     let checksum = hash(&config_yaml);
@@ -435,91 +555,22 @@ pub fn render(
         management_port,
         badger,
     );
-    let selector = LabelSelector {
-        match_labels: Some(selector_labels(&name)),
-        match_expressions: None,
-    };
-    let workload = if badger {
-        let size = config
-            .storage
-            .as_ref()
-            .and_then(|s| s.size.clone())
-            .unwrap_or_else(|| Quantity(DEFAULT_BADGER_SIZE.into()));
-        Workload::StatefulSet(Box::new(stamp(StatefulSet {
-            metadata: meta(name.clone()),
-            spec: StatefulSetSpec {
-                replicas: Some(replicas),
-                selector,
-                service_name: Some(name.clone()),
-                template,
-                volume_claim_templates: Some(vec![PersistentVolumeClaim {
-                    metadata: ObjectMeta {
-                        name: Some("data".into()),
-                        labels: Some(selector_labels(&name)),
-                        ..Default::default()
-                    },
-                    spec: Some(PersistentVolumeClaimSpec {
-                        access_modes: Some(vec!["ReadWriteOnce".into()]),
-                        resources: Some(VolumeResourceRequirements {
-                            requests: Some(BTreeMap::from([("storage".to_string(), size)])),
-                            limits: None,
-                        }),
-                        ..Default::default()
-                    }),
-                    status: None,
-                }]),
-                ..Default::default()
-            },
-            status: None,
-        })))
-    } else {
-        Workload::Deployment(Box::new(stamp(Deployment {
-            metadata: meta(name.clone()),
-            spec: DeploymentSpec {
-                replicas: Some(replicas),
-                selector,
-                // Never two pods of one operator identity at once (no leader election upstream).
-                strategy: Some(DeploymentStrategy {
-                    type_: Some("Recreate".into()),
-                    rolling_update: None,
-                }),
-                template,
-                ..Default::default()
-            },
-            status: None,
-        })))
-    };
+    let workload = workload(
+        &config,
+        &name,
+        meta(name.clone()),
+        replicas,
+        template,
+        badger,
+    );
 
-    let exposure = e.spec.service.clone().unwrap_or_default();
-    let kind = exposure.kind.unwrap_or_default();
-    let mut service_meta = meta(name.clone());
-    service_meta.annotations = exposure.annotations.clone().filter(|a| !a.is_empty());
-    let service = stamp(Service {
-        metadata: service_meta,
-        spec: Some(ServiceSpec {
-            type_: Some(kind.as_str().into()),
-            external_traffic_policy: (kind != ServiceType::ClusterIP)
-                .then(|| {
-                    exposure
-                        .external_traffic_policy
-                        .map(ExternalTrafficPolicy::as_str)
-                })
-                .flatten()
-                .map(String::from),
-            selector: Some(selector_labels(&name)),
-            // The management server stays in-cluster: only the task port is exposed outside.
-            ports: Some(if kind == ServiceType::ClusterIP {
-                vec![
-                    service_port("grpc", grpc_port),
-                    service_port("management", management_port),
-                ]
-            } else {
-                vec![service_port("grpc", grpc_port)]
-            }),
-            ..Default::default()
-        }),
-        status: None,
-    });
+    let service = stamp(executor_service(
+        e,
+        &name,
+        meta(name.clone()),
+        grpc_port,
+        management_port,
+    ));
 
     let sa = service_account_name(&name);
     let service_account = stamp(ServiceAccount {
