@@ -824,15 +824,9 @@ fn trust_performer_ca(
     });
 }
 
-fn pod_template(
-    e: &HourglassExecutor,
-    name: &str,
-    keys: &KeyMaterial,
-    checksum: &str,
-    grpc_port: i32,
-    management_port: i32,
-    badger: bool,
-) -> PodTemplateSpec {
+/// The keys the binary reads from env: only those the Secret has (a reference to a missing
+/// key keeps the pod from starting), none the remote signer holds. Sorted by name.
+fn key_env(e: &HourglassExecutor, keys: &KeyMaterial) -> Vec<EnvVar> {
     let secret = keys.secret.clone().unwrap_or_default();
     let secret_env = |path: &str, key: &str| EnvVar {
         name: env_name(path),
@@ -846,8 +840,6 @@ fn pod_template(
             ..Default::default()
         }),
     };
-    // Only keys the Secret has: a reference to a missing key keeps the pod from starting.
-    // A key the remote signer holds is not read from the Secret.
     let remote = e
         .spec
         .config
@@ -876,7 +868,16 @@ fn pod_template(
         env.push(secret_env(KEY_BLS_PASSWORD_PATH, SECRET_KEY_BLS_PASSWORD));
     }
     env.sort_by(|a, b| a.name.cmp(&b.name));
+    env
+}
 
+/// The config file, the BLS keystore (when the Secret has one) and the badger volume.
+fn mounts_and_volumes(
+    name: &str,
+    keys: &KeyMaterial,
+    badger: bool,
+) -> (Vec<VolumeMount>, Vec<Volume>) {
+    let secret = keys.secret.clone().unwrap_or_default();
     let mut mounts = vec![VolumeMount {
         name: "config".into(),
         mount_path: CONFIG_DIR.into(),
@@ -928,6 +929,21 @@ fn pod_template(
             ..Default::default()
         });
     }
+    (mounts, volumes)
+}
+
+fn pod_template(
+    e: &HourglassExecutor,
+    name: &str,
+    keys: &KeyMaterial,
+    checksum: &str,
+    grpc_port: i32,
+    management_port: i32,
+    badger: bool,
+) -> PodTemplateSpec {
+    let mut env = key_env(e, keys);
+
+    let (mut mounts, mut volumes) = mounts_and_volumes(name, keys, badger);
     if trusts_performer_ca(e) {
         trust_performer_ca(&mut env, &mut mounts, &mut volumes);
     }
