@@ -419,6 +419,26 @@ fn check_pod_fields(p: &Performer) -> Result<(), RenderError> {
     Ok(())
 }
 
+/// Tolerates a lost node for [`NODE_LOSS_TOLERATION_SECONDS`] (Kubernetes' default is 300 s)
+/// unless the spec tolerates the node-loss taints itself.
+fn add_node_loss_tolerations(tolerations: &mut Vec<Toleration>) {
+    for key in NODE_LOSS_TAINTS {
+        let user_set = tolerations.iter().any(|t| {
+            t.key.as_deref().is_none_or(|k| k == key)
+                && t.effect.as_deref().is_none_or(|e| e == "NoExecute")
+        });
+        if !user_set {
+            tolerations.push(Toleration {
+                key: Some(key.into()),
+                operator: Some("Exists".into()),
+                effect: Some("NoExecute".into()),
+                toleration_seconds: Some(NODE_LOSS_TOLERATION_SECONDS),
+                ..Default::default()
+            });
+        }
+    }
+}
+
 fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderError> {
     check_pod_fields(p)?;
     let spec = &p.spec;
@@ -526,21 +546,7 @@ fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderErr
         ..Default::default()
     };
 
-    for key in NODE_LOSS_TAINTS {
-        let user_set = tolerations.iter().any(|t| {
-            t.key.as_deref().is_none_or(|k| k == key)
-                && t.effect.as_deref().is_none_or(|e| e == "NoExecute")
-        });
-        if !user_set {
-            tolerations.push(Toleration {
-                key: Some(key.into()),
-                operator: Some("Exists".into()),
-                effect: Some("NoExecute".into()),
-                toleration_seconds: Some(NODE_LOSS_TOLERATION_SECONDS),
-                ..Default::default()
-            });
-        }
-    }
+    add_node_loss_tolerations(&mut tolerations);
 
     let mut containers = vec![container];
     let mut volumes = Vec::new();
