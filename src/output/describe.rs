@@ -280,6 +280,18 @@ pub fn performer(view: &PerformerView<'_>, now: Timestamp) -> String {
     let p = view.performer;
     let mut b = Block::new();
     header(&mut b, &p.metadata, now);
+    performer_spec(&mut b, view);
+    performer_status(&mut b, view, now);
+    performer_service(&mut b, view);
+    events(&mut b, view.events, now);
+    b.out.push_str(&report::describe_section(view.doctor));
+    b.out
+}
+
+/// The spec a Performer's pod is rendered from: its own with its template under it,
+/// the template's values marked.
+fn performer_spec(b: &mut Block, view: &PerformerView<'_>) {
+    let p = view.performer;
     // The values the pod is rendered from: the Performer's own with its template under them.
     let link = template::link(p, view.executors);
     let merged = template::effective(p, &link);
@@ -372,7 +384,11 @@ pub fn performer(view: &PerformerView<'_>, now: Timestamp) -> String {
     } else {
         b.pairs(2, &[("Environment", "<none>".into())]);
     }
+}
 
+/// Status, conditions and pods.
+fn performer_status(b: &mut Block, view: &PerformerView<'_>, now: Timestamp) {
+    let p = view.performer;
     let status = p.status.as_ref();
     b.heading(0, "Status");
     match status {
@@ -406,14 +422,18 @@ pub fn performer(view: &PerformerView<'_>, now: Timestamp) -> String {
             ],
         ),
     }
-    conditions(&mut b, status.and_then(|s| s.conditions.as_deref()), now);
+    conditions(b, status.and_then(|s| s.conditions.as_deref()), now);
     pods(
-        &mut b,
+        b,
         view.pods,
         status.and_then(|s| s.pod_name.as_deref()),
         now,
     );
+}
 
+/// The Service and the addresses of its EndpointSlices.
+fn performer_service(b: &mut Block, view: &PerformerView<'_>) {
+    let p = view.performer;
     match view.service {
         None => b.pairs(
             0,
@@ -498,9 +518,6 @@ pub fn performer(view: &PerformerView<'_>, now: Timestamp) -> String {
             );
         }
     }
-    events(&mut b, view.events, now);
-    b.out.push_str(&report::describe_section(view.doctor));
-    b.out
 }
 
 /// Scheme and host of an RPC URL: paths and queries often hold API keys.
