@@ -585,6 +585,19 @@ pub fn executor(
 ) -> String {
     let mut b = Block::new();
     header(&mut b, &e.metadata, now);
+    executor_spec(&mut b, e, performers, now);
+    executor_status(&mut b, e, now);
+    let status = e.status.as_ref();
+    conditions(&mut b, status.and_then(|s| s.conditions.as_deref()), now);
+    pods(&mut b, pod_list, None, now);
+    events(&mut b, event_list, now);
+    b.out.push_str(&report::describe_section(doctor));
+    b.out
+}
+
+/// The spec, in the executor's terms (its assessment: what it lacks or ignores), and each
+/// AVS with the Performers the executor wrote for it.
+fn executor_spec(b: &mut Block, e: &HourglassExecutor, performers: &[Performer], now: Timestamp) {
     let config = e.spec.config.clone().unwrap_or_default();
     let chains = config.chains.clone().unwrap_or_default();
     // What the executor lacks or ignores: the assessment doctor and the status share.
@@ -716,6 +729,19 @@ pub fn executor(
             ),
         ],
     );
+    executor_avs(b, e, performers, now);
+
+    if !assessment.unused.is_empty() {
+        b.heading(0, "Not used by the executor");
+        for item in &assessment.unused {
+            b.line(2, &redact_rpc(&item.to_string(), &chains));
+        }
+    }
+}
+
+/// Each AVS the executor serves, with the Performers it wrote for it.
+fn executor_avs(b: &mut Block, e: &HourglassExecutor, performers: &[Performer], now: Timestamp) {
+    let config = e.spec.config.clone().unwrap_or_default();
     match config.avs_performers.as_deref() {
         Some(list) if !list.is_empty() => {
             b.heading(2, "AVS Performers");
@@ -748,14 +774,9 @@ pub fn executor(
         }
         _ => b.pairs(2, &[("AVS Performers", "<none>".into())]),
     }
+}
 
-    if !assessment.unused.is_empty() {
-        b.heading(0, "Not used by the executor");
-        for item in &assessment.unused {
-            b.line(2, &redact_rpc(&item.to_string(), &chains));
-        }
-    }
-
+fn executor_status(b: &mut Block, e: &HourglassExecutor, now: Timestamp) {
     let status = e.status.as_ref();
     b.heading(0, "Status");
     match status {
@@ -794,11 +815,6 @@ pub fn executor(
             ],
         ),
     }
-    conditions(&mut b, status.and_then(|s| s.conditions.as_deref()), now);
-    pods(&mut b, pod_list, None, now);
-    events(&mut b, event_list, now);
-    b.out.push_str(&report::describe_section(doctor));
-    b.out
 }
 
 #[cfg(test)]
