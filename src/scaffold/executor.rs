@@ -109,83 +109,16 @@ pub fn build(
     check_avs("--operator-address", &operator_address)?;
 
     let mut warnings = Vec::new();
-    if let Some(r) = args.replicas {
-        if !(0..=1000).contains(&r) {
-            return Err(Error::flag(
-                "--replicas",
-                format!("{r} is not a replica count"),
-                "use 0 to 1000; one replica per operator identity is recommended",
-            ));
-        }
-        if r > 1 {
-            warnings.push(format!(
-                "--replicas {r}: the executor has no leader election, so {r} replicas of one operator identity deploy every performer {r} times; one is recommended"
-            ));
-        }
-    }
-    let log_level = args
-        .executor_log_level
-        .as_deref()
-        .map(|l| match l.to_ascii_lowercase().as_str() {
-            "debug" => Ok(LogLevel::Debug),
-            "info" => Ok(LogLevel::Info),
-            "warn" | "warning" => Ok(LogLevel::Warn),
-            "error" => Ok(LogLevel::Error),
-            _ => Err(Error::flag(
-                "--executor-log-level",
-                format!("{l:?} is not a log level"),
-                "use debug, info, warn or error (only debug changes what the executor logs)",
-            )),
-        })
-        .transpose()?;
+    warnings.extend(replicas_warning(args)?);
+    let log_level = log_level(args)?;
     let chains = chains(&args.chain)?;
-    if let Some(l1) = &args.l1_chain
-        && !chains.iter().any(|c| &c.name == l1)
-    {
-        return Err(Error::flag(
-            "--l1-chain",
-            format!("{l1:?} is not one of the --chain names"),
-            if chains.is_empty() {
-                "add it with --chain NAME=CHAIN_ID,RPC_URL".to_string()
-            } else {
-                format!(
-                    "use one of {}",
-                    chains
-                        .iter()
-                        .map(|c| c.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            },
-        ));
-    }
+    check_l1(args, &chains)?;
     if let Some(agg) = &args.aggregator {
         check_host_port(agg)?;
     }
     let avs_performers = avs_performers(&args.avs)?;
     let storage = args.storage.as_deref().map(storage).transpose()?;
-    for (flag, port) in [
-        ("--grpc-port", args.grpc_port),
-        ("--management-port", args.management_port),
-    ] {
-        if let Some(p) = port {
-            check_port(flag, p)?;
-        }
-    }
-    let grpc = args
-        .grpc_port
-        .unwrap_or(api::executor::DEFAULT_EXECUTOR_GRPC_PORT);
-    let management = args
-        .management_port
-        .unwrap_or(api::executor::DEFAULT_EXECUTOR_MANAGEMENT_PORT);
-    if grpc == management {
-        return Err(Error::conflict(
-            "--grpc-port",
-            "--management-port",
-            format!("both servers would listen on port {grpc}"),
-            "give the task and management servers different ports (the defaults are 9000 and 9001)",
-        ));
-    }
+    check_ports(args)?;
 
     let service = service(args)?;
     let override_contracts = task_mailbox(args, &chains, read)?;
@@ -207,31 +140,14 @@ pub fn build(
         ));
     }
 
-    let (secret_name, secret) = match (&args.keys_secret, has_key_files) {
-        (Some(_), true) => {
-            return Err(Error::conflict(
-                "--keys-secret",
-                "--*-key-file/--bls-*",
-                "keys come either from an existing Secret or from files",
-                "drop --keys-secret to create <name>-keys from the files, or drop the key files",
-            ));
-        }
-        (Some(existing), false) => {
-            if !validate::is_dns1123_subdomain(existing) {
-                return Err(Error::flag(
-                    "--keys-secret",
-                    format!("{existing:?} is not a valid Secret name"),
-                    "use lowercase letters, digits, '-' and '.'",
-                ));
-            }
-            (existing.clone(), None)
-        }
-        (None, false) => (String::new(), None), // every key is the remote signer's
-        (None, true) => {
-            let secret = key_secret(args, name, namespace, read, remote_operator, remote_signing)?;
-            (keys_secret_name(name), Some(secret))
-        }
-    };
+    let (secret_name, secret) = key_source(
+        args,
+        name,
+        namespace,
+        read,
+        has_key_files,
+        (remote_operator, remote_signing),
+    )?;
 
     let config = ExecutorConfig {
         aggregator_endpoint: args.aggregator.clone(),
@@ -291,6 +207,133 @@ pub fn build(
         executor,
         secret,
         warnings,
+    })
+}
+
+/// `--replicas` in range; above 1 a warning (no leader election upstream).
+fn replicas_warning(args: &ExecutorCreateArgs) -> Result<Option<String>> {
+    if let Some(r) = args.replicas {
+        if !(0..=1000).contains(&r) {
+            return Err(Error::flag(
+                "--replicas",
+                format!("{r} is not a replica count"),
+                "use 0 to 1000; one replica per operator identity is recommended",
+            ));
+        }
+        if r > 1 {
+            return Ok(Some(format!(
+                "--replicas {r}: the executor has no leader election, so {r} replicas of one operator identity deploy every performer {r} times; one is recommended"
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// `--executor-log-level`, in the CR's terms.
+fn log_level(args: &ExecutorCreateArgs) -> Result<Option<LogLevel>> {
+    args.executor_log_level
+        .as_deref()
+        .map(|l| match l.to_ascii_lowercase().as_str() {
+            "debug" => Ok(LogLevel::Debug),
+            "info" => Ok(LogLevel::Info),
+            "warn" | "warning" => Ok(LogLevel::Warn),
+            "error" => Ok(LogLevel::Error),
+            _ => Err(Error::flag(
+                "--executor-log-level",
+                format!("{l:?} is not a log level"),
+                "use debug, info, warn or error (only debug changes what the executor logs)",
+            )),
+        })
+        .transpose()
+}
+
+/// `--l1-chain` names one of the `--chain`s.
+fn check_l1(args: &ExecutorCreateArgs, chains: &[Chain]) -> Result<()> {
+    if let Some(l1) = &args.l1_chain
+        && !chains.iter().any(|c| &c.name == l1)
+    {
+        return Err(Error::flag(
+            "--l1-chain",
+            format!("{l1:?} is not one of the --chain names"),
+            if chains.is_empty() {
+                "add it with --chain NAME=CHAIN_ID,RPC_URL".to_string()
+            } else {
+                format!(
+                    "use one of {}",
+                    chains
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Both ports valid, and not the same one.
+fn check_ports(args: &ExecutorCreateArgs) -> Result<()> {
+    for (flag, port) in [
+        ("--grpc-port", args.grpc_port),
+        ("--management-port", args.management_port),
+    ] {
+        if let Some(p) = port {
+            check_port(flag, p)?;
+        }
+    }
+    let grpc = args
+        .grpc_port
+        .unwrap_or(api::executor::DEFAULT_EXECUTOR_GRPC_PORT);
+    let management = args
+        .management_port
+        .unwrap_or(api::executor::DEFAULT_EXECUTOR_MANAGEMENT_PORT);
+    if grpc == management {
+        return Err(Error::conflict(
+            "--grpc-port",
+            "--management-port",
+            format!("both servers would listen on port {grpc}"),
+            "give the task and management servers different ports (the defaults are 9000 and 9001)",
+        ));
+    }
+
+    Ok(())
+}
+
+/// Where the keys come from: an existing Secret (its name), or `<name>-keys` made from the
+/// key files (name and Secret), or nowhere when the remote signer holds every key.
+fn key_source(
+    args: &ExecutorCreateArgs,
+    name: &str,
+    namespace: Option<&str>,
+    read: &dyn Fn(&Path) -> std::io::Result<Vec<u8>>,
+    has_key_files: bool,
+    (remote_operator, remote_signing): (bool, bool),
+) -> Result<(String, Option<Secret>)> {
+    Ok(match (&args.keys_secret, has_key_files) {
+        (Some(_), true) => {
+            return Err(Error::conflict(
+                "--keys-secret",
+                "--*-key-file/--bls-*",
+                "keys come either from an existing Secret or from files",
+                "drop --keys-secret to create <name>-keys from the files, or drop the key files",
+            ));
+        }
+        (Some(existing), false) => {
+            if !validate::is_dns1123_subdomain(existing) {
+                return Err(Error::flag(
+                    "--keys-secret",
+                    format!("{existing:?} is not a valid Secret name"),
+                    "use lowercase letters, digits, '-' and '.'",
+                ));
+            }
+            (existing.clone(), None)
+        }
+        (None, false) => (String::new(), None), // every key is the remote signer's
+        (None, true) => {
+            let secret = key_secret(args, name, namespace, read, remote_operator, remote_signing)?;
+            (keys_secret_name(name), Some(secret))
+        }
     })
 }
 
