@@ -226,102 +226,11 @@ pub async fn gather(conn: &Connection, scope: &Scope, now: Timestamp) -> Snapsho
         in_ns("endpointslices", ns),
         ListParams::default(),
     );
-    let pods = async {
-        // Every namespace's pods when allowed: free GPUs depend on all of them.
-        match list(
-            Api::<Pod>::all(client.clone()),
-            "list pods in all namespaces",
-            ListParams::default(),
-        )
-        .await
-        {
-            Ok(p) => (Ok(p), true),
-            Err(Missing::Forbidden(_)) if ns.is_some() => (
-                list(
-                    scoped::<Pod>(&client, ns),
-                    in_ns("pods", ns),
-                    ListParams::default(),
-                )
-                .await,
-                false,
-            ),
-            Err(m) => (Err(m), false),
-        }
-    };
+    let pods = pods(&client, ns);
     let by_name = ListParams::default().fields(&format!("metadata.name={LEASE_NAME}"));
-    let leases = async {
-        match list(
-            Api::<Lease>::all(client.clone()),
-            "list leases in all namespaces",
-            by_name.clone(),
-        )
-        .await
-        {
-            Err(Missing::Forbidden(what)) => {
-                // Fall back to the default lease namespace and the scope's.
-                let mut found = Vec::new();
-                let mut places = vec![manifests::DEFAULT_NAMESPACE.to_string()];
-                places.extend(ns.map(str::to_string));
-                let mut any_ok = false;
-                for place in places {
-                    let api: Api<Lease> = Api::namespaced(client.clone(), &place);
-                    if let Ok(l) = bounded("get leases", api.get_opt(LEASE_NAME)).await {
-                        any_ok = true;
-                        found.extend(l);
-                    }
-                }
-                if any_ok {
-                    Ok(found)
-                } else {
-                    Err(Missing::Forbidden(what))
-                }
-            }
-            other => other,
-        }
-    };
-    let deployments = async {
-        match list(
-            Api::<Deployment>::all(client.clone()),
-            "list deployments in all namespaces",
-            by_name.clone(),
-        )
-        .await
-        {
-            Err(Missing::Forbidden(what)) => {
-                let api: Api<Deployment> =
-                    Api::namespaced(client.clone(), manifests::DEFAULT_NAMESPACE);
-                match bounded("get deployments", api.get_opt(manifests::NAME)).await {
-                    Ok(d) => Ok(d.into_iter().collect()),
-                    Err(_) => Err(Missing::Forbidden(what)),
-                }
-            }
-            other => other,
-        }
-    };
-    let by_executor = ListParams::default().labels(crate::render::executor::LABEL_EXECUTOR);
-    let executor_workloads = async {
-        let deployments = list(
-            scoped::<Deployment>(&client, ns),
-            in_ns("deployments", ns),
-            by_executor.clone(),
-        )
-        .await?;
-        let stateful_sets = list(
-            scoped::<StatefulSet>(&client, ns),
-            in_ns("statefulsets", ns),
-            by_executor.clone(),
-        )
-        .await?;
-        Ok(deployments
-            .iter()
-            .map(ExecutorWorkload::from_deployment)
-            .chain(
-                stateful_sets
-                    .iter()
-                    .map(ExecutorWorkload::from_stateful_set),
-            )
-            .collect())
-    };
+    let leases = operator_leases(&client, ns, &by_name);
+    let deployments = operator_deployments(&client, &by_name);
+    let executor_workloads = executor_workloads(&client, ns);
     let (n, r, c, p, e, sv, sl, (pods, wide), l, d, w) = tokio::join!(
         nodes,
         rcs,
@@ -352,6 +261,114 @@ pub async fn gather(conn: &Connection, scope: &Scope, now: Timestamp) -> Snapsho
     s.unhealthy = unhealthy_events(&client, &s).await;
     s.logs.extend(executor_logs(&client, &s).await);
     s
+}
+
+/// Every namespace's pods when allowed (free GPUs depend on all of them), else the scope's;
+/// and whether they are every namespace's.
+async fn pods(client: &Client, ns: Option<&str>) -> (Gathered<Vec<Pod>>, bool) {
+    match list(
+        Api::<Pod>::all(client.clone()),
+        "list pods in all namespaces",
+        ListParams::default(),
+    )
+    .await
+    {
+        Ok(p) => (Ok(p), true),
+        Err(Missing::Forbidden(_)) if ns.is_some() => (
+            list(
+                scoped::<Pod>(client, ns),
+                in_ns("pods", ns),
+                ListParams::default(),
+            )
+            .await,
+            false,
+        ),
+        Err(m) => (Err(m), false),
+    }
+}
+
+/// The leases named `hgctl-operator` in every namespace, else (not allowed) in the default
+/// operator namespace and the scope's.
+async fn operator_leases(
+    client: &Client,
+    ns: Option<&str>,
+    by_name: &ListParams,
+) -> Gathered<Vec<Lease>> {
+    match list(
+        Api::<Lease>::all(client.clone()),
+        "list leases in all namespaces",
+        by_name.clone(),
+    )
+    .await
+    {
+        Err(Missing::Forbidden(what)) => {
+            // Fall back to the default lease namespace and the scope's.
+            let mut found = Vec::new();
+            let mut places = vec![manifests::DEFAULT_NAMESPACE.to_string()];
+            places.extend(ns.map(str::to_string));
+            let mut any_ok = false;
+            for place in places {
+                let api: Api<Lease> = Api::namespaced(client.clone(), &place);
+                if let Ok(l) = bounded("get leases", api.get_opt(LEASE_NAME)).await {
+                    any_ok = true;
+                    found.extend(l);
+                }
+            }
+            if any_ok {
+                Ok(found)
+            } else {
+                Err(Missing::Forbidden(what))
+            }
+        }
+        other => other,
+    }
+}
+
+/// The Deployments named `hgctl-operator` in every namespace, else in the default namespace.
+async fn operator_deployments(client: &Client, by_name: &ListParams) -> Gathered<Vec<Deployment>> {
+    match list(
+        Api::<Deployment>::all(client.clone()),
+        "list deployments in all namespaces",
+        by_name.clone(),
+    )
+    .await
+    {
+        Err(Missing::Forbidden(what)) => {
+            let api: Api<Deployment> =
+                Api::namespaced(client.clone(), manifests::DEFAULT_NAMESPACE);
+            match bounded("get deployments", api.get_opt(manifests::NAME)).await {
+                Ok(d) => Ok(d.into_iter().collect()),
+                Err(_) => Err(Missing::Forbidden(what)),
+            }
+        }
+        other => other,
+    }
+}
+
+/// The executors' Deployments and StatefulSets (labelled with the executor).
+async fn executor_workloads(client: &Client, ns: Option<&str>) -> Gathered<Vec<ExecutorWorkload>> {
+    let by_executor = ListParams::default().labels(crate::render::executor::LABEL_EXECUTOR);
+    let deployments = list(
+        scoped::<Deployment>(client, ns),
+        in_ns("deployments", ns),
+        by_executor.clone(),
+    )
+    .await?;
+    let stateful_sets = list(
+        scoped::<StatefulSet>(client, ns),
+        in_ns("statefulsets", ns),
+        by_executor.clone(),
+    )
+    .await?;
+    Ok(deployments
+        .iter()
+        .map(ExecutorWorkload::from_deployment)
+        .chain(
+            stateful_sets
+                .iter()
+                .map(ExecutorWorkload::from_stateful_set),
+        )
+        .collect())
 }
 
 /// The Secrets executors name: their key names only; values are dropped here.

@@ -780,7 +780,7 @@ mod tests {
             "{}",
             fatal.message
         );
-        assert!(fatal.hint.as_deref().unwrap().contains("SSL_CERT_DIR"));
+        assert!(fatal.hint.as_deref().unwrap().contains("tls: {terminate: true}"));
     }
 
     #[test]
