@@ -143,91 +143,107 @@ fn structural(schema: &Value, value: &Value, path: &str, out: &mut Vec<Violation
                 fail(format!("must be less than or equal to {max}, not {v}"));
             }
         }
-        Value::Array(items) => {
-            if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
-                && items.len() as u64 > max
-            {
-                fail(format!(
-                    "must have at most {max} items, not {}",
-                    items.len()
-                ));
-            }
-            if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
-                && (items.len() as u64) < min
-            {
-                fail(format!(
-                    "must have at least {min} item(s), not {}",
-                    items.len()
-                ));
-            }
-            if let Some(item_schema) = schema.get("items") {
-                for (i, item) in items.iter().enumerate() {
-                    structural(item_schema, item, &format!("{path}[{i}]"), out);
-                }
-            }
-            // `x-kubernetes-list-type: map`: the keys identify an item, so they must be unique.
-            if schema.get("x-kubernetes-list-type").and_then(Value::as_str) == Some("map") {
-                let keys: Vec<&str> = schema
-                    .get("x-kubernetes-list-map-keys")
-                    .and_then(Value::as_array)
-                    .map(|k| k.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let mut seen = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    let id: Vec<&Value> = keys.iter().map(|k| &item[*k]).collect();
-                    if seen.contains(&id) {
-                        out.push(Violation {
-                            path: format!("{path}[{i}]"),
-                            message: format!(
-                                "Duplicate value: an item with the same {} already exists",
-                                keys.join(", ")
-                            ),
-                        });
-                    }
-                    seen.push(id);
-                }
-            }
-        }
-        Value::Object(map) => {
-            if schema
-                .get("x-kubernetes-preserve-unknown-fields")
-                .and_then(Value::as_bool)
-                == Some(true)
-                && schema.get("properties").is_none()
-            {
-                return;
-            }
-            if let Some(required) = schema.get("required").and_then(Value::as_array) {
-                for key in required.iter().filter_map(Value::as_str) {
-                    if !map.contains_key(key) {
-                        out.push(Violation {
-                            path: join(path, key),
-                            message: "is required".into(),
-                        });
-                    }
-                }
-            }
-            let properties = schema.get("properties").and_then(Value::as_object);
-            let additional = schema.get("additionalProperties");
-            for (key, child) in map {
-                let child_path = join(path, key);
-                if let Some(prop) = properties.and_then(|p| p.get(key)) {
-                    structural(prop, child, &child_path, out);
-                } else if let Some(add) = additional.filter(|a| a.is_object()) {
-                    structural(add, child, &child_path, out);
-                } else if path.is_empty()
-                    && (key == "apiVersion" || key == "kind" || key == "metadata")
-                {
-                    // Declared loosely in CRD schemas; the API server checks these itself.
-                } else if properties.is_some() || additional.is_some() {
-                    out.push(Violation {
-                        path: child_path,
-                        message: "unknown field".into(),
-                    });
-                }
-            }
-        }
+        Value::Array(items) => structural_array(schema, items, path, out),
+        Value::Object(map) => structural_object(schema, map, path, out),
         _ => {}
+    }
+}
+
+/// Item counts, each item, and unique keys of a `map` list.
+fn structural_array(schema: &Value, items: &[Value], path: &str, out: &mut Vec<Violation>) {
+    let here = if path.is_empty() { "<root>" } else { path };
+    let mut fail = |message: String| {
+        out.push(Violation {
+            path: here.to_string(),
+            message,
+        })
+    };
+    if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+        && items.len() as u64 > max
+    {
+        fail(format!(
+            "must have at most {max} items, not {}",
+            items.len()
+        ));
+    }
+    if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+        && (items.len() as u64) < min
+    {
+        fail(format!(
+            "must have at least {min} item(s), not {}",
+            items.len()
+        ));
+    }
+    if let Some(item_schema) = schema.get("items") {
+        for (i, item) in items.iter().enumerate() {
+            structural(item_schema, item, &format!("{path}[{i}]"), out);
+        }
+    }
+    // `x-kubernetes-list-type: map`: the keys identify an item, so they must be unique.
+    if schema.get("x-kubernetes-list-type").and_then(Value::as_str) == Some("map") {
+        let keys: Vec<&str> = schema
+            .get("x-kubernetes-list-map-keys")
+            .and_then(Value::as_array)
+            .map(|k| k.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut seen = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let id: Vec<&Value> = keys.iter().map(|k| &item[*k]).collect();
+            if seen.contains(&id) {
+                out.push(Violation {
+                    path: format!("{path}[{i}]"),
+                    message: format!(
+                        "Duplicate value: an item with the same {} already exists",
+                        keys.join(", ")
+                    ),
+                });
+            }
+            seen.push(id);
+        }
+    }
+}
+
+/// Required keys, each known key, and unknown keys (except where unknown fields are kept).
+fn structural_object(
+    schema: &Value,
+    map: &serde_json::Map<String, Value>,
+    path: &str,
+    out: &mut Vec<Violation>,
+) {
+    if schema
+        .get("x-kubernetes-preserve-unknown-fields")
+        .and_then(Value::as_bool)
+        == Some(true)
+        && schema.get("properties").is_none()
+    {
+        return;
+    }
+    if let Some(required) = schema.get("required").and_then(Value::as_array) {
+        for key in required.iter().filter_map(Value::as_str) {
+            if !map.contains_key(key) {
+                out.push(Violation {
+                    path: join(path, key),
+                    message: "is required".into(),
+                });
+            }
+        }
+    }
+    let properties = schema.get("properties").and_then(Value::as_object);
+    let additional = schema.get("additionalProperties");
+    for (key, child) in map {
+        let child_path = join(path, key);
+        if let Some(prop) = properties.and_then(|p| p.get(key)) {
+            structural(prop, child, &child_path, out);
+        } else if let Some(add) = additional.filter(|a| a.is_object()) {
+            structural(add, child, &child_path, out);
+        } else if path.is_empty() && (key == "apiVersion" || key == "kind" || key == "metadata") {
+            // Declared loosely in CRD schemas; the API server checks these itself.
+        } else if properties.is_some() || additional.is_some() {
+            out.push(Violation {
+                path: child_path,
+                message: "unknown field".into(),
+            });
+        }
     }
 }
 

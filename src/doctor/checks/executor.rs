@@ -780,7 +780,13 @@ mod tests {
             "{}",
             fatal.message
         );
-        assert!(fatal.hint.as_deref().unwrap().contains("tls: {terminate: true}"));
+        assert!(
+            fatal
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("tls: {terminate: true}")
+        );
     }
 
     #[test]
