@@ -57,64 +57,7 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let metrics = Arc::new(Metrics::new());
     let health = Health::new();
-    // run-local serves them only when asked (a laptop's ports are not ours to take).
-    let (health_addr, metrics_addr) = match mode {
-        Mode::Operator => (
-            Some(
-                args.health_addr
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_HEALTH_ADDR.into()),
-            ),
-            Some(
-                args.metrics_addr
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_METRICS_ADDR.into()),
-            ),
-        ),
-        Mode::RunLocal => (args.health_addr.clone(), args.metrics_addr.clone()),
-    };
-    let health_listener = match &health_addr {
-        Some(addr) => Some(serve::bind(addr).await?),
-        None => None,
-    };
-    let metrics_listener = match &metrics_addr {
-        Some(addr) => Some(serve::bind(addr).await?),
-        None => None,
-    };
-    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|stop| *stop).await;
-    };
-    let health_server = health_listener.map(|l| {
-        serve::run(
-            l,
-            Endpoints::health(health.clone()),
-            stopped(stop_rx.clone()),
-        )
-    });
-    let metrics_server = metrics_listener.map(|l| {
-        let m = metrics.clone();
-        serve::run(
-            l,
-            Endpoints::metrics(move || m.render()),
-            stopped(stop_rx.clone()),
-        )
-    });
-    let servers = (health_server.is_some() || metrics_server.is_some()).then(|| {
-        tokio::spawn(futures::future::join(
-            async move {
-                match health_server {
-                    Some(s) => s.await,
-                    None => Ok(()),
-                }
-            },
-            async move {
-                match metrics_server {
-                    Some(s) => s.await,
-                    None => Ok(()),
-                }
-            },
-        ))
-    });
+    let servers = serve_endpoints(mode, args, &health, &metrics, &stop_rx).await?;
 
     check_crds(&conn.client, namespace.as_deref()).await?;
     check_rights(&conn.client, namespace.as_deref(), &args.lease_namespace).await?;
@@ -186,6 +129,76 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
         });
     }
     Ok(())
+}
+
+/// The health and metrics endpoints: always for the operator, only when asked for
+/// run-local (a laptop's ports are not ours to take). They stop when `stop_rx` says so.
+async fn serve_endpoints(
+    mode: Mode,
+    args: &ControllerArgs,
+    health: &Health,
+    metrics: &Arc<Metrics>,
+    stop_rx: &tokio::sync::watch::Receiver<bool>,
+) -> Result<Option<tokio::task::JoinHandle<impl Sized + use<>>>> {
+    let (health_addr, metrics_addr) = match mode {
+        Mode::Operator => (
+            Some(
+                args.health_addr
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_HEALTH_ADDR.into()),
+            ),
+            Some(
+                args.metrics_addr
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_METRICS_ADDR.into()),
+            ),
+        ),
+        Mode::RunLocal => (args.health_addr.clone(), args.metrics_addr.clone()),
+    };
+    let health_listener = match &health_addr {
+        Some(addr) => Some(serve::bind(addr).await?),
+        None => None,
+    };
+    let metrics_listener = match &metrics_addr {
+        Some(addr) => Some(serve::bind(addr).await?),
+        None => None,
+    };
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let health_server = health_listener.map(|l| {
+        serve::run(
+            l,
+            Endpoints::health(health.clone()),
+            stopped(stop_rx.clone()),
+        )
+    });
+    let metrics_server = metrics_listener.map(|l| {
+        let m = metrics.clone();
+        serve::run(
+            l,
+            Endpoints::metrics(move || m.render()),
+            stopped(stop_rx.clone()),
+        )
+    });
+    Ok(
+        (health_server.is_some() || metrics_server.is_some()).then(|| {
+            tokio::spawn(futures::future::join(
+                async move {
+                    match health_server {
+                        Some(s) => s.await,
+                        None => Ok(()),
+                    }
+                },
+                async move {
+                    match metrics_server {
+                        Some(s) => s.await,
+                        None => Ok(()),
+                    }
+                },
+            ))
+        }),
+    )
 }
 
 fn identity(mode: Mode) -> String {
