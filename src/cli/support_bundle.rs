@@ -96,31 +96,11 @@ pub async fn run(global: &GlobalArgs, args: &SupportBundleArgs) -> Result<()> {
         })
     };
 
-    // Versions: hgctl, the API server, the CRDs.
+    let crd_lines = crd_versions(&client).await;
     let server = match client.apiserver_version().await {
         Ok(v) => format!("{}.{} ({})", v.major, v.minor, v.git_version),
         Err(e) => format!("unknown: {e}"),
     };
-    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-    let mut crd_lines = String::new();
-    for crd in api::crds() {
-        let name = crd.metadata.name.clone().unwrap_or_default();
-        match crds.get_opt(&name).await {
-            Ok(Some(c)) => {
-                let versions: Vec<String> =
-                    c.spec.versions.iter().map(|v| v.name.clone()).collect();
-                let by = c
-                    .metadata
-                    .annotations
-                    .as_ref()
-                    .and_then(|a| a.get("app.kubernetes.io/version").cloned())
-                    .unwrap_or_default();
-                crd_lines.push_str(&format!("crd {name}: {} {by}\n", versions.join(",")));
-            }
-            Ok(None) => crd_lines.push_str(&format!("crd {name}: not installed\n")),
-            Err(e) => crd_lines.push_str(&format!("crd {name}: {e}\n")),
-        }
-    }
     add(
         "versions.txt",
         format!(
@@ -165,7 +145,59 @@ pub async fn run(global: &GlobalArgs, args: &SupportBundleArgs) -> Result<()> {
         Err(e) => add("nodes.yaml", format!("# could not list nodes: {e}\n")),
     }
 
-    // Logs: the operator's, and failing pods' (last lines of each container).
+    for (name, text) in logs(&client, &pods).await {
+        add(&name, text);
+    }
+
+    // What doctor says, as JSON.
+    let scope = gather::Scope {
+        namespace: ns.map(str::to_string),
+        names: Vec::new(),
+        pre: false,
+    };
+    let snapshot = gather::gather(&conn, &scope, Timestamp::now()).await;
+    let results = doctor::run(&snapshot, &RunOptions::default());
+    add("doctor.json", crate::output::json(&report::json(&results))?);
+
+    let count = entries.len();
+    std::fs::write(&file, tar_gz(&entries, now)).map_err(|e| Error::Io {
+        path: file.display().to_string(),
+        source: e,
+    })?;
+    output::print(&format!(
+        "wrote {} ({count} files; no Secret data, no env values from Secrets)\n",
+        file.display()
+    ))
+}
+
+/// The CRDs this hgctl knows: installed or not, served versions, by which hgctl.
+async fn crd_versions(client: &kube::Client) -> String {
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let mut crd_lines = String::new();
+    for crd in api::crds() {
+        let name = crd.metadata.name.clone().unwrap_or_default();
+        match crds.get_opt(&name).await {
+            Ok(Some(c)) => {
+                let versions: Vec<String> =
+                    c.spec.versions.iter().map(|v| v.name.clone()).collect();
+                let by = c
+                    .metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get("app.kubernetes.io/version").cloned())
+                    .unwrap_or_default();
+                crd_lines.push_str(&format!("crd {name}: {} {by}\n", versions.join(",")));
+            }
+            Ok(None) => crd_lines.push_str(&format!("crd {name}: not installed\n")),
+            Err(e) => crd_lines.push_str(&format!("crd {name}: {e}\n")),
+        }
+    }
+    crd_lines
+}
+
+/// The operator's logs and failing pods' (last lines of each container), by file name.
+async fn logs(client: &kube::Client, pods: &[Value]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
     let operator_ns = install::manifests::DEFAULT_NAMESPACE;
     let operator_pods: Api<Pod> = Api::namespaced(client.clone(), operator_ns);
     let operator = operator_pods
@@ -199,26 +231,8 @@ pub async fn run(global: &GlobalArgs, args: &SupportBundleArgs) -> Result<()> {
             Ok(t) => t,
             Err(e) => format!("# no logs: {e}\n"),
         };
-        add(&format!("logs/{pod_ns}/{name}.log"), text);
+        out.push((format!("logs/{pod_ns}/{name}.log"), text));
     }
 
-    // What doctor says, as JSON.
-    let scope = gather::Scope {
-        namespace: ns.map(str::to_string),
-        names: Vec::new(),
-        pre: false,
-    };
-    let snapshot = gather::gather(&conn, &scope, Timestamp::now()).await;
-    let results = doctor::run(&snapshot, &RunOptions::default());
-    add("doctor.json", crate::output::json(&report::json(&results))?);
-
-    let count = entries.len();
-    std::fs::write(&file, tar_gz(&entries, now)).map_err(|e| Error::Io {
-        path: file.display().to_string(),
-        source: e,
-    })?;
-    output::print(&format!(
-        "wrote {} ({count} files; no Secret data, no env values from Secrets)\n",
-        file.display()
-    ))
+    out
 }
