@@ -3,7 +3,7 @@
 //! server-side apply and optionally wait. The pure parts are in [`crate::scaffold`]
 //! and [`crate::scheduling`].
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use futures::TryStreamExt;
@@ -52,21 +52,9 @@ fn print_object<T: serde::Serialize>(objects: &[T], format: Option<OutputFormat>
 /// Reads `-f FILE` or `-f -` (stdin; refuses a terminal so it never waits for typing).
 fn read_source(file: &str) -> Result<String> {
     if file == "-" {
-        if std::io::stdin().is_terminal() {
-            return Err(Error::flag(
-                "-f",
-                "stdin is a terminal",
-                "pipe the YAML in: `cat performer.yaml | hgctl performer create -f -`",
-            ));
-        }
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::Io {
-                path: "<stdin>".into(),
-                source: e,
-            })?;
-        return Ok(text);
+        return crate::declarative::documents::read_stdin(
+            "pipe the YAML in: `cat performer.yaml | hgctl performer create -f -`",
+        );
     }
     std::fs::read_to_string(file).map_err(|e| Error::Io {
         path: file.to_string(),

@@ -114,26 +114,29 @@ pub struct Source {
     pub text: String,
 }
 
+/// All of stdin for `-f -`; a terminal is refused (with `example` as the help), so that
+/// hgctl never waits for typing.
+pub fn read_stdin(example: &str) -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        return Err(Error::flag("-f", "stdin is a terminal", example));
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Error::Io {
+            path: "<stdin>".into(),
+            source: e,
+        })?;
+    Ok(text)
+}
+
 /// The files named by `-f`: files as given, folders recursively (`.yaml`, `.yml`, `.json`,
 /// sorted by path), `-` for stdin.
 pub fn read_paths(paths: &[String]) -> Result<Vec<Source>> {
     let mut sources = Vec::new();
     for p in paths {
         if p == "-" {
-            if std::io::stdin().is_terminal() {
-                return Err(Error::flag(
-                    "-f",
-                    "stdin is a terminal",
-                    "pipe the YAML in: `cat folder/*.yaml | hgctl apply -f -`",
-                ));
-            }
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Error::Io {
-                    path: "<stdin>".into(),
-                    source: e,
-                })?;
+            let text = read_stdin("pipe the YAML in: `cat folder/*.yaml | hgctl apply -f -`")?;
             sources.push(Source {
                 path: "-".into(),
                 text,
