@@ -51,9 +51,10 @@ pub const GPU_MODELS: &[GpuModel] = &[
     },
     GpuModel {
         short: "h100",
-        aliases: &["nvidia-h100", "nvidia-h100-80gb"],
+        aliases: &["nvidia-h100", "nvidia-h100-80gb", "nvidia-h100-mega-80gb"],
         products: &[
             "NVIDIA-H100-80GB-HBM3",
+            "NVIDIA-H100-SXM5-80GB",
             "NVIDIA-H100-PCIe",
             "NVIDIA-H100-NVL",
         ],
@@ -68,6 +69,66 @@ pub const GPU_MODELS: &[GpuModel] = &[
             "NVIDIA-H200-NVL",
         ],
         display: "NVIDIA H200",
+    },
+    GpuModel {
+        short: "h20",
+        aliases: &["nvidia-h20"],
+        products: &["NVIDIA-H20"],
+        display: "NVIDIA H20",
+    },
+    GpuModel {
+        short: "gh200",
+        aliases: &["nvidia-gh200", "nvidia-gh200-480gb"],
+        products: &["NVIDIA-GH200-480GB"],
+        display: "NVIDIA GH200",
+    },
+    GpuModel {
+        short: "b200",
+        aliases: &["nvidia-b200"],
+        products: &["NVIDIA-B200"],
+        display: "NVIDIA B200",
+    },
+    GpuModel {
+        short: "gb200",
+        aliases: &["nvidia-gb200"],
+        products: &["NVIDIA-GB200"],
+        display: "NVIDIA GB200",
+    },
+    GpuModel {
+        short: "rtx-pro-6000",
+        aliases: &["nvidia-rtx-pro-6000"],
+        products: &["NVIDIA-RTX-PRO-6000-Blackwell-Server-Edition"],
+        display: "NVIDIA RTX PRO 6000 Blackwell",
+    },
+    GpuModel {
+        short: "rtx-6000-ada",
+        aliases: &["nvidia-rtx-6000-ada"],
+        products: &["NVIDIA-RTX-6000-Ada-Generation"],
+        display: "NVIDIA RTX 6000 Ada",
+    },
+    GpuModel {
+        short: "l40",
+        aliases: &["nvidia-l40"],
+        products: &["NVIDIA-L40"],
+        display: "NVIDIA L40",
+    },
+    GpuModel {
+        short: "a40",
+        aliases: &["nvidia-a40"],
+        products: &["NVIDIA-A40"],
+        display: "NVIDIA A40",
+    },
+    GpuModel {
+        short: "a30",
+        aliases: &["nvidia-a30"],
+        products: &["NVIDIA-A30"],
+        display: "NVIDIA A30",
+    },
+    GpuModel {
+        short: "a10",
+        aliases: &["nvidia-a10"],
+        products: &["NVIDIA-A10"],
+        display: "NVIDIA A10",
     },
     GpuModel {
         short: "l4",
@@ -353,7 +414,25 @@ mod tests {
             "older drivers drop NVIDIA-"
         );
         assert_eq!(model("Tesla-T4"), Some("t4"));
-        assert_eq!(model("NVIDIA-B200"), None);
+        assert_eq!(model("NVIDIA-B200"), Some("b200"));
+        assert_eq!(model("NVIDIA-H200"), Some("h200"), "not H20 by prefix");
+        assert_eq!(model("NVIDIA-L40S"), Some("l40s"), "not L40 by prefix");
+        assert_eq!(model("NVIDIA-A10G"), Some("a10g"), "not A10 by prefix");
+        assert_eq!(
+            model("NVIDIA-RTX-6000-Ada-Generation"),
+            Some("rtx-6000-ada")
+        );
+        assert_eq!(model("NVIDIA-RTX-A6000"), None);
+    }
+
+    #[test]
+    fn every_product_maps_back_to_its_own_model() {
+        for m in GPU_MODELS {
+            for value in m.product_values() {
+                let found = gpu_model_for_product(&value).map(|f| f.short);
+                assert_eq!(found, Some(m.short), "{value}");
+            }
+        }
     }
 
     #[test]
@@ -369,8 +448,8 @@ mod tests {
             Some(GpuSelector::Known(_))
         ));
         assert!(matches!(
-            parse_gpu_type("NVIDIA-B200"),
-            Some(GpuSelector::RawProduct("NVIDIA-B200"))
+            parse_gpu_type("NVIDIA-RTX-A6000"),
+            Some(GpuSelector::RawProduct("NVIDIA-RTX-A6000"))
         ));
         assert_eq!(parse_gpu_type("amd-mi300"), None);
         assert_eq!(parse_gpu_type("NVIDIA-"), None);

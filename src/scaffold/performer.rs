@@ -375,7 +375,7 @@ fn hardware_requirements(args: &PerformerCreateArgs) -> Result<Option<HardwareRe
                         "--gpu",
                         format!("{model:?} is not a known GPU model"),
                         format!(
-                            "use one of {}, or a raw nvidia.com/gpu.product value such as NVIDIA-B200",
+                            "use one of {}, or a raw nvidia.com/gpu.product value such as NVIDIA-RTX-A6000",
                             hardware::gpu_short_names().join(", ")
                         ),
                     ));
@@ -588,8 +588,8 @@ mod tests {
                 json!({"hardwareRequirements": {"gpuType": "l4", "gpuCount": 2}}),
             ),
             (
-                vec!["--gpu", "NVIDIA-B200"],
-                json!({"hardwareRequirements": {"gpuType": "NVIDIA-B200", "gpuCount": 1}}),
+                vec!["--gpu", "NVIDIA-RTX-A6000"],
+                json!({"hardwareRequirements": {"gpuType": "NVIDIA-RTX-A6000", "gpuCount": 1}}),
             ),
             (
                 vec!["--tee", "sgx"],
