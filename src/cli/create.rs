@@ -6,12 +6,10 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use futures::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use k8s_openapi::api::core::v1::{Node, Pod, Secret};
 use k8s_openapi::api::node::v1::RuntimeClass;
 use kube::api::{Api, ListParams, Patch, PatchParams};
-use kube::runtime::watcher;
 use kube::{Client, Resource, ResourceExt};
 
 use super::args::{ExecutorCreateArgs, GlobalArgs, OutputFormat, PerformerCreateArgs};
@@ -280,69 +278,54 @@ fn same<K: serde::Serialize + Resource>(before: &K, after: &K, trust_version: bo
     strip(before) == strip(after)
 }
 
-/// Watches the Performer until `status.ready` for the current generation; fails fast
-/// when the reconciler reports `Scheduled=False Unschedulable`.
+/// Waits until the Performer is ready for its current generation; fails fast when the
+/// reconciler reports `Scheduled=False Unschedulable`.
 async fn wait_ready(
     api: &Api<Performer>,
     namespace: &str,
     name: &str,
     timeout: Duration,
 ) -> Result<()> {
-    let spinner = spinner(format!("waiting for performer {name} to be ready"));
-    let stream = watcher::watch_object(api.clone(), name);
-    futures::pin_mut!(stream);
-    let outcome = tokio::time::timeout(timeout, async {
-        while let Some(object) = stream
-            .try_next()
-            .await
-            .map_err(|e| Error::Failed(format!("watching performer {name}: {e}")))?
-        {
-            let Some(p) = object else {
-                return Err(Error::NotFound {
-                    kind: "performer".into(),
-                    name: name.into(),
-                    namespace: namespace.to_string(),
-                    help: Some("it was deleted while waiting".into()),
-                });
-            };
-            let status = p.status.clone().unwrap_or_default();
-            let current = status
-                .observed_generation
-                .is_none_or(|g| Some(g) >= p.metadata.generation);
-            if let Some(phase) = status.phase {
-                spinner.set_message(format!(
-                    "waiting for performer {name} to be ready (phase {})",
-                    phase.as_str()
-                ));
-            }
-            if current && status.ready {
-                return Ok(());
-            }
-            if let Some(c) = conditions::find(status.conditions.as_deref(), conditions::SCHEDULED)
-                && c.status == "False"
-                && c.reason == reason::UNSCHEDULABLE
-            {
-                return Err(Error::Unschedulable {
-                    message: format!("performer {name} cannot be scheduled: {}", c.message),
-                    help: Some(format!(
-                        "`hgctl performer create ... --check` explains per node why; `hgctl performer describe {name}` shows events"
-                    )),
-                });
-            }
-        }
-        Err(Error::Failed(format!("the watch of performer {name} ended")))
-    })
+    let unschedulable = |p: &Performer| {
+        let status = p.status.as_ref()?;
+        conditions::find(status.conditions.as_deref(), conditions::SCHEDULED)
+            .filter(|c| c.status == "False" && c.reason == reason::UNSCHEDULABLE)
+            .map(|c| c.message.clone())
+    };
+    let ready = |p: &Performer| {
+        p.status.as_ref().is_some_and(|s| {
+            s.ready
+                && s.observed_generation
+                    .is_none_or(|g| Some(g) >= p.metadata.generation)
+        })
+    };
+    let bar = spinner(format!("waiting for performer {name} to be ready"));
+    let found = super::wait::until(
+        api,
+        name,
+        |p: Option<&Performer>| p.is_none_or(|p| ready(p) || unschedulable(p).is_some()),
+        timeout,
+        &format!("performer {name} to be ready"),
+        &format!("raise --timeout, or see why with `hgctl performer describe {name}`"),
+    )
     .await;
-    spinner.finish_and_clear();
-    match outcome {
-        Ok(result) => result,
-        Err(_) => Err(Error::Timeout {
-            what: format!("performer {name} to be ready"),
-            seconds: timeout.as_secs(),
+    bar.finish_and_clear();
+    let Some(p) = found? else {
+        return Err(Error::NotFound {
+            kind: "performer".into(),
+            name: name.into(),
+            namespace: namespace.to_string(),
+            help: Some("it was deleted while waiting".into()),
+        });
+    };
+    match unschedulable(&p) {
+        Some(message) if !ready(&p) => Err(Error::Unschedulable {
+            message: format!("performer {name} cannot be scheduled: {message}"),
             help: Some(format!(
-                "raise --timeout, or see why with `hgctl performer describe {name}`"
+                "`hgctl performer create ... --check` explains per node why; `hgctl performer describe {name}` shows events"
             )),
         }),
+        _ => Ok(()),
     }
 }
 

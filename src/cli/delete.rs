@@ -1,8 +1,6 @@
 //! `hgctl performer delete` / `hgctl executor delete`: delete one object; its
 //! children go by ownerReference garbage collection (no finalizer blocks it).
 
-use std::time::Instant;
-
 use kube::Resource;
 use kube::api::{Api, DeleteParams};
 use serde::de::DeserializeOwned;
@@ -27,7 +25,9 @@ where
     K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
         + Clone
         + DeserializeOwned
-        + std::fmt::Debug,
+        + std::fmt::Debug
+        + Send
+        + 'static,
 {
     let conn = cluster::connection(global).await?;
     let api: Api<K> = Api::namespaced(conn.client.clone(), &conn.namespace);
@@ -48,29 +48,25 @@ where
         Err(e) => return Err(Error::kube(format!("deleting {kind} {name}"), e)),
     }
     if args.wait {
-        let started = Instant::now();
-        loop {
-            match api.get_opt(name).await {
-                Ok(None) => break,
-                Ok(Some(_)) => {}
-                Err(e) => return Err(Error::kube(format!("waiting for {kind} {name} to go"), e)),
-            }
-            if started.elapsed() > args.timeout {
-                return Err(Error::Timeout {
-                    what: format!("{kind} {name} to be deleted"),
-                    seconds: args.timeout.as_secs(),
-                    help: Some(format!(
-                        "`hgctl {} describe {name}` shows what holds it (a finalizer or a stuck child)",
-                        if kind == "performer" {
-                            "performer"
-                        } else {
-                            "executor"
-                        }
-                    )),
-                });
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-        }
+        let bar = super::create::spinner(format!("waiting for {kind} {name} to be deleted"));
+        let gone = super::wait::until(
+            &api,
+            name,
+            |o: Option<&K>| o.is_none(),
+            args.timeout,
+            &format!("{kind} {name} to be deleted"),
+            &format!(
+                "`hgctl {} describe {name}` shows what holds it (a finalizer or a stuck child)",
+                if kind == "performer" {
+                    "performer"
+                } else {
+                    "executor"
+                }
+            ),
+        )
+        .await;
+        bar.finish_and_clear();
+        gone?;
     }
     output::print(&format!("{kind}.hourglass.eigenlayer.io/{name} deleted\n"))
 }

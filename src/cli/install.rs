@@ -14,7 +14,7 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomRe
 use kube::api::{
     Api, ApiResource, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams,
 };
-use kube::runtime::wait::{Condition, await_condition, conditions};
+use kube::runtime::wait::{Condition, conditions};
 use kube::{Client, Resource};
 
 use super::args::{GlobalArgs, InstallArgs, UninstallArgs};
@@ -143,17 +143,16 @@ where
     K: Resource + Clone + std::fmt::Debug + serde::de::DeserializeOwned + Send + 'static,
 {
     let remaining = deadline.saturating_duration_since(Instant::now());
-    match tokio::time::timeout(remaining, await_condition(api.clone(), name, condition)).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(Error::Failed(format!("watching {what}: {e}"))),
-        Err(_) => Err(Error::Timeout {
-            what,
-            seconds: remaining.as_secs(),
-            help: Some(
-                "raise --timeout, or look at `kubectl -n <namespace> describe deployment hgctl-operator` and its pods' events".into(),
-            ),
-        }),
-    }
+    super::wait::until(
+        api,
+        name,
+        condition,
+        remaining,
+        &what,
+        "raise --timeout, or look at `kubectl -n <namespace> describe deployment hgctl-operator` and its pods' events",
+    )
+    .await
+    .map(|_| ())
 }
 
 /// A spinner on stderr, only when asked and stderr is a terminal.

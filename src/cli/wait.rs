@@ -1,11 +1,43 @@
 //! `hgctl wait performer/NAME --for ready`: the wait `apply --wait` does, for objects
 //! that already exist (CI steps after a `kubectl apply` or a GitOps sync).
 
+use std::time::Duration;
+
+use kube::Resource;
+use kube::api::Api;
+use kube::runtime::wait::{Condition, await_condition};
+
 use super::apply::wait_ready;
 use super::args::{GlobalArgs, WaitArgs};
 use crate::cluster;
 use crate::declarative::documents::Kind;
 use crate::error::{Error, Result};
+
+/// The one wait of the commands that wait on one object (`create --wait`, `delete --wait`,
+/// `install --wait`): watches object `name` (no polling) until `condition` holds, for at
+/// most `timeout`, and returns it then (None: it is gone). On timeout the error names
+/// `what` was awaited and `help`. The caller shows progress.
+pub(crate) async fn until<K>(
+    api: &Api<K>,
+    name: &str,
+    condition: impl Condition<K>,
+    timeout: Duration,
+    what: &str,
+    help: &str,
+) -> Result<Option<K>>
+where
+    K: Resource + Clone + std::fmt::Debug + serde::de::DeserializeOwned + Send + 'static,
+{
+    match tokio::time::timeout(timeout, await_condition(api.clone(), name, condition)).await {
+        Ok(Ok(object)) => Ok(object),
+        Ok(Err(e)) => Err(Error::Failed(format!("watching {what}: {e}"))),
+        Err(_) => Err(Error::Timeout {
+            what: what.to_string(),
+            seconds: timeout.as_secs(),
+            help: Some(help.to_string()),
+        }),
+    }
+}
 
 /// `performer/NAME`, `executor/NAME` (and kubectl's spellings of both kinds).
 pub fn parse_target(text: &str) -> Result<(Kind, String)> {
