@@ -954,6 +954,16 @@ async fn operator_serves_health_and_metrics_and_stops_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Read its log as it comes: a full pipe would block the operator's writes (and its exit).
+    let log = {
+        let mut stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            use std::io::Read;
+            let _ = stderr.read_to_string(&mut text);
+            text
+        })
+    };
     let get = |port: u16, path: &'static str| async move {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -995,18 +1005,12 @@ async fn operator_serves_health_and_metrics_and_stops_on_sigterm() {
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("hgctl operator did not stop within 30s of SIGTERM");
+            let err = log.join().unwrap_or_default();
+            panic!("hgctl operator did not stop within 30s of SIGTERM; its log:\n{err}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    let mut err = String::new();
-    use std::io::Read;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = log.join().unwrap_or_default();
     assert!(status.success(), "clean exit on SIGTERM: {status:?}\n{err}");
     assert!(
         tokio::net::TcpStream::connect(("127.0.0.1", health))

@@ -104,12 +104,12 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
         _ = shutdown_signal() => {
             eprintln!("hgctl: stopping; finishing in-flight reconciles");
             let _ = stop_tx.send(true);
-            controllers.await;
+            finish(&mut controllers).await;
         }
         _ = guard.keep() => {
             lost = true;
             let _ = stop_tx.send(true);
-            controllers.await;
+            finish(&mut controllers).await;
         }
     }
     health.set_ready(false);
@@ -129,6 +129,24 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
         });
     }
     Ok(())
+}
+
+/// How long in-flight reconciles may take to finish after a stop: the lease is released and
+/// the process exits before the kubelet's default 30 s grace period ends, even when a pass
+/// hangs on an API server that does not answer.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Lets the stopped controllers finish their in-flight passes, for [`SHUTDOWN_GRACE`] at most.
+async fn finish(controllers: &mut (impl std::future::Future<Output = ()> + Unpin)) {
+    if tokio::time::timeout(SHUTDOWN_GRACE, controllers)
+        .await
+        .is_err()
+    {
+        eprintln!(
+            "hgctl: in-flight reconciles did not finish within {}s; stopping anyway",
+            SHUTDOWN_GRACE.as_secs()
+        );
+    }
 }
 
 /// The health and metrics endpoints: always for the operator, only when asked for
