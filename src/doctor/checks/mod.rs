@@ -133,37 +133,46 @@ fn edit_performer(p: &Performer) -> String {
 /// they could not be read.
 fn per_performer(
     s: &Snapshot,
-    mut f: impl FnMut(&Performer) -> Option<Finding>,
+    f: impl FnMut(&Performer) -> Option<Finding>,
     none: &str,
 ) -> Vec<Finding> {
-    if let Err(m) = &s.performers {
-        return vec![Finding::skipped(None, format!("skipped: {}", m.reason()))];
-    }
-    let out: Vec<Finding> = s
-        .performers_in_scope()
-        .into_iter()
-        .filter_map(&mut f)
-        .collect();
-    if out.is_empty() {
-        vec![Finding::pass(None, format!("{none} in {}", s.scope()))]
-    } else {
-        out
-    }
+    per_object(
+        s,
+        s.performers.as_ref().err(),
+        s.performers_in_scope(),
+        f,
+        none,
+    )
 }
 
+/// [`per_performer`] for HourglassExecutors.
 fn per_executor(
     s: &Snapshot,
-    mut f: impl FnMut(&HourglassExecutor) -> Option<Finding>,
+    f: impl FnMut(&HourglassExecutor) -> Option<Finding>,
     none: &str,
 ) -> Vec<Finding> {
-    if let Err(m) = &s.executors {
+    per_object(
+        s,
+        s.executors.as_ref().err(),
+        s.executors_in_scope(),
+        f,
+        none,
+    )
+}
+
+/// Runs `f` on `objects`: skipped when they could not be read (`missing`), one pass
+/// saying `none` when `f` found nothing to say.
+fn per_object<T>(
+    s: &Snapshot,
+    missing: Option<&Missing>,
+    objects: Vec<&T>,
+    f: impl FnMut(&T) -> Option<Finding>,
+    none: &str,
+) -> Vec<Finding> {
+    if let Some(m) = missing {
         return vec![Finding::skipped(None, format!("skipped: {}", m.reason()))];
     }
-    let out: Vec<Finding> = s
-        .executors_in_scope()
-        .into_iter()
-        .filter_map(&mut f)
-        .collect();
+    let out: Vec<Finding> = objects.into_iter().filter_map(f).collect();
     if out.is_empty() {
         vec![Finding::pass(None, format!("{none} in {}", s.scope()))]
     } else {
