@@ -77,17 +77,7 @@ async fn load_config(global: &Target) -> Result<(Config, Option<String>)> {
         cluster: None,
         user: None,
     };
-    let kubeconfig = match &global.kubeconfig {
-        Some(path) => {
-            Some(Kubeconfig::read_from(path).map_err(|e| kubeconfig_error(e, Some(path)))?)
-        }
-        None => match Kubeconfig::from_env() {
-            Ok(Some(k)) => Some(k),
-            Ok(None) => default_kubeconfig()?,
-            Err(e) => return Err(kubeconfig_error(e, None)),
-        },
-    };
-    match kubeconfig {
+    match read_kubeconfig(global.kubeconfig.as_deref())? {
         Some(kubeconfig) => {
             let context = global.context.clone().or_else(|| kubeconfig.current_context.clone());
             if let Some(name) = &global.context
@@ -117,6 +107,35 @@ async fn load_config(global: &Target) -> Result<(Config, Option<String>)> {
             }),
         },
     }
+}
+
+/// `--kubeconfig`, else `$KUBECONFIG` (several files merged, as kubectl does), else
+/// `~/.kube/config`; None when there is none (in-cluster is tried next).
+fn read_kubeconfig(path: Option<&std::path::Path>) -> Result<Option<Kubeconfig>> {
+    match path {
+        Some(path) => Ok(Some(
+            Kubeconfig::read_from(path).map_err(|e| kubeconfig_error(e, Some(path)))?,
+        )),
+        None => match Kubeconfig::from_env() {
+            Ok(Some(k)) => Ok(Some(k)),
+            Ok(None) => default_kubeconfig(),
+            Err(e) => Err(kubeconfig_error(e, None)),
+        },
+    }
+}
+
+/// Every context name of the kubeconfig, in file order (`--all-contexts`).
+pub fn context_names(path: Option<&std::path::Path>) -> Result<Vec<String>> {
+    let names: Vec<String> = read_kubeconfig(path)?
+        .map(|k| k.contexts.into_iter().map(|c| c.name).collect())
+        .unwrap_or_default();
+    if names.is_empty() {
+        return Err(Error::Kubeconfig {
+            message: "--all-contexts: the kubeconfig has no contexts".into(),
+            help: Some("`kubectl config get-contexts` lists them; pass --kubeconfig FILE or set KUBECONFIG".into()),
+        });
+    }
+    Ok(names)
 }
 
 /// `~/.kube/config` when it exists; a missing file is not an error (in-cluster is tried next).

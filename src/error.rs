@@ -116,6 +116,17 @@ pub enum Error {
     )]
     Unreachable { message: String },
 
+    /// `get`/`status`/`doctor` over several contexts: some clusters gave no answer
+    /// (their rows say why; the others were printed).
+    #[error("{message}")]
+    #[diagnostic(
+        code(hgctl::fleet_incomplete),
+        help(
+            "the rows marked unreachable, forbidden or error say why; --context-timeout gives slow clusters longer"
+        )
+    )]
+    FleetIncomplete { message: String },
+
     #[error("forbidden: {message}")]
     #[diagnostic(code(hgctl::forbidden))]
     Forbidden {
@@ -308,7 +319,9 @@ impl Error {
             | Self::ConflictingFlags { .. }
             | Self::InvalidKeyFile { .. }
             | Self::Io { .. } => ExitCode::Usage,
-            Self::Kubeconfig { .. } | Self::Unreachable { .. } => ExitCode::Cluster,
+            Self::Kubeconfig { .. } | Self::Unreachable { .. } | Self::FleetIncomplete { .. } => {
+                ExitCode::Cluster
+            }
             Self::Forbidden { .. } => ExitCode::Forbidden,
             Self::NotFound { .. } => ExitCode::NotFound,
             Self::Refused { .. } => ExitCode::Refused,
@@ -345,6 +358,13 @@ mod tests {
                 },
                 "hgctl::timeout",
                 ExitCode::Timeout,
+            ),
+            (
+                Error::FleetIncomplete {
+                    message: "1 of 2 clusters could not be read".into(),
+                },
+                "hgctl::fleet_incomplete",
+                ExitCode::Cluster,
             ),
         ];
         for (err, code, exit) in cases {

@@ -18,6 +18,7 @@ pub mod cluster;
 pub mod declarative;
 pub mod doctor;
 pub mod error;
+pub mod fleet;
 pub mod hardware;
 pub mod install;
 pub mod logging;

@@ -33,9 +33,10 @@ pub struct GlobalArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
     #[arg(long, global = true, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
-    /// Kubeconfig context to use (default: the current context)
+    /// Kubeconfig context to use (default: the current context); get, status and doctor
+    /// take it more than once and query those clusters together
     #[arg(long, global = true, value_name = "NAME")]
-    pub context: Option<String>,
+    pub context: Vec<String>,
     /// Namespace (default: the context's namespace, else "default")
     #[arg(short = 'n', long, global = true, value_name = "NS")]
     pub namespace: Option<String>,
@@ -51,7 +52,8 @@ impl From<&GlobalArgs> for crate::cluster::Target {
     fn from(global: &GlobalArgs) -> Self {
         crate::cluster::Target {
             kubeconfig: global.kubeconfig.clone(),
-            context: global.context.clone(),
+            // Commands that take one cluster refuse a second --context (cli::run).
+            context: global.context.last().cloned(),
             namespace: global.namespace.clone(),
         }
     }
@@ -332,6 +334,8 @@ pub struct KindGetArgs {
     /// Keep streaming changes
     #[arg(short = 'w', long)]
     pub watch: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -339,6 +343,19 @@ pub struct StatusArgs {
     /// Across all namespaces
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+}
+
+/// Several clusters at once: `--context` more than once, or every context.
+#[derive(Debug, Clone, Args)]
+pub struct FleetArgs {
+    /// Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently
+    #[arg(long)]
+    pub all_contexts: bool,
+    /// With several contexts: how long one cluster may take before its row says so
+    #[arg(long, value_parser = parse_duration, default_value = "10s", value_name = "DURATION")]
+    pub context_timeout: Duration,
 }
 
 #[derive(Debug, Args)]
@@ -433,6 +450,8 @@ pub struct DoctorArgs {
     /// Toleration of the probe pod (repeatable)
     #[arg(long, value_name = "KEY[=VALUE]:EFFECT", requires = "probe")]
     pub probe_toleration: Vec<String>,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 #[derive(Debug, Args)]

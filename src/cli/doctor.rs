@@ -9,7 +9,7 @@ use k8s_openapi::jiff::Timestamp;
 
 use crate::cli::args::{DoctorArgs, FailOn, GlobalArgs, OutputFormat};
 use crate::cluster;
-use crate::doctor::{self, RunOptions, Snapshot, gather, report};
+use crate::doctor::{self, CheckResult, RunOptions, Snapshot, gather, report};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,12 +74,18 @@ const WAIT_INTERVAL: Duration = Duration::from_secs(2);
 /// prints only the last run (whose outcome is the exit code).
 pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<()> {
     let format = validate(global, args)?;
+    let contexts = crate::fleet::contexts(global, &args.fleet)?;
     let deadline = args.wait.map(|w| Instant::now() + w);
     let bar = crate::cli::create::spinner("doctor: checking".into());
     loop {
-        let (text, outcome) = once(global, args, format).await;
-        let again = matches!(outcome, Err(Error::Failed(_) | Error::Unreachable { .. }))
-            && deadline.is_some_and(|d| Instant::now() + WAIT_INTERVAL < d);
+        let (text, outcome) = match &contexts {
+            Some(contexts) => fleet(global, args, format, contexts).await,
+            None => once(global, args, format).await,
+        };
+        let again = matches!(
+            outcome,
+            Err(Error::Failed(_) | Error::Unreachable { .. } | Error::FleetIncomplete { .. })
+        ) && deadline.is_some_and(|d| Instant::now() + WAIT_INTERVAL < d);
         if !again {
             bar.finish_and_clear();
             crate::output::print(&text)?;
@@ -99,8 +105,91 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<()> {
 
 /// One run: the report's text and the outcome.
 async fn once(global: &GlobalArgs, args: &DoctorArgs, format: Format) -> (String, Result<()>) {
+    let (results, cluster_error) = match check(cluster::connection(global).await, args).await {
+        Ok(checked) => checked,
+        Err(e) => return (String::new(), Err(e)),
+    };
+    let terminal = std::io::stdout().is_terminal();
+    let colours = terminal && std::env::var_os("NO_COLOR").is_none();
+    let text = match format {
+        Format::Table => report::table(&results, terminal, colours),
+        Format::Short => report::short(&results, terminal, colours),
+        Format::Json => match crate::output::json(&report::json(&results)) {
+            Ok(t) => t,
+            Err(e) => return (String::new(), Err(e)),
+        },
+    };
+    if let Some(err) = cluster_error {
+        return (text, Err(err));
+    }
+    (text, failed(&results, args))
+}
+
+/// Several contexts checked at once: a section per cluster (one line for a cluster that
+/// gave no answer) and a fleet line; exit 3 when a cluster gave no answer, else 1 when a
+/// check failed anywhere.
+async fn fleet(
+    global: &GlobalArgs,
+    args: &DoctorArgs,
+    format: Format,
+    contexts: &[String],
+) -> (String, Result<()>) {
+    // The probe pods start and run on top of the checks' own deadline.
+    let timeout = args.fleet.context_timeout
+        + if args.probe {
+            crate::cli::probe::POD_WAIT
+        } else {
+            Duration::ZERO
+        };
+    let members = crate::fleet::query(global, contexts, timeout, |conn| async move {
+        match check(Ok(conn), args).await? {
+            (_, Some(err)) => Err(err),
+            (results, None) => Ok(results),
+        }
+    })
+    .await;
+    let terminal = std::io::stdout().is_terminal();
+    let colours = terminal && std::env::var_os("NO_COLOR").is_none();
+    let text = match format {
+        Format::Table => report::fleet_table(&members, terminal, colours),
+        Format::Short => report::fleet_short(&members, terminal, colours),
+        Format::Json => match report::fleet_json(&members).and_then(|d| crate::output::json(&d)) {
+            Ok(t) => t,
+            Err(e) => return (String::new(), Err(e)),
+        },
+    };
+    let outcome = crate::fleet::outcome(&members).and_then(|()| {
+        let all: Vec<CheckResult> = members
+            .iter()
+            .filter_map(|m| m.outcome.as_ref().ok())
+            .flatten()
+            .cloned()
+            .collect();
+        failed(&all, args)
+    });
+    (text, outcome)
+}
+
+/// The `Failed` outcome when a check failed (or warned, with `--fail-on warning`).
+fn failed(results: &[CheckResult], args: &DoctorArgs) -> Result<()> {
+    if doctor::failed(results, args.fail_on == FailOn::Warning) {
+        let s = report::summary(results);
+        return Err(Error::Failed(format!(
+            "doctor found {} failed check(s) and {} warning(s)",
+            s.fail, s.warn
+        )));
+    }
+    Ok(())
+}
+
+/// One cluster's checks, and the error that makes the run fail whatever the checks say
+/// (the cluster could not be reached). `Err` for a NAME that does not exist.
+async fn check(
+    connection: Result<cluster::Connection>,
+    args: &DoctorArgs,
+) -> Result<(Vec<CheckResult>, Option<Error>)> {
     let now = Timestamp::now();
-    let (snapshot, cluster_error) = match cluster::connection(global).await {
+    let (snapshot, cluster_error) = match connection {
         Ok(conn) => {
             let scope = gather::Scope {
                 namespace: (!args.all_namespaces).then(|| conn.namespace.clone()),
@@ -132,10 +221,8 @@ async fn once(global: &GlobalArgs, args: &DoctorArgs, format: Format) -> (String
             (snapshot, Some(e))
         }
     };
-    if cluster_error.is_none()
-        && let Err(e) = unknown_names(&snapshot)
-    {
-        return (String::new(), Err(e));
+    if cluster_error.is_none() {
+        unknown_names(&snapshot)?;
     }
     let results = doctor::run(
         &snapshot,
@@ -145,30 +232,7 @@ async fn once(global: &GlobalArgs, args: &DoctorArgs, format: Format) -> (String
             skip: args.skip.clone(),
         },
     );
-    let terminal = std::io::stdout().is_terminal();
-    let colours = terminal && std::env::var_os("NO_COLOR").is_none();
-    let text = match format {
-        Format::Table => report::table(&results, terminal, colours),
-        Format::Short => report::short(&results, terminal, colours),
-        Format::Json => match crate::output::json(&report::json(&results)) {
-            Ok(t) => t,
-            Err(e) => return (String::new(), Err(e)),
-        },
-    };
-    if let Some(err) = cluster_error {
-        return (text, Err(err));
-    }
-    if doctor::failed(&results, args.fail_on == FailOn::Warning) {
-        let s = report::summary(&results);
-        return (
-            text,
-            Err(Error::Failed(format!(
-                "doctor found {} failed check(s) and {} warning(s)",
-                s.fail, s.warn
-            ))),
-        );
-    }
-    (text, Ok(()))
+    Ok((results, cluster_error))
 }
 
 /// `NAME...` that is neither a Performer nor an executor in scope.

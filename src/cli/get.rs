@@ -34,6 +34,9 @@ pub async fn run(global: &GlobalArgs, kind: ResourceKind, args: &KindGetArgs) ->
             "drop -A and pass the namespace with -n NS",
         ));
     }
+    if let Some(contexts) = crate::fleet::contexts(global, &args.fleet)? {
+        return fleet(global, kind, args, format, &contexts).await;
+    }
     let conn = cluster::connection(global).await?;
     let namespace = (!args.all_namespaces).then_some(conn.namespace.as_str());
     match kind {
@@ -44,6 +47,89 @@ pub async fn run(global: &GlobalArgs, kind: ResourceKind, args: &KindGetArgs) ->
             get::<HourglassExecutor>(&conn.client, kind, namespace, args, format).await
         }
     }
+}
+
+/// `get` over several contexts: every cluster listed at once, one table with a CONTEXT
+/// column (or one document); exit 3 when a cluster gave no answer.
+async fn fleet(
+    global: &GlobalArgs,
+    kind: ResourceKind,
+    args: &KindGetArgs,
+    format: OutputFormat,
+    contexts: &[String],
+) -> Result<()> {
+    if args.watch {
+        return Err(Error::usage(
+            "--watch follows one cluster",
+            "pick one with --context NAME, or drop --watch",
+        ));
+    }
+    if format == OutputFormat::Name {
+        return Err(Error::flag(
+            "--output",
+            "names are not unique across clusters",
+            "use -o json or -o yaml (a section per context), or one --context",
+        ));
+    }
+    let wide_pods = kind == ResourceKind::Performers && format == OutputFormat::Wide;
+    let members = crate::fleet::query(global, contexts, args.fleet.context_timeout, |conn| async move {
+        let namespace = (!args.all_namespaces).then_some(conn.namespace.as_str());
+        let mut params = ListParams::default();
+        if let Some(selector) = &args.selector {
+            params = params.labels(selector);
+        }
+        if let Some(name) = &args.name {
+            params = params.fields(&format!("metadata.name={name}"));
+        }
+        let objects = match kind {
+            ResourceKind::Performers => list::<Performer>(&conn.client, namespace, &params).await?,
+            ResourceKind::Executors => {
+                list::<HourglassExecutor>(&conn.client, namespace, &params).await?
+            }
+        };
+        let pods = if wide_pods && !objects.is_empty() {
+            performer_pods(&conn.client, namespace).await?
+        } else {
+            PodIndex::default()
+        };
+        Ok((objects, pods))
+    })
+    .await;
+    let text = match format {
+        OutputFormat::Json => crate::output::json(&render::fleet_document(&members)?)?,
+        OutputFormat::Yaml => crate::output::yaml(&render::fleet_document(&members)?)?,
+        _ => {
+            let options = TableOptions {
+                wide: format == OutputFormat::Wide,
+                all_namespaces: args.all_namespaces,
+            };
+            render::fleet_table(kind, &members, options, Timestamp::now())
+        }
+    };
+    crate::output::print(&text)?;
+    crate::fleet::outcome(&members)
+}
+
+/// One list call, as JSON values.
+async fn list<K>(
+    client: &Client,
+    namespace: Option<&str>,
+    params: &ListParams,
+) -> Result<Vec<serde_json::Value>>
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope>
+        + Clone
+        + Debug
+        + Serialize
+        + DeserializeOwned,
+    K::DynamicType: Default,
+{
+    let items = api::<K>(client, namespace)
+        .list(params)
+        .await
+        .map_err(|e| Error::kube(format!("listing {}", K::plural(&Default::default())), e))?
+        .items;
+    render::values(&items)
 }
 
 fn api<K>(client: &Client, namespace: Option<&str>) -> Api<K>

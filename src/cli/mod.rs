@@ -26,6 +26,17 @@ use crate::error::Result;
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> Result<()> {
     let global = cli.global;
+    let several_contexts = matches!(
+        cli.command,
+        Command::Get(_)
+            | Command::Status(_)
+            | Command::Doctor(_)
+            | Command::Performer(PerformerCommand::Get(_))
+            | Command::Executor(ExecutorCommand::Get(_))
+    );
+    if !several_contexts {
+        crate::fleet::one_context_only(&global)?;
+    }
     match cli.command {
         Command::Crds => generated::crds(&global),
         Command::Completions(args) => generated::completions(args.shell),

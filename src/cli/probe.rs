@@ -35,7 +35,7 @@ use crate::render::Placement;
 /// How long the probe pod may run (pull, start, every endpoint) before the kubelet stops it.
 const POD_DEADLINE_SECONDS: i64 = 120;
 /// How long doctor waits for a probe pod to finish.
-const POD_WAIT: Duration = Duration::from_secs(90);
+pub const POD_WAIT: Duration = Duration::from_secs(90);
 
 /// `hgctl probe HOST:PORT...`: every endpoint at once, one JSON report per line, in order.
 pub async fn run(args: &ProbeArgs) -> Result<()> {

@@ -28,9 +28,65 @@ pub async fn run(global: &GlobalArgs, args: &StatusArgs) -> Result<()> {
             ));
         }
     };
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if let Some(contexts) = crate::fleet::contexts(global, &args.fleet)? {
+        let members = crate::fleet::query(global, &contexts, args.fleet.context_timeout, |conn| {
+            lists(conn, args.all_namespaces)
+        })
+        .await;
+        let scope = if args.all_namespaces {
+            format!("all namespaces of {} clusters", members.len())
+        } else {
+            format!("{} clusters", members.len())
+        };
+        let text = match format {
+            Some(format) => {
+                let doc = status::fleet_document(&scope, &members)?;
+                match format {
+                    OutputFormat::Json => crate::output::json(&doc)?,
+                    _ => crate::output::yaml(&doc)?,
+                }
+            }
+            None => status::render_fleet(
+                &scope,
+                &members,
+                args.all_namespaces,
+                colour,
+                Timestamp::now(),
+            ),
+        };
+        crate::output::print(&text)?;
+        return crate::fleet::outcome(&members);
+    }
     let conn = cluster::connection(global).await?;
+    let scope = match args.all_namespaces {
+        false => format!("namespace {}", conn.namespace),
+        true => "all namespaces".to_string(),
+    };
+    let lists = lists(conn, args.all_namespaces).await?;
+    if let Some(format) = format {
+        let doc = status::document(&scope, &lists.executors, &lists.performers, &lists.pods);
+        return crate::output::print(&match format {
+            OutputFormat::Json => crate::output::json(&doc)?,
+            _ => crate::output::yaml(&doc)?,
+        });
+    }
+    let text = status::render(
+        &scope,
+        &lists.executors,
+        &lists.performers,
+        &lists.pods,
+        args.all_namespaces,
+        colour,
+        Timestamp::now(),
+    );
+    crate::output::print(&text)
+}
+
+/// The three list calls of one cluster, at once.
+async fn lists(conn: cluster::Connection, all_namespaces: bool) -> Result<status::Lists> {
     let client = conn.client;
-    let namespace = (!args.all_namespaces).then_some(conn.namespace.as_str());
+    let namespace = (!all_namespaces).then_some(conn.namespace.as_str());
     let (executors, performers): (Api<HourglassExecutor>, Api<Performer>) = match namespace {
         Some(ns) => (
             Api::namespaced(client.clone(), ns),
@@ -54,26 +110,9 @@ pub async fn run(global: &GlobalArgs, args: &StatusArgs) -> Result<()> {
         },
         performer_pods(&client, namespace),
     )?;
-    let scope = match namespace {
-        Some(ns) => format!("namespace {ns}"),
-        None => "all namespaces".to_string(),
-    };
-    if let Some(format) = format {
-        let doc = status::document(&scope, &executors.items, &performers.items, &pods);
-        return crate::output::print(&match format {
-            OutputFormat::Json => crate::output::json(&doc)?,
-            _ => crate::output::yaml(&doc)?,
-        });
-    }
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let text = status::render(
-        &scope,
-        &executors.items,
-        &performers.items,
-        &pods,
-        namespace.is_none(),
-        colour,
-        Timestamp::now(),
-    );
-    crate::output::print(&text)
+    Ok(status::Lists {
+        executors: executors.items,
+        performers: performers.items,
+        pods,
+    })
 }

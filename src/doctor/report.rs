@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{CheckResult, Status};
+use crate::fleet::Member;
 
 /// Counts per status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -169,6 +170,111 @@ pub fn json(results: &[CheckResult]) -> JsonReport<'_> {
     }
 }
 
+/// `doctor` over several contexts: each cluster's report under its context (one line for
+/// a cluster that gave no answer), then the fleet line.
+pub fn fleet_table(members: &[Member<Vec<CheckResult>>], fancy: bool, colours: bool) -> String {
+    let mut out = String::new();
+    for m in members {
+        out.push_str(&format!(
+            "Context {}{}\n",
+            m.context,
+            m.server
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        ));
+        let body = match &m.outcome {
+            Ok(results) => table(results, fancy, colours),
+            Err(f) => failure_line(f, fancy, colours),
+        };
+        out.extend(body.lines().map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("  {l}\n")
+            }
+        }));
+        out.push('\n');
+    }
+    out.push_str(&fleet_summary(members));
+    out
+}
+
+/// Problems only, each prefixed by its context, then the fleet line.
+pub fn fleet_short(members: &[Member<Vec<CheckResult>>], fancy: bool, colours: bool) -> String {
+    let mut out = String::new();
+    for m in members {
+        match &m.outcome {
+            Ok(results) => {
+                for r in results
+                    .iter()
+                    .filter(|r| matches!(r.status, Status::Warn | Status::Fail))
+                {
+                    let mut line = String::new();
+                    entry(&mut line, r, fancy, colours);
+                    out.push_str(&format!("{}:{line}", m.context));
+                }
+            }
+            Err(f) => out.push_str(&format!("{}:{}", m.context, failure_line(f, fancy, colours))),
+        }
+    }
+    out.push_str(&fleet_summary(members));
+    out
+}
+
+/// `-o json` over several contexts: `{"contexts": [{context, server, state, checks,
+/// summary} | {context, server, state, error}], "summary": {...}}`.
+pub fn fleet_json(members: &[Member<Vec<CheckResult>>]) -> crate::error::Result<serde_json::Value> {
+    let contexts = members
+        .iter()
+        .map(|m| {
+            crate::fleet::section(&Member {
+                context: m.context.clone(),
+                server: m.server.clone(),
+                outcome: m.outcome.as_ref().map(|r| json(r)).map_err(Clone::clone),
+            })
+        })
+        .collect::<crate::error::Result<Vec<_>>>()?;
+    Ok(serde_json::json!({
+        "contexts": contexts,
+        "summary": summary(&answered(members)),
+        "clustersFailed": members.iter().filter(|m| m.failure().is_some()).count(),
+    }))
+}
+
+fn answered(members: &[Member<Vec<CheckResult>>]) -> Vec<CheckResult> {
+    members
+        .iter()
+        .filter_map(|m| m.outcome.as_ref().ok())
+        .flatten()
+        .cloned()
+        .collect()
+}
+
+/// `2 clusters, 24 checks: 20 passed, 2 warnings, 0 failed, 2 skipped; 1 cluster unreachable`.
+fn fleet_summary(members: &[Member<Vec<CheckResult>>]) -> String {
+    let clusters = match members.len() {
+        1 => "1 cluster".to_string(),
+        n => format!("{n} clusters"),
+    };
+    let mut line = format!("{clusters}, {}", summary_line(&summary(&answered(members))));
+    let failures = crate::fleet::failures_summary(members);
+    if !failures.is_empty() {
+        line.truncate(line.trim_end().len());
+        line.push_str(&format!("; {failures}\n"));
+    }
+    line
+}
+
+fn failure_line(f: &crate::fleet::Failure, fancy: bool, colours: bool) -> String {
+    format!(
+        "  {} {}: {}\n",
+        colour(Status::Fail, mark(Status::Fail, fancy), colours),
+        f.state.as_str(),
+        f.message
+    )
+}
+
 /// The "what doctor says" section of `describe`: problems and skips, or one line.
 pub fn describe_section(results: &[CheckResult]) -> String {
     let mut out = String::from("Doctor:\n");
@@ -196,4 +302,49 @@ pub fn describe_section(results: &[CheckResult]) -> String {
     let passed = results.len() - results.iter().filter(|r| r.status != Status::Pass).count();
     out.push_str(&format!("  {passed} other checks passed\n"));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::tests::{member, unreachable};
+
+    fn result(id: &'static str, status: Status) -> CheckResult {
+        let def = super::super::check(id).expect("a known check");
+        CheckResult {
+            id,
+            category: def.category,
+            severity: def.severity,
+            status,
+            object: None,
+            message: "m".into(),
+            hint: Some("do this".into()),
+        }
+    }
+
+    #[test]
+    fn the_fleet_report_has_a_section_per_context_and_a_fleet_line() {
+        let id = super::super::CHECKS[0].id;
+        let members = vec![
+            member("a", Ok(vec![result(id, Status::Pass)])),
+            member("b", Ok(vec![result(id, Status::Fail)])),
+            member("c", Err(unreachable())),
+        ];
+        let text = fleet_table(&members, false, false);
+        assert!(text.contains("Context a (https://a.example:6443/)"), "{text}");
+        assert!(text.contains("Context c"), "{text}");
+        assert!(text.contains("FAIL unreachable: cannot reach"), "{text}");
+        assert!(
+            text.ends_with("3 clusters, 2 checks: 1 passed, 0 warnings, 1 failed, 0 skipped; 1 cluster unreachable\n"),
+            "{text}"
+        );
+        let short = fleet_short(&members, false, false);
+        assert!(short.starts_with(&format!("b:  FAIL {id}")), "{short}");
+        assert!(short.contains("c:  FAIL unreachable"), "{short}");
+        let doc = fleet_json(&members).unwrap();
+        assert_eq!(doc["contexts"][1]["summary"]["fail"], 1);
+        assert_eq!(doc["contexts"][2]["state"], "unreachable");
+        assert_eq!(doc["clustersFailed"], 1);
+        assert_eq!(doc["summary"]["total"], 2);
+    }
 }

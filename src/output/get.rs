@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::api::GROUP;
 use crate::api::columns::{self, Column};
 use crate::error::{Error, Result};
+use crate::fleet::Member;
 use crate::output::table::{self, ExtraColumn, Rows, TableOptions};
 use crate::output::{OutputFormat, ResourceKind};
 use crate::render::performer::{APP_PERFORMER, LABEL_APP, LABEL_PERFORMER};
@@ -214,6 +215,61 @@ fn document(objects: &[Value], single: bool) -> Value {
     })
 }
 
+/// `get` over several contexts as a table: a CONTEXT column first, and one row per
+/// cluster that gave no answer (`<unreachable>` and why, in the last column).
+pub fn fleet_table(
+    kind: ResourceKind,
+    members: &[Member<(Vec<Value>, PodIndex)>],
+    options: TableOptions,
+    now: Timestamp,
+) -> String {
+    let empty = table_rows(kind, &[], &PodIndex::default(), options, now);
+    let mut headers = vec!["CONTEXT".to_string()];
+    headers.extend(empty.headers);
+    let mut rows = Vec::new();
+    for member in members {
+        match &member.outcome {
+            Ok((objects, pods)) => {
+                for row in table_rows(kind, objects, pods, options, now).rows {
+                    let mut cells = vec![member.context.clone()];
+                    cells.extend(row);
+                    rows.push(cells);
+                }
+            }
+            Err(failure) => {
+                let mut cells = vec![member.context.clone(); 1];
+                cells.resize(headers.len(), String::new());
+                cells[1] = format!("<{}>", failure.state.as_str());
+                if let Some(last) = cells.last_mut() {
+                    *last = crate::output::status::shorten_at_word(&failure.message, 120);
+                }
+                rows.push(cells);
+            }
+        }
+    }
+    table::render(&headers, &rows, &[], true)
+}
+
+/// `get -o json|yaml` over several contexts: one document, a section per context
+/// (`items`, or `state` and `error` for a cluster that gave no answer).
+pub fn fleet_document(members: &[Member<(Vec<Value>, PodIndex)>]) -> Result<Value> {
+    let contexts = members
+        .iter()
+        .map(|m| {
+            let items = Member {
+                context: m.context.clone(),
+                server: m.server.clone(),
+                outcome: match &m.outcome {
+                    Ok((objects, _)) => Ok(json!({"items": objects})),
+                    Err(f) => Err(f.clone()),
+                },
+            };
+            crate::fleet::section(&items)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(json!({"kind": "FleetList", "contexts": contexts}))
+}
+
 /// kubectl's message for an empty list (stderr).
 pub fn no_resources(namespace: Option<&str>) -> String {
     match namespace {
@@ -231,6 +287,32 @@ pub fn values<K: Resource + Serialize + Clone>(objects: &[K]) -> Result<Vec<Valu
 pub(crate) mod tests {
     use super::*;
     use crate::output::fixtures;
+
+    #[test]
+    fn golden_get_fleet() {
+        use crate::fleet::tests::{member, unreachable};
+        let listing = || {
+            (
+                values(&fixtures::performers()).unwrap(),
+                PodIndex::new(&fixtures::pods()),
+            )
+        };
+        let members = vec![
+            member("eu-prod", Ok(listing())),
+            member("ap-stage", Err(unreachable())),
+            member("us-prod", Ok(listing())),
+        ];
+        let options = TableOptions {
+            wide: false,
+            all_namespaces: false,
+        };
+        let text = fleet_table(ResourceKind::Performers, &members, options, fixtures::now());
+        fixtures::assert_golden("get-performers-fleet.txt", &text);
+        let doc = fleet_document(&members).unwrap();
+        assert_eq!(doc["contexts"][0]["items"].as_array().unwrap().len(), 5);
+        assert_eq!(doc["contexts"][1]["state"], "unreachable");
+        assert!(doc["contexts"][1].get("items").is_none());
+    }
 
     fn render_performers(format: OutputFormat, all: bool) -> String {
         let objects = values(&fixtures::performers()).unwrap();

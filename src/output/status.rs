@@ -7,6 +7,8 @@ use k8s_openapi::jiff::Timestamp;
 use crate::api::conditions::{self, reason};
 use crate::api::performer::PerformerPhase;
 use crate::api::{HourglassExecutor, Performer};
+use crate::error::Result;
+use crate::fleet::Member;
 use crate::output::get::PodIndex;
 use crate::output::table::{self, age_of};
 
@@ -201,6 +203,34 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
 }
 
+/// One cluster's lists. `context` is None for the usual single cluster (no CONTEXT column).
+#[derive(Clone, Copy)]
+pub struct Section<'a> {
+    pub context: Option<&'a str>,
+    pub executors: &'a [HourglassExecutor],
+    pub performers: &'a [Performer],
+    pub pods: &'a PodIndex,
+}
+
+/// What `status` lists of one cluster, one list call each.
+#[derive(Debug, Default)]
+pub struct Lists {
+    pub executors: Vec<HourglassExecutor>,
+    pub performers: Vec<Performer>,
+    pub pods: PodIndex,
+}
+
+impl Lists {
+    fn section<'a>(&'a self, context: Option<&'a str>) -> Section<'a> {
+        Section {
+            context,
+            executors: &self.executors,
+            performers: &self.performers,
+            pods: &self.pods,
+        }
+    }
+}
+
 /// Everything `hgctl status` prints. `scope` is "namespace avs" or "all namespaces".
 pub fn render(
     scope: &str,
@@ -211,9 +241,115 @@ pub fn render(
     colour: bool,
     now: Timestamp,
 ) -> String {
-    let mut out = String::new();
-    let ns_cell = |ns: &Option<String>| ns.clone().unwrap_or_default();
+    let section = Section {
+        context: None,
+        executors,
+        performers,
+        pods,
+    };
+    let mut out = sections(scope, &[section], all_namespaces, colour, now);
+    out.push_str(&paint(&summary(performers), "1", colour));
+    out.push('\n');
+    out
+}
 
+/// `status` over several contexts: a row per cluster (unreachable ones say why), the
+/// executors and performers of all of them with a CONTEXT column, and the fleet summary.
+pub fn render_fleet(
+    scope: &str,
+    members: &[Member<Lists>],
+    all_namespaces: bool,
+    colour: bool,
+    now: Timestamp,
+) -> String {
+    let mut out = paint(&format!("Clusters ({})", members.len()), "1", colour);
+    out.push('\n');
+    let headers: Vec<String> = ["CONTEXT", "STATE", "EXECUTORS", "PERFORMERS", "SERVER / MESSAGE"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<String>> = members
+        .iter()
+        .map(|m| match &m.outcome {
+            Ok(lists) => vec![
+                m.context.clone(),
+                "ok".into(),
+                lists.executors.len().to_string(),
+                summary(&lists.performers),
+                m.server.clone().unwrap_or_default(),
+            ],
+            Err(f) => vec![
+                m.context.clone(),
+                f.state.as_str().into(),
+                String::new(),
+                String::new(),
+                shorten_at_word(&f.message, 120),
+            ],
+        })
+        .collect();
+    out.push_str(&indent(&table::render(&headers, &rows, &[], true)));
+    out.push('\n');
+    let answered: Vec<Section> = members
+        .iter()
+        .filter_map(|m| m.outcome.as_ref().ok().map(|l| l.section(Some(&m.context))))
+        .collect();
+    out.push_str(&sections(scope, &answered, all_namespaces, colour, now));
+    out.push_str(&paint(&fleet_summary(members), "1", colour));
+    out.push('\n');
+    out
+}
+
+/// `3 clusters, 2410 performers: 2401 ready, 6 upgrading, 3 unschedulable; 1 cluster unreachable`.
+pub fn fleet_summary(members: &[Member<Lists>]) -> String {
+    let performers: Vec<Performer> = members
+        .iter()
+        .filter_map(|m| m.outcome.as_ref().ok())
+        .flat_map(|l| l.performers.iter().cloned())
+        .collect();
+    let clusters = if members.len() == 1 {
+        "1 cluster".to_string()
+    } else {
+        format!("{} clusters", members.len())
+    };
+    let failures = crate::fleet::failures_summary(members);
+    let mut line = format!("{clusters}, {}", summary(&performers));
+    if !failures.is_empty() {
+        line.push_str("; ");
+        line.push_str(&failures);
+    }
+    line
+}
+
+/// The executor table and the performers grouped by phase, of every section.
+fn sections(
+    scope: &str,
+    sections: &[Section],
+    all_namespaces: bool,
+    colour: bool,
+    now: Timestamp,
+) -> String {
+    let mut out = String::new();
+    let with_context = sections.iter().any(|s| s.context.is_some());
+    let prefix = |section: &Section, namespace: &Option<String>| {
+        let mut row = Vec::new();
+        if with_context {
+            row.push(section.context.unwrap_or_default().to_string());
+        }
+        if all_namespaces {
+            row.push(namespace.clone().unwrap_or_default());
+        }
+        row
+    };
+    let mut leading: Vec<String> = Vec::new();
+    if with_context {
+        leading.push("CONTEXT".into());
+    }
+    if all_namespaces {
+        leading.push("NAMESPACE".into());
+    }
+    let executors: Vec<(&Section, &HourglassExecutor)> = sections
+        .iter()
+        .flat_map(|s| s.executors.iter().map(move |e| (s, e)))
+        .collect();
     out.push_str(&paint(
         &format!("Executors ({}) in {scope}", executors.len()),
         "1",
@@ -223,40 +359,14 @@ pub fn render(
     if executors.is_empty() {
         out.push_str("  none\n");
     } else {
-        let mut headers: Vec<String> = Vec::new();
-        if all_namespaces {
-            headers.push("NAMESPACE".into());
-        }
+        let mut headers = leading.clone();
         headers
             .extend(["NAME", "READY", "PHASE", "CONFIG-UPDATED", "AGE", "IMAGE"].map(String::from));
         let rows: Vec<Vec<String>> = executors
             .iter()
-            .map(|e| {
-                let status = e.status.as_ref();
-                let mut row = Vec::new();
-                if all_namespaces {
-                    row.push(ns_cell(&e.metadata.namespace));
-                }
-                row.push(e.metadata.name.clone().unwrap_or_default());
-                row.push(format!(
-                    "{}/{}",
-                    status.and_then(|s| s.ready_replicas).unwrap_or(0),
-                    e.spec.replicas.unwrap_or(1)
-                ));
-                row.push(
-                    status
-                        .and_then(|s| s.phase)
-                        .map(|p| p.as_str().to_string())
-                        .unwrap_or_else(|| "<none>".into()),
-                );
-                row.push(
-                    status
-                        .and_then(|s| s.last_config_update.as_ref())
-                        .map(|t| table::age(t.0, now))
-                        .unwrap_or_else(|| "<never>".into()),
-                );
-                row.push(age_of(e.metadata.creation_timestamp.as_ref(), now));
-                row.push(e.spec.image.clone());
+            .map(|(section, e)| {
+                let mut row = prefix(section, &e.metadata.namespace);
+                row.extend(executor_cells(e, now));
                 row
             })
             .collect();
@@ -264,6 +374,10 @@ pub fn render(
     }
     out.push('\n');
 
+    let performers: Vec<(&Section, &Performer)> = sections
+        .iter()
+        .flat_map(|s| s.performers.iter().map(move |p| (s, p)))
+        .collect();
     out.push_str(&paint(
         &format!("Performers ({}) in {scope}", performers.len()),
         "1",
@@ -281,13 +395,13 @@ pub fn render(
         PerformerPhase::Failed,
         PerformerPhase::Terminating,
     ];
-    let mut groups: Vec<(Option<PerformerPhase>, Vec<&Performer>)> =
+    let mut groups: Vec<(Option<PerformerPhase>, Vec<(&Section, &Performer)>)> =
         order.iter().map(|p| (Some(*p), Vec::new())).collect();
     groups.push((None, Vec::new()));
-    for p in performers {
+    for (section, p) in performers {
         let phase = p.status.as_ref().and_then(|s| s.phase);
         if let Some(group) = groups.iter_mut().find(|(g, _)| *g == phase) {
-            group.1.push(p);
+            group.1.push((section, p));
         }
     }
     for (phase, members) in groups.iter().filter(|(_, m)| !m.is_empty()) {
@@ -298,10 +412,7 @@ pub fn render(
             colour,
         ));
         out.push('\n');
-        let mut headers: Vec<String> = Vec::new();
-        if all_namespaces {
-            headers.push("NAMESPACE".into());
-        }
+        let mut headers = leading.clone();
         headers.extend(
             [
                 "NAME", "READY", "NODE", "GPU", "TEE", "ENDPOINT", "AGE", "MESSAGE",
@@ -310,39 +421,60 @@ pub fn render(
         );
         let rows: Vec<Vec<String>> = members
             .iter()
-            .map(|p| {
-                let status = p.status.as_ref();
-                let ns = p.metadata.namespace.clone().unwrap_or_default();
-                let name = p.metadata.name.clone().unwrap_or_default();
-                let mut row = Vec::new();
-                if all_namespaces {
-                    row.push(ns.clone());
-                }
-                row.push(name.clone());
-                row.push(status.is_some_and(|s| s.ready).to_string());
-                row.push(
-                    pods.node(&ns, &name, status.and_then(|s| s.pod_name.as_deref()))
-                        .unwrap_or("<none>")
-                        .to_string(),
-                );
-                row.push(gpu(p));
-                row.push(tee(p));
-                row.push(
-                    status
-                        .and_then(|s| s.grpc_endpoint.clone())
-                        .unwrap_or_default(),
-                );
-                row.push(age_of(p.metadata.creation_timestamp.as_ref(), now));
-                row.push(note(p));
+            .map(|(section, p)| {
+                let mut row = prefix(section, &p.metadata.namespace);
+                row.extend(performer_cells(p, section.pods, now));
                 row
             })
             .collect();
         out.push_str(&indent(&table::render(&headers, &rows, &[], true)));
     }
     out.push('\n');
-    out.push_str(&paint(&summary(performers), "1", colour));
-    out.push('\n');
     out
+}
+
+/// NAME, READY, PHASE, CONFIG-UPDATED, AGE, IMAGE.
+fn executor_cells(e: &HourglassExecutor, now: Timestamp) -> Vec<String> {
+    let status = e.status.as_ref();
+    vec![
+        e.metadata.name.clone().unwrap_or_default(),
+        format!(
+            "{}/{}",
+            status.and_then(|s| s.ready_replicas).unwrap_or(0),
+            e.spec.replicas.unwrap_or(1)
+        ),
+        status
+            .and_then(|s| s.phase)
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "<none>".into()),
+        status
+            .and_then(|s| s.last_config_update.as_ref())
+            .map(|t| table::age(t.0, now))
+            .unwrap_or_else(|| "<never>".into()),
+        age_of(e.metadata.creation_timestamp.as_ref(), now),
+        e.spec.image.clone(),
+    ]
+}
+
+/// NAME, READY, NODE, GPU, TEE, ENDPOINT, AGE, MESSAGE.
+fn performer_cells(p: &Performer, pods: &PodIndex, now: Timestamp) -> Vec<String> {
+    let status = p.status.as_ref();
+    let ns = p.metadata.namespace.clone().unwrap_or_default();
+    let name = p.metadata.name.clone().unwrap_or_default();
+    vec![
+        name.clone(),
+        status.is_some_and(|s| s.ready).to_string(),
+        pods.node(&ns, &name, status.and_then(|s| s.pod_name.as_deref()))
+            .unwrap_or("<none>")
+            .to_string(),
+        gpu(p),
+        tee(p),
+        status
+            .and_then(|s| s.grpc_endpoint.clone())
+            .unwrap_or_default(),
+        age_of(p.metadata.creation_timestamp.as_ref(), now),
+        note(p),
+    ]
 }
 
 /// `hgctl status -o json|yaml`: the same facts as the screen, one document, for CI.
@@ -396,6 +528,37 @@ pub fn document(
         "counts": counts,
         "summary": summary(performers),
     })
+}
+
+/// `status -o json|yaml` over several contexts: a section per context (the single-cluster
+/// document, or `state` and `error`), and the fleet's counts and summary.
+pub fn fleet_document(scope: &str, members: &[Member<Lists>]) -> Result<serde_json::Value> {
+    let mut counts = serde_json::Map::new();
+    let mut contexts = Vec::new();
+    for m in members {
+        let doc = Member {
+            context: m.context.clone(),
+            server: m.server.clone(),
+            outcome: match &m.outcome {
+                Ok(l) => {
+                    let doc = document(scope, &l.executors, &l.performers, &l.pods);
+                    for (bucket, n) in doc["counts"].as_object().into_iter().flatten() {
+                        let total = counts.entry(bucket.clone()).or_insert(0.into());
+                        *total = (total.as_u64().unwrap_or(0) + n.as_u64().unwrap_or(0)).into();
+                    }
+                    Ok(doc)
+                }
+                Err(f) => Err(f.clone()),
+            },
+        };
+        contexts.push(crate::fleet::section(&doc)?);
+    }
+    Ok(serde_json::json!({
+        "scope": scope,
+        "contexts": contexts,
+        "counts": counts,
+        "summary": fleet_summary(members),
+    }))
 }
 
 #[cfg(test)]
@@ -461,6 +624,48 @@ mod tests {
             fixtures::now(),
         );
         fixtures::assert_golden("status-all-namespaces.txt", &text);
+    }
+
+    fn fleet() -> Vec<Member<Lists>> {
+        use crate::fleet::tests::{member, unreachable};
+        let lists = || Lists {
+            executors: fixtures::executors(),
+            performers: fixtures::performers(),
+            pods: PodIndex::new(&fixtures::pods()),
+        };
+        vec![
+            member("eu-prod", Ok(lists())),
+            member("us-prod", Ok(lists())),
+            member("ap-stage", Err(unreachable())),
+        ]
+    }
+
+    #[test]
+    fn golden_status_fleet() {
+        let text = render_fleet("3 clusters", &fleet(), false, false, fixtures::now());
+        fixtures::assert_golden("status-fleet.txt", &text);
+    }
+
+    #[test]
+    fn the_fleet_summary_counts_every_cluster_once() {
+        let members = fleet();
+        assert_eq!(
+            fleet_summary(&members),
+            "3 clusters, 10 performers: 4 ready, 2 upgrading, 2 unschedulable, 2 no status yet; 1 cluster unreachable"
+        );
+        let text = render_fleet("3 clusters", &members, false, false, fixtures::now());
+        // Each answered cluster's performers appear under their context; the unreachable
+        // cluster is a row of the clusters table and nothing else.
+        let rows_of = |ctx: &str| text.lines().filter(|l| l.trim_start().starts_with(ctx)).count();
+        assert_eq!(rows_of("eu-prod"), rows_of("us-prod"));
+        assert_eq!(rows_of("ap-stage"), 1);
+        assert!(text.contains("unreachable"), "{text}");
+        let doc = fleet_document("3 clusters", &members).unwrap();
+        assert_eq!(doc["contexts"].as_array().unwrap().len(), 3);
+        assert_eq!(doc["contexts"][2]["state"], "unreachable");
+        assert_eq!(doc["contexts"][0]["performers"].as_array().unwrap().len(), 5);
+        assert_eq!(doc["counts"]["ready"], 4);
+        assert_eq!(doc["summary"], fleet_summary(&members));
     }
 
     #[test]
