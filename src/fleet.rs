@@ -195,7 +195,10 @@ pub fn failures_summary<T>(members: &[Member<T>]) -> String {
 pub fn outcome<T>(members: &[Member<T>]) -> Result<()> {
     let failed: Vec<String> = members
         .iter()
-        .filter_map(|m| m.failure().map(|f| format!("{} ({})", m.context, f.state.as_str())))
+        .filter_map(|m| {
+            m.failure()
+                .map(|f| format!("{} ({})", m.context, f.state.as_str()))
+        })
         .collect();
     if failed.is_empty() {
         return Ok(());
@@ -306,7 +309,12 @@ pub(crate) mod tests {
         assert_eq!(ok["items"][0], 1);
         let bad = section(&member::<()>("b", Err(unreachable()))).unwrap();
         assert_eq!(bad["state"], "unreachable");
-        assert!(bad["error"].as_str().unwrap().contains("connection refused"));
+        assert!(
+            bad["error"]
+                .as_str()
+                .unwrap()
+                .contains("connection refused")
+        );
         assert!(bad.get("items").is_none());
     }
 

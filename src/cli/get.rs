@@ -72,28 +72,35 @@ async fn fleet(
         ));
     }
     let wide_pods = kind == ResourceKind::Performers && format == OutputFormat::Wide;
-    let members = crate::fleet::query(global, contexts, args.fleet.context_timeout, |conn| async move {
-        let namespace = (!args.all_namespaces).then_some(conn.namespace.as_str());
-        let mut params = ListParams::default();
-        if let Some(selector) = &args.selector {
-            params = params.labels(selector);
-        }
-        if let Some(name) = &args.name {
-            params = params.fields(&format!("metadata.name={name}"));
-        }
-        let objects = match kind {
-            ResourceKind::Performers => list::<Performer>(&conn.client, namespace, &params).await?,
-            ResourceKind::Executors => {
-                list::<HourglassExecutor>(&conn.client, namespace, &params).await?
+    let members = crate::fleet::query(
+        global,
+        contexts,
+        args.fleet.context_timeout,
+        |conn| async move {
+            let namespace = (!args.all_namespaces).then_some(conn.namespace.as_str());
+            let mut params = ListParams::default();
+            if let Some(selector) = &args.selector {
+                params = params.labels(selector);
             }
-        };
-        let pods = if wide_pods && !objects.is_empty() {
-            performer_pods(&conn.client, namespace).await?
-        } else {
-            PodIndex::default()
-        };
-        Ok((objects, pods))
-    })
+            if let Some(name) = &args.name {
+                params = params.fields(&format!("metadata.name={name}"));
+            }
+            let objects = match kind {
+                ResourceKind::Performers => {
+                    list::<Performer>(&conn.client, namespace, &params).await?
+                }
+                ResourceKind::Executors => {
+                    list::<HourglassExecutor>(&conn.client, namespace, &params).await?
+                }
+            };
+            let pods = if wide_pods && !objects.is_empty() {
+                performer_pods(&conn.client, namespace).await?
+            } else {
+                PodIndex::default()
+            };
+            Ok((objects, pods))
+        },
+    )
     .await;
     let text = match format {
         OutputFormat::Json => crate::output::json(&render::fleet_document(&members)?)?,

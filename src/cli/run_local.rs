@@ -70,6 +70,7 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
     )
     .await?;
     eprintln!("hgctl: holding the lease; reconciling (Ctrl-C to stop)");
+    metrics.set_leader(true);
 
     let config = RuntimeConfig {
         namespace,
@@ -113,6 +114,7 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
         }
     }
     health.set_ready(false);
+    metrics.set_leader(false);
     let _ = stop_tx.send(true);
     if let Some(servers) = servers {
         let _ = servers.await;

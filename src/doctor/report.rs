@@ -215,7 +215,11 @@ pub fn fleet_short(members: &[Member<Vec<CheckResult>>], fancy: bool, colours: b
                     out.push_str(&format!("{}:{line}", m.context));
                 }
             }
-            Err(f) => out.push_str(&format!("{}:{}", m.context, failure_line(f, fancy, colours))),
+            Err(f) => out.push_str(&format!(
+                "{}:{}",
+                m.context,
+                failure_line(f, fancy, colours)
+            )),
         }
     }
     out.push_str(&fleet_summary(members));
@@ -331,7 +335,10 @@ mod tests {
             member("c", Err(unreachable())),
         ];
         let text = fleet_table(&members, false, false);
-        assert!(text.contains("Context a (https://a.example:6443/)"), "{text}");
+        assert!(
+            text.contains("Context a (https://a.example:6443/)"),
+            "{text}"
+        );
         assert!(text.contains("Context c"), "{text}");
         assert!(text.contains("FAIL unreachable: cannot reach"), "{text}");
         assert!(

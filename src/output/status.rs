@@ -264,9 +264,15 @@ pub fn render_fleet(
 ) -> String {
     let mut out = paint(&format!("Clusters ({})", members.len()), "1", colour);
     out.push('\n');
-    let headers: Vec<String> = ["CONTEXT", "STATE", "EXECUTORS", "PERFORMERS", "SERVER / MESSAGE"]
-        .map(String::from)
-        .to_vec();
+    let headers: Vec<String> = [
+        "CONTEXT",
+        "STATE",
+        "EXECUTORS",
+        "PERFORMERS",
+        "SERVER / MESSAGE",
+    ]
+    .map(String::from)
+    .to_vec();
     let rows: Vec<Vec<String>> = members
         .iter()
         .map(|m| match &m.outcome {
@@ -656,14 +662,21 @@ mod tests {
         let text = render_fleet("3 clusters", &members, false, false, fixtures::now());
         // Each answered cluster's performers appear under their context; the unreachable
         // cluster is a row of the clusters table and nothing else.
-        let rows_of = |ctx: &str| text.lines().filter(|l| l.trim_start().starts_with(ctx)).count();
+        let rows_of = |ctx: &str| {
+            text.lines()
+                .filter(|l| l.trim_start().starts_with(ctx))
+                .count()
+        };
         assert_eq!(rows_of("eu-prod"), rows_of("us-prod"));
         assert_eq!(rows_of("ap-stage"), 1);
         assert!(text.contains("unreachable"), "{text}");
         let doc = fleet_document("3 clusters", &members).unwrap();
         assert_eq!(doc["contexts"].as_array().unwrap().len(), 3);
         assert_eq!(doc["contexts"][2]["state"], "unreachable");
-        assert_eq!(doc["contexts"][0]["performers"].as_array().unwrap().len(), 5);
+        assert_eq!(
+            doc["contexts"][0]["performers"].as_array().unwrap().len(),
+            5
+        );
         assert_eq!(doc["counts"]["ready"], 4);
         assert_eq!(doc["summary"], fleet_summary(&members));
     }

@@ -67,6 +67,7 @@ pub async fn run(
         runtime::watch_children(client, namespace, children, runtime::keep, owner::<Service>);
     let (executors, stream) =
         runtime::reflect::<HourglassExecutor>(client, namespace, Default::default(), runtime::keep);
+    rt.metrics.set_executor_store(executors.clone());
 
     let state = State::new(
         rt.clone(),

@@ -18,10 +18,11 @@ use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Resource, ResourceExt};
 
 use super::plan::{self, Observed, PlanInput, PlannedEvent, PodView, ServiceSelects, StatusPlan};
+use crate::api::performer::PerformerStatus;
 use crate::api::{HourglassExecutor, Performer};
-use crate::reconcile::ReconcileError;
 use crate::reconcile::runtime::{self, Children, Runtime, State};
 use crate::reconcile::writers::{self, Deleted};
+use crate::reconcile::{ReconcileError, metrics};
 use crate::render::performer::{
     self as render, APP_PERFORMER, LABEL_APP, LABEL_PERFORMER, LABEL_TEMPLATE_HASH,
     PodSecurityLevel, RenderContext,
@@ -308,12 +309,32 @@ async fn reconcile(
         };
         if writers::delete::<Pod>(rt, &ns, pod_name, &params).await? == Deleted::Now {
             tracing::warn!(performer = %p.name_any(), pod = %pod_name, "force-deleted an overdue pod");
+            rt.metrics.force_deleted(&ns);
             record(rt, &p, &[plan::force_deleted_event(pod_name)]).await;
         }
     }
-    writers::write_status(rt, p.as_ref(), p.status.as_ref(), &plan.status).await?;
+    write_status(rt, &p, &plan.status).await?;
     record(rt, &p, &plan.events).await;
     Ok(plan.requeue.into())
+}
+
+/// Writes the status when it changed, and counts what the change means (ready after how
+/// long, a rollout started, a lost-node eviction) for the metrics.
+async fn write_status(
+    rt: &Runtime,
+    p: &Performer,
+    new: &PerformerStatus,
+) -> Result<(), ReconcileError> {
+    let seen = metrics::observations(
+        p.status.as_ref(),
+        new,
+        p.metadata.creation_timestamp.as_ref(),
+        k8s_openapi::jiff::Timestamp::now(),
+    );
+    writers::write_status(rt, p, p.status.as_ref(), new).await?;
+    rt.metrics
+        .performer_status_written(p.metadata.namespace.as_deref().unwrap_or_default(), &seen);
+    Ok(())
 }
 
 /// Reads the cached children of `p`.
@@ -372,7 +393,7 @@ async fn write_status_only(
     p: &Performer,
     plan: StatusPlan,
 ) -> Result<Action, ReconcileError> {
-    writers::write_status(rt, p, p.status.as_ref(), &plan.status).await?;
+    write_status(rt, p, &plan.status).await?;
     record(rt, p, &plan.events).await;
     Ok(plan.requeue.into())
 }
