@@ -240,7 +240,12 @@ pub struct InstallArgs {
     /// Toleration of the operator pod (repeatable)
     #[arg(long, value_name = "KEY[=VALUE]:EFFECT")]
     pub toleration: Vec<String>,
-    /// Print every manifest as one YAML stream and change nothing
+    /// Also a metrics Service for the operator, and a ServiceMonitor and PrometheusRule
+    /// (hgctl's alerts) when the cluster serves the Prometheus Operator's CRDs
+    #[arg(long, conflicts_with = "crds_only")]
+    pub monitoring: bool,
+    /// Print every manifest as one YAML stream and change nothing (with --monitoring: the
+    /// ServiceMonitor and PrometheusRule too)
     #[arg(long, alias = "export")]
     pub dry_run: bool,
     /// Wait until the CRDs are Established and the operator is Available

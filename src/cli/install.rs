@@ -20,7 +20,8 @@ use kube::{Client, Resource};
 use super::args::{GlobalArgs, InstallArgs, UninstallArgs};
 use crate::api::{self, HourglassExecutor, Performer};
 use crate::error::{Error, Result};
-use crate::install::manifests::{self, FIELD_MANAGER, Manifest, Options};
+use crate::install::manifests::{self, FIELD_MANAGER, Manifest, Monitoring, Options};
+use crate::install::monitoring;
 use crate::install::upgrade;
 use crate::{cluster, output, validate};
 
@@ -62,14 +63,30 @@ pub async fn install(global: &GlobalArgs, args: &InstallArgs) -> Result<()> {
             &args.node_selector,
             &args.toleration,
         )?,
+        monitoring: match args.monitoring {
+            false => Monitoring::Off,
+            // The export is for any cluster: it carries everything.
+            true => Monitoring::PrometheusOperator,
+        },
     };
-    let manifests = manifests::render(&options)?;
     if args.dry_run {
+        let manifests = manifests::render(&options)?;
         let objects: Vec<&DynamicObject> = manifests.iter().map(|m| &m.object).collect();
         return output::print(&output::yaml_stream(&objects)?);
     }
 
     let client = cluster::connect(global).await?;
+    let mut options = options;
+    if args.monitoring && !serves_prometheus_operator(&client).await? {
+        eprintln!(
+            "hgctl: the cluster serves no {} CRDs: installing the metrics Service {}/{} only (no ServiceMonitor, no PrometheusRule); `hgctl install --monitoring --export` prints them",
+            monitoring::GROUP,
+            options.namespace,
+            monitoring::METRICS_SERVICE
+        );
+        options.monitoring = Monitoring::Service;
+    }
+    let manifests = manifests::render(&options)?;
     check_access(&client, &manifests).await?;
     let (crds, rest): (Vec<&Manifest>, Vec<&Manifest>) = manifests
         .iter()
@@ -119,6 +136,24 @@ pub async fn install(global: &GlobalArgs, args: &InstallArgs) -> Result<()> {
     }
     progress.finish();
     Ok(())
+}
+
+/// Whether the API server serves the Prometheus Operator's ServiceMonitor and PrometheusRule.
+async fn serves_prometheus_operator(client: &Client) -> Result<bool> {
+    let wanted = ["servicemonitors", "prometheusrules"];
+    match client
+        .list_api_group_resources(&format!("{}/v1", monitoring::GROUP))
+        .await
+    {
+        Ok(list) => Ok(wanted
+            .iter()
+            .all(|w| list.resources.iter().any(|r| r.name == *w))),
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(false),
+        Err(e) => Err(Error::kube(
+            format!("asking whether the cluster serves {}", monitoring::GROUP),
+            e,
+        )),
+    }
 }
 
 fn is_deployment_available(d: Option<&Deployment>) -> bool {

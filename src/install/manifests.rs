@@ -47,6 +47,19 @@ pub struct Options {
     pub crds_only: bool,
     /// Where the operator pod runs (`--node-selector`, `--toleration`).
     pub placement: crate::render::Placement,
+    /// What `--monitoring` adds.
+    pub monitoring: Monitoring,
+}
+
+/// What `install --monitoring` adds to the operator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Monitoring {
+    #[default]
+    Off,
+    /// The metrics Service only: the cluster serves no Prometheus Operator CRDs.
+    Service,
+    /// The metrics Service, a ServiceMonitor and a PrometheusRule.
+    PrometheusOperator,
 }
 
 impl Default for Options {
@@ -56,6 +69,7 @@ impl Default for Options {
             image: default_image(),
             crds_only: false,
             placement: Default::default(),
+            monitoring: Monitoring::Off,
         }
     }
 }
@@ -299,7 +313,7 @@ impl ScopeInfo for k8s_openapi::ClusterResourceScope {
     const NAMESPACED: bool = false;
 }
 
-fn labels() -> BTreeMap<String, String> {
+pub(crate) fn labels() -> BTreeMap<String, String> {
     BTreeMap::from([
         ("app.kubernetes.io/name".into(), NAME.into()),
         ("app.kubernetes.io/part-of".into(), "hourglass".into()),
@@ -307,7 +321,7 @@ fn labels() -> BTreeMap<String, String> {
     ])
 }
 
-fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
+pub(crate) fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
     ObjectMeta {
         name: Some(name.to_string()),
         namespace: namespace.map(str::to_string),
@@ -397,6 +411,21 @@ pub fn render(options: &Options) -> Result<Vec<Manifest>> {
         subjects: Some(vec![subject]),
     })?);
     out.push(Manifest::new(deployment(ns, options))?);
+    if options.monitoring != Monitoring::Off {
+        out.push(Manifest::new(super::monitoring::metrics_service(ns))?);
+    }
+    if options.monitoring == Monitoring::PrometheusOperator {
+        out.push(Manifest {
+            resource: super::monitoring::service_monitor_resource(),
+            namespaced: true,
+            object: super::monitoring::service_monitor(ns)?,
+        });
+        out.push(Manifest {
+            resource: super::monitoring::prometheus_rule_resource(),
+            namespaced: true,
+            object: super::monitoring::prometheus_rule(ns)?,
+        });
+    }
     Ok(out)
 }
 
@@ -588,6 +617,40 @@ mod tests {
             .spec
             .unwrap();
         assert!(plain.node_selector.is_none() && plain.tolerations.is_none());
+    }
+
+    #[test]
+    fn monitoring_adds_the_metrics_service_and_the_prometheus_operator_objects() {
+        let kinds = |monitoring| -> Vec<String> {
+            render(&Options {
+                monitoring,
+                ..Options::default()
+            })
+            .unwrap()
+            .iter()
+            .map(|m| m.kind().to_string())
+            .collect()
+        };
+        let off = kinds(Monitoring::Off);
+        let service = kinds(Monitoring::Service);
+        let full = kinds(Monitoring::PrometheusOperator);
+        assert_eq!(&service[..off.len()], &off[..]);
+        assert_eq!(&service[off.len()..], ["Service"]);
+        assert_eq!(
+            &full[off.len()..],
+            ["Service", "ServiceMonitor", "PrometheusRule"]
+        );
+        let all = render(&Options {
+            monitoring: Monitoring::PrometheusOperator,
+            ..Options::default()
+        })
+        .unwrap();
+        let rule = all.iter().find(|m| m.kind() == "PrometheusRule").unwrap();
+        assert_eq!(
+            rule.object.types.as_ref().unwrap().api_version,
+            "monitoring.coreos.com/v1"
+        );
+        assert_eq!(rule.namespace(), Some(DEFAULT_NAMESPACE));
     }
 
     #[test]

@@ -6,5 +6,6 @@
 pub mod cli;
 pub mod cluster;
 pub mod performers;
+pub mod private_cluster;
 pub mod real_node;
 pub mod run_local;
