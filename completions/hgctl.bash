@@ -478,7 +478,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__doctor)
-            opts="-A -n -o -h --pre --all-namespaces --fail-on --skip --wait --probe --probe-image --probe-node-selector --probe-toleration --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --pre --all-namespaces --fail-on --skip --wait --probe --probe-image --probe-node-selector --probe-toleration --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,6 +505,10 @@ _hgctl() {
                     return 0
                     ;;
                 --probe-toleration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -840,7 +844,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__executor__subcmd__get)
-            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,6 +855,10 @@ _hgctl() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -974,7 +982,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__get)
-            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --kubeconfig --context --namespace --output --log-level --help performers executors"
+            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help performers executors"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -985,6 +993,10 @@ _hgctl() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1444,7 +1456,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__install)
-            opts="-n -o -h --crds-only --image --node-selector --toleration --dry-run --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            opts="-n -o -h --crds-only --image --node-selector --toleration --monitoring --dry-run --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1870,7 +1882,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__performer__subcmd__get)
-            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1881,6 +1893,10 @@ _hgctl() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2176,12 +2192,16 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__status)
-            opts="-A -n -o -h --all-namespaces --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --all-namespaces --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --context-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -34,5 +34,15 @@ tests/cluster/up.sh
 # shellcheck disable=SC1091
 source "$state/env"
 
+# promtool and the Prometheus Operator's CRDs (tests/monitoring/, from the Go module proxy,
+# cached) are fetched while cargo builds; their tests fail, never skip, without them.
+tests/monitoring/build.sh >/tmp/hgctl-promtool-build.log 2>&1 &
+promtool_build=$!
 cargo build --locked --lib --bins --tests
+if ! wait "$promtool_build"; then
+  cat /tmp/hgctl-promtool-build.log >&2
+  echo "tests/run.sh: building promtool failed (log above)" >&2
+  exit 1
+fi
+tests/monitoring/crds.sh >/dev/null
 cargo test --locked --lib --bins --tests "$@"

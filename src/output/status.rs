@@ -325,6 +325,9 @@ pub fn fleet_summary(members: &[Member<Lists>]) -> String {
     line
 }
 
+/// A performer and the section (cluster) it came from.
+type Placed<'a> = (&'a Section<'a>, &'a Performer);
+
 /// The executor table and the performers grouped by phase, of every section.
 fn sections(
     scope: &str,
@@ -401,7 +404,7 @@ fn sections(
         PerformerPhase::Failed,
         PerformerPhase::Terminating,
     ];
-    let mut groups: Vec<(Option<PerformerPhase>, Vec<(&Section, &Performer)>)> =
+    let mut groups: Vec<(Option<PerformerPhase>, Vec<Placed>)> =
         order.iter().map(|p| (Some(*p), Vec::new())).collect();
     groups.push((None, Vec::new()));
     for (section, p) in performers {

@@ -396,6 +396,9 @@ impl Metrics {
     }
 }
 
+/// A gauge family: name, help, and its value for one object (at a time).
+type Gauge<K, V> = (&'static str, &'static str, fn(&K, Timestamp) -> V);
+
 /// `# HELP` and `# TYPE` of one metric family.
 fn family(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}");
@@ -456,7 +459,7 @@ pub fn render_performers<'a>(
             escape(&p.spec.avs_address),
         )
     };
-    let gauges: [(&str, &str, fn(&Performer, Timestamp) -> f64); 4] = [
+    let gauges: [Gauge<Performer, f64>; 4] = [
         (
             "hgctl_performer_ready",
             "1 when the Performer serves through its Service.",
@@ -538,16 +541,16 @@ pub fn render_executors<'a>(
             escape(e.metadata.name.as_deref().unwrap_or_default()),
         )
     };
-    let gauges: [(&str, &str, fn(&HourglassExecutor) -> i64); 2] = [
+    let gauges: [Gauge<HourglassExecutor, i64>; 2] = [
         (
             "hgctl_executor_replicas",
             "Replicas the executor asks for.",
-            |e| i64::from(e.spec.replicas.unwrap_or(1)),
+            |e, _| i64::from(e.spec.replicas.unwrap_or(1)),
         ),
         (
             "hgctl_executor_ready_replicas",
             "Executor replicas ready.",
-            |e| {
+            |e, _| {
                 i64::from(
                     e.status
                         .as_ref()
@@ -560,7 +563,12 @@ pub fn render_executors<'a>(
     for (name, help, value) in gauges {
         family(out, name, "gauge", help);
         for e in &executors {
-            let _ = writeln!(out, "{name}{{{}}} {}", labels(e), value(e));
+            let _ = writeln!(
+                out,
+                "{name}{{{}}} {}",
+                labels(e),
+                value(e, Timestamp::UNIX_EPOCH)
+            );
         }
     }
 }
