@@ -1556,7 +1556,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__operator)
-            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --concurrency --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --concurrency --rollout-budget --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1583,6 +1583,10 @@ _hgctl() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rollout-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2126,7 +2130,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__run__subcmd__local)
-            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --concurrency --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --all-namespaces --metrics-addr --health-addr --log-format --take-over --cluster-domain --lease-namespace --concurrency --rollout-budget --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2153,6 +2157,10 @@ _hgctl() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rollout-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -412,6 +412,7 @@ json\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l cluster-domain -d 'Cluster DNS domain used in gRPC endpoints' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l lease-namespace -d 'Namespace of the leader-election Lease shared with the in-cluster operator' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l concurrency -d 'Reconciles in flight at once, per controller (each holds one API server connection)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l rollout-budget -d 'Blue-green rollouts at once per namespace; the others wait their turn, serving (0: no limit)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
@@ -436,6 +437,7 @@ json\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l cluster-domain -d 'Cluster DNS domain used in gRPC endpoints' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l lease-namespace -d 'Namespace of the leader-election Lease shared with the in-cluster operator' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l concurrency -d 'Reconciles in flight at once, per controller (each holds one API server connection)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l rollout-budget -d 'Blue-green rollouts at once per namespace; the others wait their turn, serving (0: no limit)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r

@@ -409,3 +409,108 @@ async fn a_second_run_local_refuses_while_the_first_holds_the_lease() {
         "{stderr}"
     );
 }
+
+/// `--rollout-budget 3`: an image change to 12 Performers never runs more than 3 rollouts
+/// at once (pods beyond one per Performer, terminating ones included, as a watch of the
+/// namespace's pods sees them in order), the others report `RolloutQueued` while their old
+/// pod serves, and all end on the new image with one pod each.
+#[tokio::test]
+async fn a_fleet_upgrade_rolls_out_within_the_rollout_budget() {
+    use futures::{StreamExt, TryStreamExt};
+    use kube::runtime::watcher;
+
+    install_crds().await;
+    let ns = TestNamespace::create("perf-budget").await;
+    let _run = RunLocal::start_with(ns.name(), &["--rollout-budget", "3"]);
+    let names: Vec<String> = (0..12).map(|i| format!("p{i:02}")).collect();
+    let body = |name: &str, image: &str| {
+        json!({"apiVersion": "hourglass.eigenlayer.io/v1alpha1", "kind": "Performer",
+            "metadata": {"name": name},
+            "spec": {"avsAddress": "0x1111111111111111111111111111111111111111", "image": image}})
+    };
+    for name in &names {
+        apply(&ns, &body(name, "myavs/performer:v1")).await;
+    }
+    for name in &names {
+        wait_ready(&ns, name, TIMEOUT).await;
+    }
+
+    // Every pod event of the namespace, in the API server's order, from before the upgrade.
+    let pods: Api<Pod> = ns.api();
+    let mut events = watcher(
+        pods,
+        watcher::Config::default().labels("app=hourglass-performer"),
+    )
+    .boxed();
+    let mut live: BTreeSet<String> = BTreeSet::new();
+    loop {
+        match events.try_next().await.unwrap().unwrap() {
+            watcher::Event::InitApply(p) => {
+                live.insert(p.name_any());
+            }
+            watcher::Event::InitDone => break,
+            _ => {}
+        }
+    }
+    assert_eq!(live.len(), names.len());
+
+    for name in &names {
+        apply(&ns, &body(name, "myavs/performer:v2")).await;
+    }
+    let api: Api<Performer> = ns.api();
+    let mut most_surplus = 0;
+    let mut saw_queued = false;
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(2), events.try_next()).await;
+        if let Ok(event) = event {
+            match event.unwrap().unwrap() {
+                watcher::Event::Apply(p) | watcher::Event::InitApply(p) => {
+                    live.insert(p.name_any());
+                }
+                watcher::Event::Delete(p) => {
+                    live.remove(&p.name_any());
+                }
+                _ => {}
+            }
+            most_surplus = most_surplus.max(live.len().saturating_sub(names.len()));
+            assert!(
+                most_surplus <= 3,
+                "{} pods for {} Performers: more than 3 rollouts at once",
+                live.len(),
+                names.len()
+            );
+        }
+        let all = api.list(&ListParams::default()).await.unwrap().items;
+        saw_queued |= all.iter().any(|p| {
+            api::conditions::find(
+                p.status.as_ref().and_then(|s| s.conditions.as_deref()),
+                api::conditions::PROGRESSING,
+            )
+            .is_some_and(|c| c.reason == api::conditions::reason::ROLLOUT_QUEUED)
+        });
+        let done = all.iter().all(|p| {
+            p.status.as_ref().is_some_and(|s| {
+                s.ready
+                    && s.phase == Some(api::performer::PerformerPhase::Running)
+                    && s.observed_generation == p.metadata.generation
+            })
+        }) && live.len() == names.len();
+        if done {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the fleet upgrade did not finish: {} pods live",
+            live.len()
+        );
+    }
+    assert!(saw_queued, "no Performer ever waited for a slot");
+    assert!(most_surplus >= 1, "no rollout was seen");
+    for name in &names {
+        let pods = pods_of(&ns, name).await;
+        assert_eq!(pods.len(), 1, "{name}: {pods:?}");
+        let image = pods[0].spec.as_ref().unwrap().containers[0].image.clone();
+        assert_eq!(image.as_deref(), Some("myavs/performer:v2"), "{name}");
+    }
+}

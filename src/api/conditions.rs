@@ -39,6 +39,8 @@ pub mod reason {
     /// The pod is being evicted (`DisruptionTarget`), e.g. from a lost node.
     pub const POD_EVICTED: &str = "PodEvicted";
     pub const ROLLING_OUT: &str = "RollingOut";
+    /// The namespace's rollout budget is in use: the upgrade waits its turn.
+    pub const ROLLOUT_QUEUED: &str = "RolloutQueued";
     pub const UPGRADE_BLOCKED: &str = "UpgradeBlocked";
     pub const UP_TO_DATE: &str = "UpToDate";
     pub const AS_EXPECTED: &str = "AsExpected";

@@ -414,6 +414,9 @@ pub struct ControllerArgs {
     /// Reconciles in flight at once, per controller (each holds one API server connection)
     #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
+    /// Blue-green rollouts at once per namespace; the others wait their turn, serving (0: no limit)
+    #[arg(long, default_value_t = crate::reconcile::rollout::DEFAULT_BUDGET, value_name = "N")]
+    pub rollout_budget: usize,
 }
 
 /// Severity at which doctor exits non-zero.

@@ -78,6 +78,7 @@ pub async fn run(global: &GlobalArgs, args: &ControllerArgs, mode: Mode) -> Resu
         identity,
         concurrency: args.concurrency,
         operator_namespace: args.lease_namespace.clone(),
+        rollout_budget: args.rollout_budget,
     };
     let shutdown = {
         let mut rx = stop_rx.clone();

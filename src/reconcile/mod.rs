@@ -8,6 +8,7 @@ pub mod executor;
 pub mod lease;
 pub mod metrics;
 pub mod performer;
+pub mod rollout;
 pub mod runtime;
 pub mod tls;
 pub mod writers;
@@ -127,6 +128,8 @@ pub struct RuntimeConfig {
     /// Where hgctl's operator is installed (its Lease's namespace): the executor's
     /// `kubernetes.operatorNamespace`.
     pub operator_namespace: String,
+    /// Blue-green rollouts at once per namespace (0: no limit).
+    pub rollout_budget: usize,
 }
 
 /// Runs the controllers until `shutdown` resolves; in-flight reconciles finish first.
@@ -160,6 +163,7 @@ pub async fn run(
         RenderContext {
             cluster_domain: config.cluster_domain.clone(),
         },
+        config.rollout_budget,
         ready,
         shutdown.clone(),
     );

@@ -17,9 +17,12 @@ use kube::runtime::reflector::{ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Resource, ResourceExt};
 
-use super::plan::{self, Observed, PlanInput, PlannedEvent, PodView, ServiceSelects, StatusPlan};
+use super::plan::{
+    self, Observed, PlanInput, PlannedEvent, PodView, Rollout, ServiceSelects, StatusPlan,
+};
 use crate::api::performer::PerformerStatus;
 use crate::api::{HourglassExecutor, Performer};
+use crate::reconcile::rollout::RolloutSlots;
 use crate::reconcile::runtime::{self, Children, Runtime, State};
 use crate::reconcile::writers::{self, Deleted};
 use crate::reconcile::{ReconcileError, metrics};
@@ -35,6 +38,7 @@ pub async fn run(
     rt: Arc<Runtime>,
     namespace: Option<&str>,
     render: RenderContext,
+    rollout_budget: usize,
     ready: impl Fn() + Send + Sync + 'static,
     shutdown: impl std::future::Future<Output = ()> + Send + Sync + 'static,
 ) {
@@ -72,6 +76,8 @@ pub async fn run(
     let (namespaces, ns_triggers) = watch_namespaces(client, namespace, performers.clone());
     let (executors, executor_triggers) = watch_executors(client, namespace, performers.clone());
 
+    let (rollouts, mut slot_freed) = RolloutSlots::new(rollout_budget);
+    let slot_triggers = futures::stream::poll_fn(move |cx| slot_freed.poll_recv(cx));
     let state = State::new(
         rt.clone(),
         "performer",
@@ -82,6 +88,8 @@ pub async fn run(
             namespaces,
             namespaces_waited: AtomicBool::new(false),
             executors: executors.clone(),
+            performers: performers.clone(),
+            rollouts,
             render,
         },
     );
@@ -92,6 +100,7 @@ pub async fn run(
         .reconcile_on(slice_triggers)
         .reconcile_on(ns_triggers)
         .reconcile_on(executor_triggers)
+        .reconcile_on(slot_triggers)
         .graceful_shutdown_on(shutdown);
 
     let wait_ready = async move {
@@ -237,6 +246,8 @@ async fn reconcile(
     let (rt, ctx) = (&state.runtime, &state.caches);
     let now = Time(Timestamp::now());
     if let Some(only_status) = plan::terminating(&p) {
+        ctx.rollouts
+            .release(&p.namespace().unwrap_or_default(), &p.name_any());
         return write_status_only(rt, &p, only_status).await;
     }
     // Rendering before the executors are known would roll the pod out again once they are.
@@ -272,14 +283,29 @@ async fn reconcile(
         .services
         .get(&ObjectRef::new(&render::service_name(&p.name_any())).within(&ns));
     let observed = observe(ctx, &p, service.as_deref(), &desired_pod_name);
-    let mut plan = plan::plan(PlanInput {
+    let input = |may_start_rollout| PlanInput {
         performer: &p,
         desired_hash: &desired.hash,
         desired_pod_name: &desired_pod_name,
         observed: &observed,
         cluster_domain: &ctx.render.cluster_domain,
         now: &now,
-    });
+        may_start_rollout,
+    };
+    let mut plan = plan::plan(input(true));
+    let name = p.name_any();
+    match plan.rollout {
+        Rollout::Starting => {
+            let exists = |n: &str| ctx.performers.get(&ObjectRef::new(n).within(&ns)).is_some();
+            if !ctx.rollouts.try_take(&ns, &name, exists) {
+                plan = plan::plan(input(false));
+            }
+        }
+        Rollout::InFlight => ctx.rollouts.hold(&ns, &name),
+        Rollout::None => ctx.rollouts.release(&ns, &name),
+        // Not returned when a slot may be taken.
+        Rollout::Queued => {}
+    }
     plan::note_template(&mut plan.status, &p, &link, &merged.from_template, &now);
 
     if render::terminates_tls(&p) {
@@ -418,5 +444,9 @@ pub struct PerformerCaches {
     pub namespaces_waited: AtomicBool,
     /// HourglassExecutors, for the performer template of the Performer's AVS.
     pub executors: Store<HourglassExecutor>,
+    /// The Performers themselves: a rollout slot held by one that is gone is freed.
+    pub performers: Store<Performer>,
+    /// The namespace's rollout budget.
+    pub rollouts: RolloutSlots,
     pub render: RenderContext,
 }

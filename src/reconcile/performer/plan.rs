@@ -275,6 +275,7 @@ pub struct Plan {
     pub events: Vec<PlannedEvent>,
     /// When to look again if nothing wakes the Performer before.
     pub requeue: Requeue,
+    pub rollout: Rollout,
 }
 
 /// Settings of one pass.
@@ -285,6 +286,21 @@ pub struct PlanInput<'a> {
     pub observed: &'a Observed,
     pub cluster_domain: &'a str,
     pub now: &'a Time,
+    /// A rollout slot is free (or held) for this Performer: an upgrade may start.
+    pub may_start_rollout: bool,
+}
+
+/// Where the Performer stands with respect to the namespace's rollout budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rollout {
+    /// No rollout: a first pod, or nothing to change.
+    None,
+    /// This pass starts an upgrade (creates the new pod beside a serving one).
+    Starting,
+    /// An upgrade is under way (new and old pods both exist).
+    InFlight,
+    /// An upgrade is due but no slot is free: nothing was changed.
+    Queued,
 }
 
 /// A pass that only writes the status (and records its events).
@@ -396,16 +412,29 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
         observed,
         cluster_domain,
         now,
+        may_start_rollout,
     } = input;
     let pods = Pods::sort(observed, desired_pod_name);
     let mut actions = pod_actions(&pods, observed, now);
     let routing = route(&pods, observed, desired_hash);
     retire(&pods, &routing, &mut actions.delete);
-    if p.spec.upgrade_strategy() == UpgradeStrategy::Recreate {
+    let upgrade_due = actions.create && pods.desired.is_none() && !pods.others.is_empty();
+    let rollout = match (upgrade_due, may_start_rollout) {
+        (true, true) => Rollout::Starting,
+        (true, false) => Rollout::Queued,
+        // Until the old pod is gone (terminating pods still hold their node's GPUs).
+        (false, _) if observed.pods.iter().any(|v| v.name != desired_pod_name) => Rollout::InFlight,
+        (false, _) => Rollout::None,
+    };
+    if rollout == Rollout::Queued {
+        // The old pod keeps serving, untouched, until a slot frees.
+        actions.create = false;
+    } else if p.spec.upgrade_strategy() == UpgradeStrategy::Recreate {
         recreate(&pods, observed, &mut actions);
     }
     let not_serving = NotServing::of(&pods, &actions.force_delete);
-    let serving = Serving::assess(&pods, observed, &routing, desired_hash);
+    let mut serving = Serving::assess(&pods, observed, &routing, desired_hash);
+    serving.queued = rollout == Rollout::Queued;
     let status = status(
         p,
         &pods,
@@ -422,7 +451,11 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
         status.phase.unwrap_or(serving.phase),
         pods.old_ready.is_some(),
     );
-    let requeue = requeue(&pods, observed, &actions, &routing);
+    let requeue = match rollout {
+        // Woken when a slot frees; this is the fallback.
+        Rollout::Queued => Requeue::After(ROLLOUT_QUEUE_RECHECK),
+        _ => requeue(&pods, observed, &actions, &routing),
+    };
     Plan {
         create_pod: actions.create,
         delete_pods: actions.delete,
@@ -433,8 +466,12 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
         status,
         events,
         requeue,
+        rollout,
     }
 }
+
+/// How often a queued rollout looks for a slot if no release wakes it first.
+const ROLLOUT_QUEUE_RECHECK: Duration = Duration::from_secs(30);
 
 /// The observed pods of one pass, by the part they play.
 struct Pods<'a> {
@@ -786,6 +823,8 @@ struct Serving<'a> {
     /// The pod the status names: the serving one, else the desired one.
     pod: Option<&'a PodView>,
     phase: PerformerPhase,
+    /// An upgrade waits for a rollout slot.
+    queued: bool,
 }
 
 impl<'a> Serving<'a> {
@@ -818,6 +857,7 @@ impl<'a> Serving<'a> {
                 .and_then(|d| d.unschedulable.clone().or_else(|| d.waiting.clone())),
             pod: serving_pod.or(pods.desired),
             phase,
+            queued: false,
         }
     }
 }
@@ -953,6 +993,14 @@ fn scheduled_condition(stamp: &Stamp, pods: &Pods) -> Condition {
 
 /// `Progressing`: a rollout is under way, blocked while the old pod serves, or done.
 fn progressing_condition(stamp: &Stamp, serving: &Serving, desired_pod_name: &str) -> Condition {
+    if serving.queued {
+        return stamp.condition(
+            conditions::PROGRESSING,
+            true,
+            reason::ROLLOUT_QUEUED,
+            "the spec changed; waiting for a rollout slot (at most --rollout-budget Performers of the namespace roll out at once); the current pod keeps serving",
+        );
+    }
     if let (true, Some((r, m))) = (serving.rolling && serving.ready, &serving.blocked) {
         return stamp.condition(
             conditions::PROGRESSING,
@@ -1179,6 +1227,10 @@ mod tests {
     }
 
     fn run(p: &Performer, observed: Observed) -> Plan {
+        run_budgeted(p, observed, true)
+    }
+
+    fn run_budgeted(p: &Performer, observed: Observed, may_start_rollout: bool) -> Plan {
         plan(PlanInput {
             performer: p,
             desired_hash: "new",
@@ -1186,7 +1238,56 @@ mod tests {
             observed: &observed,
             cluster_domain: "cluster.local",
             now: &now(),
+            may_start_rollout,
         })
+    }
+
+    #[test]
+    fn an_upgrade_without_a_rollout_slot_waits_and_changes_nothing() {
+        let observed = Observed {
+            pods: vec![pod("performer-p1-old", "old", true, 1)],
+            service_hash: Some("old".into()),
+            desired_in_endpoints: false,
+        };
+        let p = performer();
+        let allowed = run_budgeted(&p, observed.clone(), true);
+        assert_eq!(allowed.rollout, Rollout::Starting);
+        assert!(allowed.create_pod);
+
+        let queued = run_budgeted(&p, observed.clone(), false);
+        assert_eq!(queued.rollout, Rollout::Queued);
+        assert!(!queued.create_pod);
+        assert!(queued.delete_pods.is_empty());
+        assert_eq!(queued.serving_hash, "old");
+        assert!(queued.status.ready, "the old pod keeps serving");
+        let progressing =
+            conditions::find(queued.status.conditions.as_deref(), conditions::PROGRESSING).unwrap();
+        assert_eq!(
+            (progressing.status.as_str(), progressing.reason.as_str()),
+            ("True", reason::ROLLOUT_QUEUED)
+        );
+        assert_eq!(queued.requeue, Requeue::After(ROLLOUT_QUEUE_RECHECK));
+
+        // Recreate does not delete the old pod while queued either.
+        let mut recreate = performer();
+        recreate.spec.upgrade_strategy = Some(UpgradeStrategy::Recreate);
+        let queued = run_budgeted(&recreate, observed.clone(), false);
+        assert!(queued.delete_pods.is_empty() && !queued.create_pod);
+
+        // Under way: counted as in flight whatever the budget; a first pod is no rollout.
+        let mut under_way = observed;
+        under_way
+            .pods
+            .push(pod("performer-p1-new", "new", false, 10));
+        assert_eq!(
+            run_budgeted(&p, under_way, false).rollout,
+            Rollout::InFlight
+        );
+        assert_eq!(
+            run_budgeted(&p, Observed::default(), false).rollout,
+            Rollout::None
+        );
+        assert!(run_budgeted(&p, Observed::default(), false).create_pod);
     }
 
     #[test]
