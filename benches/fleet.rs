@@ -613,6 +613,37 @@ async fn rollout(client: &Client, ns: &str, n: usize, args: &Args) -> Value {
             }
         })
     };
+    // Pods beyond one per Performer at any moment (each would hold a GPU on a GPU fleet):
+    // the rollout budget bounds it per namespace.
+    let most_extra = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let pod_watch = {
+        let most_extra = most_extra.clone();
+        let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
+        tokio::spawn(async move {
+            let mut live = std::collections::HashSet::new();
+            let mut s = watcher(
+                pods,
+                watcher::Config::default().labels("app=hourglass-performer"),
+            )
+            .default_backoff()
+            .boxed();
+            while let Some(Ok(event)) = s.next().await {
+                match event {
+                    watcher::Event::Apply(p) | watcher::Event::InitApply(p) => {
+                        live.insert(p.name_any());
+                    }
+                    watcher::Event::Delete(p) => {
+                        live.remove(&p.name_any());
+                    }
+                    _ => {}
+                }
+                most_extra.fetch_max(
+                    live.len().saturating_sub(n),
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
+        })
+    };
     tokio::time::sleep(Duration::from_secs(1)).await;
     let t = Instant::now();
     stream::iter(0..n)
@@ -660,6 +691,7 @@ async fn rollout(client: &Client, ns: &str, n: usize, args: &Args) -> Value {
     }
     let secs = t.elapsed().as_secs_f64();
     watch.abort();
+    pod_watch.abort();
     let m = min_ready.lock().unwrap();
     let mins: Vec<usize> = m.values().copied().collect();
     json!({
@@ -667,6 +699,8 @@ async fn rollout(client: &Client, ns: &str, n: usize, args: &Args) -> Value {
         "min_ready_endpoints_seen": mins.iter().min().copied().unwrap_or(0),
         "performers_ever_at_zero_ready": mins.iter().filter(|v| **v == 0).count(),
         "services_observed": mins.len(),
+        "most_extra_pods": most_extra.load(std::sync::atomic::Ordering::Relaxed),
+        "rollout_budget": hgctl::reconcile::rollout::DEFAULT_BUDGET,
     })
 }
 
@@ -879,8 +913,8 @@ fn markdown(report: &Value) -> String {
     }
     let ro = &r["rollout"];
     md.push_str(&format!(
-        "| blue-green image rollout of all {n} | {:.1} s, fewest ready endpoints seen per Performer: {} ({} Performers ever at 0) |\n",
-        ro["rollout_s"].as_f64().unwrap_or(f64::NAN), ro["min_ready_endpoints_seen"], ro["performers_ever_at_zero_ready"]
+        "| blue-green image rollout of all {n} (rollout budget {}) | {:.1} s, fewest ready endpoints seen per Performer: {} ({} Performers ever at 0), most pods beyond one per Performer: {} |\n",
+        ro["rollout_budget"], ro["rollout_s"].as_f64().unwrap_or(f64::NAN), ro["min_ready_endpoints_seen"], ro["performers_ever_at_zero_ready"], ro["most_extra_pods"]
     ));
     if let Some(cli) = r["cli"].as_object() {
         for (k, v) in cli {
