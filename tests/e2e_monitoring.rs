@@ -160,18 +160,7 @@ fn value(scrape: &str, series: &str) -> Option<f64> {
 }
 
 async fn scrape(port: u16) -> Result<String, String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .map_err(|e| e.to_string())?;
-    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut out = String::new();
-    s.read_to_string(&mut out)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(out)
+    common::http::get(port, "/metrics").await
 }
 
 /// run-local's /metrics while one Performer becomes ready and one cannot be scheduled: the
@@ -180,11 +169,7 @@ async fn scrape(port: u16) -> Result<String, String> {
 async fn run_local_metrics_show_each_performer_and_time_to_ready() {
     install_crds().await;
     let ns = TestNamespace::create("mon-metrics").await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::http::free_port();
     let _run = RunLocal::start_with(ns.name(), &["--metrics-addr", &format!("127.0.0.1:{port}")]);
     let api: Api<Performer> = ns.api();
     let avs = "0x1111111111111111111111111111111111111111";

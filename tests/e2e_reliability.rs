@@ -370,14 +370,7 @@ async fn rendered_pods_of_random_valid_specs_pass_the_api_servers_validation() {
 async fn run_local_serves_metrics_and_health_when_asked() {
     install_crds().await;
     let ns = TestNamespace::create("rel-metrics").await;
-    let free_port = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
-    let (health, metrics) = (free_port(), free_port());
+    let (health, metrics) = (common::http::free_port(), common::http::free_port());
     let _run = RunLocal::start_with(
         ns.name(),
         &[
@@ -392,20 +385,7 @@ async fn run_local_serves_metrics_and_health_when_asked() {
     let api: Api<Performer> = ns.api();
     kubectl_apply(&api, &example("performer-minimal.yaml")).await;
     wait_ready(&api, "minimal").await;
-    let get = |port: u16, path: &'static str| async move {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .map_err(|e| e.to_string())?;
-        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut out = String::new();
-        s.read_to_string(&mut out)
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok::<String, String>(out)
-    };
+    let get = common::http::get;
     let ready = wait_for(TIMEOUT, "/readyz 200", || async {
         let r = get(health, "/readyz").await?;
         r.starts_with("HTTP/1.1 200").then_some(r.clone()).ok_or(r)
