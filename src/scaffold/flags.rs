@@ -52,15 +52,27 @@ pub struct PerformerCreateArgs {
     /// Environment variable from a Secret key (repeatable)
     #[arg(group = "spec", long = "env-from-secret", value_name = "K=SECRET/KEY")]
     pub env_from_secret: Vec<String>,
-    /// GPU model (a100, a100-80gb, h100, h200, l4, l40s, t4, a10g, v100), optionally :COUNT
-    #[arg(group = "spec", long, value_name = "MODEL[:COUNT]")]
+    /// GPU model (a100, h100, l4 ...), optionally a MIG slice (a100:mig-1g.10gb) and :COUNT
+    #[arg(group = "spec", long, value_name = "MODEL[:mig-PROFILE][:COUNT]")]
     pub gpu: Option<String>,
+    /// A time-sliced (shared) GPU is acceptable: nvidia.com/gpu.shared
+    #[arg(group = "spec", long)]
+    pub gpu_shared: bool,
+    /// How the cluster advertises MIG slices (default single; GKE is single)
+    #[arg(group = "spec", long, value_name = "STRATEGY", value_parser = ["single", "mixed"])]
+    pub mig_strategy: Option<String>,
     /// Number of GPUs (default 1)
     #[arg(group = "spec", long, value_name = "N")]
     pub gpu_count: Option<i32>,
     /// Trusted Execution Environment (sgx, tdx, sev-snp, sev)
     #[arg(group = "spec", long, value_name = "TYPE")]
     pub tee: Option<String>,
+    /// How the TEE is reached: a Kata runtime class, or a node that is a confidential VM
+    #[arg(group = "spec", long, value_name = "MODE", value_parser = ["runtime-class", "node"])]
+    pub tee_mode: Option<String>,
+    /// SGX through Intel's webhook: annotate the pod with this quote provider (e.g. aesmd)
+    #[arg(group = "spec", long, value_name = "NAME")]
+    pub sgx_quote_provider: Option<String>,
     /// RuntimeClass for the pod
     #[arg(group = "spec", long, value_name = "NAME")]
     pub runtime_class: Option<String>,
