@@ -22,7 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
     $completions = @(switch ($command) {
         'hgctl' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -60,7 +60,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--toleration', '--toleration', [CompletionResultType]::ParameterName, 'Toleration of the operator pod (repeatable)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -76,7 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;uninstall' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -93,7 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         }
         'hgctl;performer' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -118,9 +118,12 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--grpc-port', '--grpc-port', [CompletionResultType]::ParameterName, 'gRPC port of the performer (default 9090)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment variable (repeatable)')
             [CompletionResult]::new('--env-from-secret', '--env-from-secret', [CompletionResultType]::ParameterName, 'Environment variable from a Secret key (repeatable)')
-            [CompletionResult]::new('--gpu', '--gpu', [CompletionResultType]::ParameterName, 'GPU model (a100, a100-80gb, h100, h200, l4, l40s, t4, a10g, v100), optionally :COUNT')
+            [CompletionResult]::new('--gpu', '--gpu', [CompletionResultType]::ParameterName, 'GPU model (a100, h100, l4 ...), optionally a MIG slice (a100:mig-1g.10gb) and :COUNT')
+            [CompletionResult]::new('--mig-strategy', '--mig-strategy', [CompletionResultType]::ParameterName, 'How the cluster advertises MIG slices (default single; GKE is single)')
             [CompletionResult]::new('--gpu-count', '--gpu-count', [CompletionResultType]::ParameterName, 'Number of GPUs (default 1)')
             [CompletionResult]::new('--tee', '--tee', [CompletionResultType]::ParameterName, 'Trusted Execution Environment (sgx, tdx, sev-snp, sev)')
+            [CompletionResult]::new('--tee-mode', '--tee-mode', [CompletionResultType]::ParameterName, 'How the TEE is reached: a Kata runtime class, or a node that is a confidential VM')
+            [CompletionResult]::new('--sgx-quote-provider', '--sgx-quote-provider', [CompletionResultType]::ParameterName, 'SGX through Intel''s webhook: annotate the pod with this quote provider (e.g. aesmd)')
             [CompletionResult]::new('--runtime-class', '--runtime-class', [CompletionResultType]::ParameterName, 'RuntimeClass for the pod')
             [CompletionResult]::new('--node-selector', '--node-selector', [CompletionResultType]::ParameterName, 'Node label the pod requires (repeatable)')
             [CompletionResult]::new('--toleration', '--toleration', [CompletionResultType]::ParameterName, 'Toleration (repeatable)')
@@ -133,12 +136,13 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label on the Performer (repeatable)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log verbosity on stderr')
+            [CompletionResult]::new('--gpu-shared', '--gpu-shared', [CompletionResultType]::ParameterName, 'A time-sliced (shared) GPU is acceptable: nvidia.com/gpu.shared')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Check which nodes could run it and why the others cannot')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the objects and change nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the missing flags instead')
@@ -151,8 +155,9 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;performer;get' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Label selector, e.g. app=x,tier!=y')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Label selector, e.g. app=x,tier!=y')
+            [CompletionResult]::new('--context-timeout', '--context-timeout', [CompletionResultType]::ParameterName, 'With several contexts: how long one cluster may take before its row says so')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -162,13 +167,14 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'List across all namespaces')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Keep streaming changes')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep streaming changes')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'hgctl;performer;describe' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -181,7 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;performer;delete' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -195,7 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;performer;prune' {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long the newest Performer must have been ready before the older ones go')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -238,7 +244,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         }
         'hgctl;executor' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -286,7 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--external-traffic-policy', '--external-traffic-policy', [CompletionResultType]::ParameterName, 'externalTrafficPolicy of a NodePort or LoadBalancer Service')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -304,8 +310,9 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;executor;get' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Label selector, e.g. app=x,tier!=y')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Label selector, e.g. app=x,tier!=y')
+            [CompletionResult]::new('--context-timeout', '--context-timeout', [CompletionResultType]::ParameterName, 'With several contexts: how long one cluster may take before its row says so')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -315,13 +322,14 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'List across all namespaces')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Keep streaming changes')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep streaming changes')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'hgctl;executor;describe' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -334,7 +342,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;executor;delete' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -371,8 +379,9 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;get' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Label selector, e.g. app=x,tier!=y')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Label selector, e.g. app=x,tier!=y')
+            [CompletionResult]::new('--context-timeout', '--context-timeout', [CompletionResultType]::ParameterName, 'With several contexts: how long one cluster may take before its row says so')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -382,13 +391,15 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'List across all namespaces')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Keep streaming changes')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep streaming changes')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'hgctl;status' {
+            [CompletionResult]::new('--context-timeout', '--context-timeout', [CompletionResultType]::ParameterName, 'With several contexts: how long one cluster may take before its row says so')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -396,6 +407,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log verbosity on stderr')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Across all namespaces')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Across all namespaces')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -408,7 +420,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--lease-namespace', '--lease-namespace', [CompletionResultType]::ParameterName, 'Namespace of the leader-election Lease shared with the in-cluster operator')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Reconciles in flight at once, per controller (each holds one API server connection)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -429,7 +441,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--lease-namespace', '--lease-namespace', [CompletionResultType]::ParameterName, 'Namespace of the leader-election Lease shared with the in-cluster operator')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Reconciles in flight at once, per controller (each holds one API server connection)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -449,8 +461,9 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--probe-image', '--probe-image', [CompletionResultType]::ParameterName, 'Image of the probe pod, an hgctl image (default: the installed operator''s image)')
             [CompletionResult]::new('--probe-node-selector', '--probe-node-selector', [CompletionResultType]::ParameterName, 'Node selector of the probe pod, e.g. where the executors run (repeatable)')
             [CompletionResult]::new('--probe-toleration', '--probe-toleration', [CompletionResultType]::ParameterName, 'Toleration of the probe pod (repeatable)')
+            [CompletionResult]::new('--context-timeout', '--context-timeout', [CompletionResultType]::ParameterName, 'With several contexts: how long one cluster may take before its row says so')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -460,13 +473,14 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Check workloads in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Check workloads in every namespace')
             [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Also call each Performer from a short-lived pod in its namespace: its Service name resolves, TCP connects, gRPC health answers (plaintext and TLS), with latencies')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'hgctl;crds' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -478,7 +492,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         }
         'hgctl;completions' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -490,7 +504,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         }
         'hgctl;manpage' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -502,7 +516,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         }
         'hgctl;version' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -520,7 +534,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Change nothing: `client` validates and says what would happen, `server` asks the API server')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -537,7 +551,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'File or folder (folders recurse; `-` for stdin); repeatable')
             [CompletionResult]::new('--applyset', '--applyset', [CompletionResultType]::ParameterName, 'Name of the ApplySet parent Secret')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -552,7 +566,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'The condition to wait for')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -565,7 +579,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;support-bundle' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Where to write the archive (default hgctl-support-<time>.tar.gz)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -580,7 +594,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
         'hgctl;probe' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline of each step (resolve, connect, each call)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')
@@ -596,7 +610,7 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'PEM certificate (chain)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'PEM private key')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (commands accept the subset that makes sense for them)')

@@ -478,7 +478,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__doctor)
-            opts="-A -n -o -h --pre --all-namespaces --fail-on --skip --wait --probe --probe-image --probe-node-selector --probe-toleration --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --pre --all-namespaces --fail-on --skip --wait --probe --probe-image --probe-node-selector --probe-toleration --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,6 +505,10 @@ _hgctl() {
                     return 0
                     ;;
                 --probe-toleration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -840,7 +844,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__executor__subcmd__get)
-            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,6 +855,10 @@ _hgctl() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -974,7 +982,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__get)
-            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --kubeconfig --context --namespace --output --log-level --help performers executors"
+            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help performers executors"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -985,6 +993,10 @@ _hgctl() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1652,7 +1664,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__performer__subcmd__create)
-            opts="-f -y -n -o -h --filename --image --avs --version --grpc-port --env --env-from-secret --gpu --gpu-count --tee --runtime-class --node-selector --toleration --cpu --memory --requests --limits --priority-class --service-account --label --check --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            opts="-f -y -n -o -h --filename --image --avs --version --grpc-port --env --env-from-secret --gpu --gpu-shared --mig-strategy --gpu-count --tee --tee-mode --sgx-quote-provider --runtime-class --node-selector --toleration --cpu --memory --requests --limits --priority-class --service-account --label --check --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1694,11 +1706,23 @@ _hgctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --mig-strategy)
+                    COMPREPLY=($(compgen -W "single mixed" -- "${cur}"))
+                    return 0
+                    ;;
                 --gpu-count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --tee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tee-mode)
+                    COMPREPLY=($(compgen -W "runtime-class node" -- "${cur}"))
+                    return 0
+                    ;;
+                --sgx-quote-provider)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1870,7 +1894,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__performer__subcmd__get)
-            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -l -w -n -o -h --all-namespaces --selector --watch --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1881,6 +1905,10 @@ _hgctl() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2176,12 +2204,16 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__status)
-            opts="-A -n -o -h --all-namespaces --kubeconfig --context --namespace --output --log-level --help"
+            opts="-A -n -o -h --all-namespaces --all-contexts --context-timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --context-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -25,7 +25,7 @@ function __fish_hgctl_using_subcommand
 end
 
 complete -c hgctl -n "__fish_hgctl_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_needs_command" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_needs_command" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_needs_command" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -65,7 +65,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l node-selector -d
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l toleration -d 'Toleration of the operator pod (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -84,7 +84,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand install" -l wait -d 'Wait un
 complete -c hgctl -n "__fish_hgctl_using_subcommand install" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -103,7 +103,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -l keep-crds -d '
 complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -l wait -d 'Wait until everything is gone'
 complete -c hgctl -n "__fish_hgctl_using_subcommand uninstall" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and not __fish_seen_subcommand_from create get describe delete prune help" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -130,9 +130,14 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_s
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l grpc-port -d 'gRPC port of the performer (default 9090)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l env -d 'Environment variable (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l env-from-secret -d 'Environment variable from a Secret key (repeatable)' -r
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu -d 'GPU model (a100, a100-80gb, h100, h200, l4, l40s, t4, a10g, v100), optionally :COUNT' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu -d 'GPU model (a100, h100, l4 ...), optionally a MIG slice (a100:mig-1g.10gb) and :COUNT' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l mig-strategy -d 'How the cluster advertises MIG slices (default single; GKE is single)' -r -f -a "single\t''
+mixed\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu-count -d 'Number of GPUs (default 1)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l tee -d 'Trusted Execution Environment (sgx, tdx, sev-snp, sev)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l tee-mode -d 'How the TEE is reached: a Kata runtime class, or a node that is a confidential VM' -r -f -a "runtime-class\t''
+node\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l sgx-quote-provider -d 'SGX through Intel\'s webhook: annotate the pod with this quote provider (e.g. aesmd)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l runtime-class -d 'RuntimeClass for the pod' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l node-selector -d 'Node label the pod requires (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l toleration -d 'Toleration (repeatable)' -r
@@ -145,7 +150,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_s
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l label -d 'Label on the Performer (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -158,14 +163,16 @@ warn\t''
 info\t''
 debug\t''
 trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu-shared -d 'A time-sliced (shared) GPU is acceptable: nvidia.com/gpu.shared'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l check -d 'Check which nodes could run it and why the others cannot'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l dry-run -d 'Print the objects and change nothing'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -s y -l yes -d 'Never prompt; fail naming the missing flags instead'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l wait -d 'Wait until the object is ready'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -s l -l selector -d 'Label selector, e.g. app=x,tier!=y' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -l context-timeout -d 'With several contexts: how long one cluster may take before its row says so' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -180,9 +187,10 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -s A -l all-namespaces -d 'List across all namespaces'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -s w -l watch -d 'Keep streaming changes'
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -l all-contexts -d 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from describe" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from describe" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from describe" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -198,7 +206,7 @@ trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from delete" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from delete" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from delete" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from delete" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -215,7 +223,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_s
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l grace -d 'How long the newest Performer must have been ready before the older ones go' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from prune" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -239,7 +247,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_s
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Delete Performers an earlier run of their executor left behind'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and not __fish_seen_subcommand_from create get describe delete help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and not __fish_seen_subcommand_from create get describe delete help" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and not __fish_seen_subcommand_from create get describe delete help" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and not __fish_seen_subcommand_from create get describe delete help" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and not __fish_seen_subcommand_from create get describe delete help" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -289,7 +297,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_su
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l external-traffic-policy -d 'externalTrafficPolicy of a NodePort or LoadBalancer Service' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -308,8 +316,9 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_su
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -l wait -d 'Wait until the object is ready'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -s l -l selector -d 'Label selector, e.g. app=x,tier!=y' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -l context-timeout -d 'With several contexts: how long one cluster may take before its row says so' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -324,9 +333,10 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -s A -l all-namespaces -d 'List across all namespaces'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -s w -l watch -d 'Keep streaming changes'
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -l all-contexts -d 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from describe" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from describe" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from describe" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -342,7 +352,7 @@ trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from delete" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from delete" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from delete" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from delete" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -363,8 +373,9 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_su
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an HourglassExecutor'
 complete -c hgctl -n "__fish_hgctl_using_subcommand executor; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hgctl -n "__fish_hgctl_using_subcommand get" -s l -l selector -d 'Label selector, e.g. app=x,tier!=y' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand get" -l context-timeout -d 'With several contexts: how long one cluster may take before its row says so' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand get" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand get" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand get" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand get" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -379,9 +390,11 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand get" -s A -l all-namespaces -d 'List across all namespaces'
 complete -c hgctl -n "__fish_hgctl_using_subcommand get" -s w -l watch -d 'Keep streaming changes'
+complete -c hgctl -n "__fish_hgctl_using_subcommand get" -l all-contexts -d 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently'
 complete -c hgctl -n "__fish_hgctl_using_subcommand get" -s h -l help -d 'Print help'
+complete -c hgctl -n "__fish_hgctl_using_subcommand status" -l context-timeout -d 'With several contexts: how long one cluster may take before its row says so' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand status" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand status" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand status" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand status" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -395,6 +408,7 @@ info\t''
 debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand status" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c hgctl -n "__fish_hgctl_using_subcommand status" -l all-contexts -d 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently'
 complete -c hgctl -n "__fish_hgctl_using_subcommand status" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l metrics-addr -d 'Serve Prometheus /metrics here (operator default 127.0.0.1:9464; run-local only when given)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l health-addr -d 'Serve /healthz and /readyz here (operator default 127.0.0.1:8081; run-local only when given)' -r
@@ -404,7 +418,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l cluster-domain
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l lease-namespace -d 'Namespace of the leader-election Lease shared with the in-cluster operator' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l concurrency -d 'Reconciles in flight at once, per controller (each holds one API server connection)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand run-local" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -428,7 +442,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l cluster-domain 
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l lease-namespace -d 'Namespace of the leader-election Lease shared with the in-cluster operator' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l concurrency -d 'Reconciles in flight at once, per controller (each holds one API server connection)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand operator" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -451,8 +465,9 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l wait -d 'Re-run u
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l probe-image -d 'Image of the probe pod, an hgctl image (default: the installed operator\'s image)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l probe-node-selector -d 'Node selector of the probe pod, e.g. where the executors run (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l probe-toleration -d 'Toleration of the probe pod (repeatable)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l context-timeout -d 'With several contexts: how long one cluster may take before its row says so' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -468,9 +483,10 @@ trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l pre -d 'Check a cluster before install: reachability, version, rights to install'
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -s A -l all-namespaces -d 'Check workloads in every namespace'
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l probe -d 'Also call each Performer from a short-lived pod in its namespace: its Service name resolves, TCP connects, gRPC health answers (plaintext and TLS), with latencies'
+complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -l all-contexts -d 'Every context of the kubeconfig (all files of $KUBECONFIG), queried concurrently'
 complete -c hgctl -n "__fish_hgctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand crds" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand crds" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand crds" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand crds" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand crds" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -485,7 +501,7 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand crds" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand completions" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand completions" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand completions" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -500,7 +516,7 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand manpage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand manpage" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand manpage" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand manpage" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand manpage" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -515,7 +531,7 @@ debug\t''
 trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand manpage" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand version" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand version" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand version" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand version" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand version" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -537,7 +553,7 @@ client\t''
 server\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l timeout -d 'How long --wait waits' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -556,7 +572,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand apply" -s h -l help -d 'Prin
 complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -s f -l filename -d 'File or folder (folders recurse; `-` for stdin); repeatable' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -l applyset -d 'Name of the ApplySet parent Secret' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -574,7 +590,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand diff" -s h -l help -d 'Print
 complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l for -d 'The condition to wait for' -r -f -a "ready\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l timeout -d 'How long to wait' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -590,7 +606,7 @@ trace\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -l file -d 'Where to write the archive (default hgctl-support-<time>.tar.gz)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -607,7 +623,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s A -l all-
 complete -c hgctl -n "__fish_hgctl_using_subcommand support-bundle" -s h -l help -d 'Print help'
 complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -l timeout -d 'Deadline of each step (resolve, connect, each call)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand probe" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
@@ -626,7 +642,7 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand tls-proxy" -l upstream -d 'T
 complete -c hgctl -n "__fish_hgctl_using_subcommand tls-proxy" -l cert -d 'PEM certificate (chain)' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand tls-proxy" -l key -d 'PEM private key' -r -F
 complete -c hgctl -n "__fish_hgctl_using_subcommand tls-proxy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c hgctl -n "__fish_hgctl_using_subcommand tls-proxy" -l context -d 'Kubeconfig context to use (default: the current context)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand tls-proxy" -l context -d 'Kubeconfig context to use (default: the current context); get, status and doctor take it more than once and query those clusters together' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand tls-proxy" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand tls-proxy" -s o -l output -d 'Output format (commands accept the subset that makes sense for them)' -r -f -a "table\t''
 wide\t''
