@@ -603,6 +603,15 @@ impl GpuRequest<'_> {
     }
 }
 
+/// Whether an extended resource is an NVIDIA GPU in one of its forms: whole, a MIG slice
+/// (mixed strategy), a time-sliced replica, or a GPU passed into a confidential VM.
+pub fn is_gpu_resource(name: &str) -> bool {
+    name == GPU_RESOURCE
+        || name == GPU_SHARED_RESOURCE
+        || name == PGPU_RESOURCE
+        || name.starts_with(MIG_RESOURCE_PREFIX)
+}
+
 fn mig_profile_error(model: &GpuModel, profile: &str) -> String {
     if model.mig_profiles.is_empty() {
         format!("{} has no MIG slices ({profile} asked for)", model.short)

@@ -26,7 +26,16 @@ pub(super) fn gpu_nodes(s: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for n in &gpu_nodes {
         let name = n.metadata.name.clone().unwrap_or_default();
-        let alloc = scheduling::free_on(n, crate::hardware::GPU_RESOURCE, &Usage::default());
+        // Whole GPUs, MIG slices (mixed strategy), time-sliced replicas or passed-through GPUs.
+        let alloc: i128 = n
+            .status
+            .as_ref()
+            .and_then(|st| st.allocatable.as_ref())
+            .into_iter()
+            .flat_map(|a| a.keys())
+            .filter(|r| crate::hardware::is_gpu_resource(r))
+            .map(|r| scheduling::free_on(n, r, &Usage::default()))
+            .sum();
         if alloc <= 0 {
             out.push(Finding::problem(
                 Some(format!("node/{name}")),
