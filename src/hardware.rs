@@ -101,7 +101,6 @@ pub const GPU_MODELS: &[GpuModel] = &[
         gke: &["nvidia-tesla-a100"],
         karpenter: Some(("a100", Some("40960"))),
         aks_sizes: &["Standard_ND96asr_v4"],
-        ..GFD_ONLY
     },
     GpuModel {
         short: "a100-80gb",
@@ -119,7 +118,6 @@ pub const GPU_MODELS: &[GpuModel] = &[
             "Standard_NC96ads_A100_v4",
             "Standard_ND96amsr_A100_v4",
         ],
-        ..GFD_ONLY
     },
     GpuModel {
         short: "h100",
@@ -141,7 +139,6 @@ pub const GPU_MODELS: &[GpuModel] = &[
             "Standard_NC80adis_H100_v5",
             "Standard_ND96isr_H100_v5",
         ],
-        ..GFD_ONLY
     },
     GpuModel {
         short: "h200",
@@ -158,7 +155,6 @@ pub const GPU_MODELS: &[GpuModel] = &[
         gke: &["nvidia-h200-141gb"],
         karpenter: Some(("h200", None)),
         aks_sizes: &["Standard_ND96isr_H200_v5"],
-        ..GFD_ONLY
     },
     GpuModel {
         short: "h20",

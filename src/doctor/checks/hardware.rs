@@ -447,6 +447,23 @@ pub(super) fn runtime_class(s: &Snapshot) -> Vec<Finding> {
     )
 }
 
+/// The node affinity terms the Performer's TEE request adds (any one; empty: none).
+fn tee_terms(p: &Performer) -> Vec<Vec<k8s_openapi::api::core::v1::NodeSelectorRequirement>> {
+    p.spec
+        .hardware_requirements
+        .as_ref()
+        .and_then(|hw| hw.tee_request(None))
+        .and_then(|t| t.placement().ok())
+        .map(|t| t.terms)
+        .unwrap_or_default()
+}
+
+/// Whether a node carries what the Performer's TEE request requires.
+fn node_has_tee(labels: &std::collections::BTreeMap<String, String>, p: &Performer) -> bool {
+    let terms = tee_terms(p);
+    terms.is_empty() || crate::hardware::terms_hold(&terms, labels)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::*;
@@ -658,21 +675,4 @@ mod tests {
         assert_eq!(r.object.as_deref(), Some("node/gpu-broken"));
         assert!(r.hint.unwrap().contains("device plugin"));
     }
-}
-
-/// The node affinity terms the Performer's TEE request adds (any one; empty: none).
-fn tee_terms(p: &Performer) -> Vec<Vec<k8s_openapi::api::core::v1::NodeSelectorRequirement>> {
-    p.spec
-        .hardware_requirements
-        .as_ref()
-        .and_then(|hw| hw.tee_request(None))
-        .and_then(|t| t.placement().ok())
-        .map(|t| t.terms)
-        .unwrap_or_default()
-}
-
-/// Whether a node carries what the Performer's TEE request requires.
-fn node_has_tee(labels: &std::collections::BTreeMap<String, String>, p: &Performer) -> bool {
-    let terms = tee_terms(p);
-    terms.is_empty() || crate::hardware::terms_hold(&terms, labels)
 }
