@@ -718,6 +718,26 @@ mod tests {
                 json!({"hardwareRequirements": {"gpuType": "a100", "gpuCount": 1}}),
             ),
             (
+                vec!["--gpu", "a100:mig-1g.5gb:3"],
+                json!({"hardwareRequirements": {"gpuType": "a100", "gpuCount": 3, "gpuPartition": "1g.5gb"}}),
+            ),
+            (
+                vec!["--gpu", "a100-80gb:mig-3g.40gb", "--mig-strategy", "mixed"],
+                json!({"hardwareRequirements": {"gpuType": "a100-80gb", "gpuCount": 1, "gpuPartition": "3g.40gb", "migStrategy": "Mixed"}}),
+            ),
+            (
+                vec!["--gpu", "l4:2", "--gpu-shared"],
+                json!({"hardwareRequirements": {"gpuType": "l4", "gpuCount": 2, "gpuSharing": "Shared"}}),
+            ),
+            (
+                vec!["--tee", "tdx", "--tee-mode", "node"],
+                json!({"hardwareRequirements": {"teeRequired": true, "teeType": "tdx", "teeMode": "Node"}}),
+            ),
+            (
+                vec!["--tee", "sgx", "--sgx-quote-provider", "aesmd"],
+                json!({"hardwareRequirements": {"teeRequired": true, "teeType": "sgx", "sgxQuoteProvider": "aesmd"}}),
+            ),
+            (
                 vec!["--gpu", "nvidia-h100:4"],
                 json!({"hardwareRequirements": {"gpuType": "h100", "gpuCount": 4}}),
             ),
