@@ -325,10 +325,19 @@ pub(super) fn tee_nodes(s: &Snapshot) -> Vec<Finding> {
                         profile.name,
                         nodes.len()
                     ),
-                    format!(
-                        "install Node Feature Discovery on {} nodes, or label one: `kubectl label node NODE {key}={value}`",
-                        profile.display
-                    ),
+                    if node_mode(p) {
+                        format!(
+                            "add confidential VM nodes ({} GKE Confidential nodes or Azure confidential VMs), or run it in Kata on a {} host: remove hardwareRequirements.teeMode (`{}`)",
+                            profile.display,
+                            profile.display,
+                            edit_performer(p)
+                        )
+                    } else {
+                        format!(
+                            "install Node Feature Discovery on {} nodes, or label one: `kubectl label node NODE {key}={value}`",
+                            profile.display
+                        )
+                    },
                 ))
             } else {
                 Some(Finding::pass(
@@ -456,6 +465,15 @@ fn tee_terms(p: &Performer) -> Vec<Vec<k8s_openapi::api::core::v1::NodeSelectorR
         .and_then(|t| t.placement().ok())
         .map(|t| t.terms)
         .unwrap_or_default()
+}
+
+/// Whether the Performer asks for a confidential VM node rather than a Kata runtime class.
+fn node_mode(p: &Performer) -> bool {
+    p.spec
+        .hardware_requirements
+        .as_ref()
+        .and_then(|hw| hw.tee_request(None))
+        .is_some_and(|t| t.tee != TeeType::Sgx && t.mode() == crate::hardware::TeeMode::Node)
 }
 
 /// Whether a node carries what the Performer's TEE request requires.
