@@ -19,7 +19,7 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::api::node::v1::RuntimeClass;
 use kube::api::{Api, ListParams, PostParams};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const AVS: &str = "0x1234567890abcdef1234567890abcdef12345678";
 
