@@ -1703,7 +1703,7 @@ _hgctl() {
                     return 0
                     ;;
                 --gpu)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "a100 a100-80gb h100 h200 h20 gh200 b200 gb200 rtx-pro-6000 rtx-6000-ada l40 a40 a30 a10 l4 l40s t4 a10g v100" -- "${cur}"))
                     return 0
                     ;;
                 --mig-strategy)
@@ -1715,7 +1715,7 @@ _hgctl() {
                     return 0
                     ;;
                 --tee)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "sgx tdx sev-snp sev" -- "${cur}"))
                     return 0
                     ;;
                 --tee-mode)
