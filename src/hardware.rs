@@ -1151,6 +1151,15 @@ mod tests {
         let p = shared.placement().unwrap();
         assert_eq!(p.resource, GPU_SHARED_RESOURCE);
         assert!(lands(&shared, SHARED_L4));
+        for gpu in [
+            GPU_RESOURCE,
+            GPU_SHARED_RESOURCE,
+            PGPU_RESOURCE,
+            "nvidia.com/mig-1g.5gb",
+        ] {
+            assert!(is_gpu_resource(gpu), "{gpu}");
+        }
+        assert!(!is_gpu_resource("sgx.intel.com/epc"));
         assert!(!lands(&shared, &[(GPU_PRODUCT_LABEL, "NVIDIA-L4")]));
     }
 
