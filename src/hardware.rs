@@ -2,9 +2,14 @@
 //! label, resource and runtime-class names that real device plugins, GPU
 //! Feature Discovery, Node Feature Discovery and kata-deploy use.
 //!
-//! The CRD's CEL rules, the scaffolder's `--gpu/--tee` flags, the Pod renderer
-//! and the doctor all read this module, so a model added here is accepted,
-//! scheduled and diagnosed everywhere at once.
+//! The CRD's CEL rules, the scaffolder's `--gpu/--tee` flags and completions, the Pod
+//! renderer, the scheduler simulator and the doctor all read this module, so a model added
+//! here is accepted, scheduled and diagnosed everywhere at once.
+//!
+//! A request becomes a placement here ([`GpuRequest::placement`], [`TeeRequest::placement`]):
+//! the extended resource, the required node affinity as OR terms over the label schemes real
+//! clusters use (GPU Feature Discovery, GKE, Karpenter on AWS, AKS; MIG single and mixed;
+//! time-sliced GPUs; confidential VM nodes), the runtime class and the pod annotations.
 
 use std::collections::BTreeMap;
 use std::fmt;
