@@ -1668,7 +1668,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__performer__subcmd__create)
-            opts="-f -y -n -o -h --filename --image --avs --version --grpc-port --env --env-from-secret --gpu --gpu-count --tee --runtime-class --node-selector --toleration --cpu --memory --requests --limits --priority-class --service-account --label --check --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            opts="-f -y -n -o -h --filename --image --avs --version --grpc-port --env --env-from-secret --gpu --gpu-shared --mig-strategy --gpu-count --tee --tee-mode --sgx-quote-provider --runtime-class --node-selector --toleration --cpu --memory --requests --limits --priority-class --service-account --label --check --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1707,7 +1707,11 @@ _hgctl() {
                     return 0
                     ;;
                 --gpu)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "a100 a100-80gb h100 h200 h20 gh200 b200 gb200 rtx-pro-6000 rtx-6000-ada l40 a40 a30 a10 l4 l40s t4 a10g v100" -- "${cur}"))
+                    return 0
+                    ;;
+                --mig-strategy)
+                    COMPREPLY=($(compgen -W "single mixed" -- "${cur}"))
                     return 0
                     ;;
                 --gpu-count)
@@ -1715,6 +1719,14 @@ _hgctl() {
                     return 0
                     ;;
                 --tee)
+                    COMPREPLY=($(compgen -W "sgx tdx sev-snp sev" -- "${cur}"))
+                    return 0
+                    ;;
+                --tee-mode)
+                    COMPREPLY=($(compgen -W "runtime-class node" -- "${cur}"))
+                    return 0
+                    ;;
+                --sgx-quote-provider)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

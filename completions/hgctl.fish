@@ -131,9 +131,35 @@ complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_s
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l grpc-port -d 'gRPC port of the performer (default 9090)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l env -d 'Environment variable (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l env-from-secret -d 'Environment variable from a Secret key (repeatable)' -r
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu -d 'GPU model (a100, a100-80gb, h100, h200, l4, l40s, t4, a10g, v100), optionally :COUNT' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu -d 'GPU model (a100, h100, l4 ...), optionally a MIG slice (a100:mig-1g.10gb) and :COUNT' -r -f -a "a100\t''
+a100-80gb\t''
+h100\t''
+h200\t''
+h20\t''
+gh200\t''
+b200\t''
+gb200\t''
+rtx-pro-6000\t''
+rtx-6000-ada\t''
+l40\t''
+a40\t''
+a30\t''
+a10\t''
+l4\t''
+l40s\t''
+t4\t''
+a10g\t''
+v100\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l mig-strategy -d 'How the cluster advertises MIG slices (default single; GKE is single)' -r -f -a "single\t''
+mixed\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu-count -d 'Number of GPUs (default 1)' -r
-complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l tee -d 'Trusted Execution Environment (sgx, tdx, sev-snp, sev)' -r
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l tee -d 'Trusted Execution Environment (sgx, tdx, sev-snp, sev)' -r -f -a "sgx\t''
+tdx\t''
+sev-snp\t''
+sev\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l tee-mode -d 'How the TEE is reached: a Kata runtime class, or a node that is a confidential VM' -r -f -a "runtime-class\t''
+node\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l sgx-quote-provider -d 'SGX through Intel\'s webhook: annotate the pod with this quote provider (e.g. aesmd)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l runtime-class -d 'RuntimeClass for the pod' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l node-selector -d 'Node label the pod requires (repeatable)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l toleration -d 'Toleration (repeatable)' -r
@@ -159,6 +185,7 @@ warn\t''
 info\t''
 debug\t''
 trace\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu-shared -d 'A time-sliced (shared) GPU is acceptable: nvidia.com/gpu.shared'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l check -d 'Check which nodes could run it and why the others cannot'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l dry-run -d 'Print the objects and change nothing'
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -s y -l yes -d 'Never prompt; fail naming the missing flags instead'

@@ -160,6 +160,94 @@ fn invalid_manifests() -> Vec<(&'static str, Value, &'static str)> {
             "teeType is required",
         ),
         (
+            "unknown MIG slice",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"gpuType": "a100", "gpuPartition": "9g.99gb"}}),
+                ),
+            ),
+            "gpuPartition must be a MIG profile: one of 1g.10gb, ",
+        ),
+        (
+            "MIG slice of another model",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"gpuType": "a30", "gpuPartition": "1g.5gb"}}),
+                ),
+            ),
+            "a30: 1g.6gb, 2g.12gb, 4g.24gb",
+        ),
+        (
+            "MIG slice of a model without MIG",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"gpuType": "l4", "gpuPartition": "1g.5gb"}}),
+                ),
+            ),
+            "gpuPartition must be a MIG profile of the gpuType (a100: 1g.5gb",
+        ),
+        (
+            "unknown MIG strategy",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"gpuType": "a100", "gpuPartition": "1g.5gb", "migStrategy": "Auto"}}),
+                ),
+            ),
+            "\"Single\", \"Mixed\"",
+        ),
+        (
+            "unknown GPU sharing",
+            performer(
+                "p",
+                perf_spec(json!({"hardwareRequirements": {"gpuType": "l4", "gpuSharing": "MPS"}})),
+            ),
+            "\"Exclusive\", \"Shared\"",
+        ),
+        (
+            "a shared MIG slice",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"gpuType": "a100", "gpuPartition": "1g.5gb", "gpuSharing": "Shared"}}),
+                ),
+            ),
+            "exclude each other",
+        ),
+        (
+            "unknown TEE mode",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"teeRequired": true, "teeType": "tdx", "teeMode": "Enclave"}}),
+                ),
+            ),
+            "\"RuntimeClass\", \"Node\"",
+        ),
+        (
+            "sgx through a runtime class",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"teeRequired": true, "teeType": "sgx", "teeMode": "RuntimeClass"}}),
+                ),
+            ),
+            "sgx runs in process enclaves",
+        ),
+        (
+            "quote provider without sgx",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"teeRequired": true, "teeType": "tdx", "sgxQuoteProvider": "aesmd"}}),
+                ),
+            ),
+            "sgxQuoteProvider needs teeType sgx",
+        ),
+        (
             "bad pull policy",
             performer("p", perf_spec(json!({"imagePullPolicy": "Sometimes"}))),
             "imagePullPolicy",

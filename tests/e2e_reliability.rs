@@ -320,6 +320,8 @@ async fn rendered_pods_of_random_valid_specs_pass_the_api_servers_validation() {
         "kata-qemu-tdx",
         "kata-qemu-snp",
         "kata-qemu-sev",
+        "kata-qemu-nvidia-gpu-tdx",
+        "kata-qemu-nvidia-gpu-snp",
     ];
     let mut runner = TestRunner::deterministic();
     let strategy = support_specs::performer_spec();
@@ -339,11 +341,11 @@ async fn rendered_pods_of_random_valid_specs_pass_the_api_servers_validation() {
             continue;
         };
         // A RuntimeClass that does not exist is an admission (not validation) failure.
-        let runtime = p
+        let runtime = rendered
+            .pod
             .spec
-            .scheduling
             .as_ref()
-            .and_then(|s| s.runtime_class.clone());
+            .and_then(|s| s.runtime_class_name.clone());
         if runtime.is_some_and(|r| !known_runtime_classes.contains(&r.as_str())) {
             continue;
         }

@@ -237,6 +237,12 @@ pub struct Scheduling {
 #[x_kube(
     validation = Rule::new("!has(self.gpuType) || !has(self.gpuCount) || self.gpuCount >= 1").message("gpuCount must be at least 1 when gpuType is set"),
     validation = Rule::new("!has(self.teeRequired) || !self.teeRequired || has(self.teeType)").message("teeType is required when teeRequired is true (one of sgx, tdx, sev-snp, sev)"),
+    validation = Rule::new(hardware::gpu_partition_model_cel_rule()).message(hardware::gpu_partition_model_cel_message().as_str()),
+    validation = Rule::new("!has(self.gpuPartition) || !has(self.gpuSharing) || self.gpuSharing == 'Exclusive'").message("gpuPartition and gpuSharing: Shared exclude each other (a MIG slice is not time-sliced)"),
+    validation = Rule::new("!has(self.migStrategy) || has(self.gpuPartition)").message("migStrategy needs gpuPartition (the MIG slice)"),
+    validation = Rule::new("!has(self.gpuSharing) || has(self.gpuType)").message("gpuSharing needs gpuType"),
+    validation = Rule::new("!has(self.teeMode) || (has(self.teeType) && (self.teeType != 'sgx' || self.teeMode == 'Node'))").message("teeMode needs teeType; sgx runs in process enclaves (teeMode Node only)"),
+    validation = Rule::new("!has(self.sgxQuoteProvider) || (has(self.teeType) && self.teeType == 'sgx')").message("sgxQuoteProvider needs teeType sgx"),
 )]
 pub struct HardwareRequirements {
     /// GPU model: a short name (`a100`), the `nvidia-a100` form, or a raw `nvidia.com/gpu.product` value.
@@ -263,6 +269,69 @@ pub struct HardwareRequirements {
     /// Node labels the pod's node must carry (required node affinity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_labels: Option<BTreeMap<String, String>>,
+
+    /// A MIG slice instead of whole GPUs: the profile (`1g.10gb`) of the gpuType;
+    /// gpuCount is then the number of slices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(validation = Rule::new(hardware::gpu_partition_cel_rule()).message(hardware::gpu_partition_cel_message().as_str()))]
+    #[schemars(length(max = 16))]
+    pub gpu_partition: Option<String>,
+
+    /// How the cluster advertises MIG slices: `Single` (default; also GKE) or `Mixed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mig_strategy: Option<hardware::MigStrategy>,
+
+    /// `Exclusive` (default): whole GPUs only. `Shared`: a time-sliced replica is acceptable
+    /// (`nvidia.com/gpu.shared`, the device plugin's `renameByDefault`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_sharing: Option<hardware::GpuSharing>,
+
+    /// How a VM-based TEE is reached: `RuntimeClass` (Kata, default for tdx, sev-snp, sev)
+    /// or `Node` (the node is a confidential VM: GKE Confidential nodes, Azure confidential
+    /// VMs; a node selector, no runtime class). sgx: `Node` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tee_mode: Option<hardware::TeeMode>,
+
+    /// SGX the way Intel recommends: the pod is annotated `sgx.intel.com/quote-provider`
+    /// with this value (`aesmd`, or the container name of the quote provider) and asks for
+    /// `sgx.intel.com/epc` only; Intel's webhook adds the enclave and provision resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(validation = Rule::new("self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')").message("sgxQuoteProvider must be a DNS label such as aesmd"))]
+    #[schemars(length(max = 63))]
+    pub sgx_quote_provider: Option<String>,
+}
+
+impl HardwareRequirements {
+    /// The GPU request, when gpuType is set and known to the table.
+    pub fn gpu_request(&self) -> Option<hardware::GpuRequest<'_>> {
+        let selector = hardware::parse_gpu_type(self.gpu_type.as_deref()?)?;
+        Some(hardware::GpuRequest {
+            selector,
+            count: self.gpu_count.unwrap_or(1),
+            partition: self.gpu_partition.as_deref().map(hardware::parse_partition),
+            mig_strategy: self.mig_strategy.unwrap_or_default(),
+            sharing: self.gpu_sharing.unwrap_or_default(),
+            confidential: self
+                .tee_request(None)
+                .filter(|t| t.mode() == hardware::TeeMode::RuntimeClass)
+                .map(|t| t.tee)
+                .filter(|t| t.profile().confidential_gpu_runtime_class.is_some()),
+        })
+    }
+
+    /// The TEE request, when teeRequired is true and teeType known; `epc` is the user's
+    /// `sgx.intel.com/epc` limit, if any.
+    pub fn tee_request<'a>(&'a self, epc: Option<&'a str>) -> Option<hardware::TeeRequest<'a>> {
+        if self.tee_required != Some(true) {
+            return None;
+        }
+        Some(hardware::TeeRequest {
+            tee: hardware::TeeType::parse(self.tee_type.as_deref()?)?,
+            mode: self.tee_mode,
+            quote_provider: self.sgx_quote_provider.as_deref(),
+            epc,
+        })
+    }
 }
 
 /// Observed state of a Performer, written only by the reconciler.

@@ -17,8 +17,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube::Resource;
 
 use crate::api::Performer;
+use crate::api::performer::HardwareRequirements;
 use crate::api::performer::ProbeProtocol;
-use crate::hardware::{self, GpuSelector, TeeType};
+use crate::hardware;
 use crate::validate::SERVICE_PREFIX;
 
 /// `app=hourglass-performer`: upstream's label, on every Pod and Service.
@@ -184,6 +185,7 @@ pub fn desired_pod_in(p: &Performer, level: PodSecurityLevel) -> Result<DesiredP
             name: Some(format!("{}-{hash}", service_name(&name))),
             namespace: p.metadata.namespace.clone(),
             labels: Some(labels),
+            annotations: hardware_annotations(p),
             owner_references: owner_reference(p).map(|o| vec![o]),
             ..Default::default()
         },
@@ -448,28 +450,14 @@ fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderErr
     let port = spec.grpc_port();
 
     let mut resources = spec.resources.clone().unwrap_or_default();
-    let mut required: Vec<NodeSelectorRequirement> = Vec::new();
     let mut tolerations = scheduling.tolerations.clone().unwrap_or_default();
     let mut runtime_class = scheduling.runtime_class.clone();
+    let mut groups: Vec<Vec<Vec<NodeSelectorRequirement>>> = Vec::new();
 
-    if let Some(gpu_type) = hardware.gpu_type.as_deref() {
-        let count = hardware.gpu_count.unwrap_or(1);
-        if count < 1 {
-            return Err(RenderError(format!(
-                "gpuCount must be at least 1 for gpuType {gpu_type}"
-            )));
-        }
-        let products = match hardware::parse_gpu_type(gpu_type) {
-            Some(GpuSelector::Known(model)) => model.product_values(),
-            Some(GpuSelector::RawProduct(raw)) => vec![raw.to_string()],
-            None => return Err(RenderError(format!("unknown gpuType {gpu_type:?}"))),
-        };
-        set_limit(&mut resources, hardware::GPU_RESOURCE, &count.to_string());
-        required.push(NodeSelectorRequirement {
-            key: hardware::GPU_PRODUCT_LABEL.into(),
-            operator: "In".into(),
-            values: Some(products),
-        });
+    let placement = hardware_placement(&hardware, &resources)?;
+    if let Some(gpu) = &placement.gpu {
+        set_limit(&mut resources, &gpu.resource, &gpu.count.to_string());
+        groups.push(gpu.terms.clone());
         add_toleration(
             &mut tolerations,
             Toleration {
@@ -479,34 +467,28 @@ fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderErr
                 ..Default::default()
             },
         );
+        if runtime_class.is_none() {
+            runtime_class = gpu.runtime_class.map(str::to_string);
+        }
     }
-
-    if hardware.tee_required == Some(true) {
-        let name = hardware.tee_type.as_deref().unwrap_or_default();
-        let tee =
-            TeeType::parse(name).ok_or_else(|| RenderError(format!("unknown teeType {name:?}")))?;
-        let profile = tee.profile();
-        for (resource, quantity) in profile.resources {
+    if let Some(tee) = &placement.tee {
+        for (resource, quantity) in &tee.resources {
             set_limit(&mut resources, resource, quantity);
         }
-        if let Some((key, value)) = profile.node_labels.first() {
-            required.push(NodeSelectorRequirement {
-                key: (*key).into(),
-                operator: "In".into(),
-                values: Some(vec![(*value).into()]),
-            });
+        if !tee.terms.is_empty() {
+            groups.push(tee.terms.clone());
         }
         if runtime_class.is_none() {
-            runtime_class = profile.runtime_class.map(str::to_string);
+            runtime_class = tee.runtime_class.map(str::to_string);
         }
     }
 
     for (key, value) in hardware.custom_labels.iter().flatten() {
-        required.push(NodeSelectorRequirement {
+        groups.push(vec![vec![NodeSelectorRequirement {
             key: key.clone(),
             operator: "In".into(),
             values: Some(vec![value.clone()]),
-        });
+        }]]);
     }
 
     let container = Container {
@@ -571,7 +553,7 @@ fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderErr
         image_pull_secrets: spec.image_pull_secrets.clone().filter(|s| !s.is_empty()),
         node_selector: scheduling.node_selector.clone().filter(|s| !s.is_empty()),
         tolerations: (!tolerations.is_empty()).then_some(tolerations),
-        affinity: merge_required_affinity(scheduling.affinity.clone(), required),
+        affinity: merge_required_affinity(scheduling.affinity.clone(), groups),
         runtime_class_name: runtime_class,
         priority_class_name: scheduling.priority_class_name.clone(),
         security_context: Some(pod_security_context(
@@ -691,9 +673,9 @@ fn add_toleration(tolerations: &mut Vec<Toleration>, toleration: Toleration) {
 /// (terms are ORed), keeping the rest of the user's affinity as it is.
 fn merge_required_affinity(
     user: Option<Affinity>,
-    required: Vec<NodeSelectorRequirement>,
+    groups: Vec<Vec<Vec<NodeSelectorRequirement>>>,
 ) -> Option<Affinity> {
-    if required.is_empty() {
+    if groups.is_empty() {
         return user;
     }
     let mut affinity = user.unwrap_or_default();
@@ -710,15 +692,72 @@ fn merge_required_affinity(
             .node_selector_terms
             .push(NodeSelectorTerm::default());
     }
-    for term in &mut selector.node_selector_terms {
-        let expressions = term.match_expressions.get_or_insert_with(Vec::new);
-        for requirement in &required {
-            if !expressions.contains(requirement) {
-                expressions.push(requirement.clone());
+    // Terms are ORed, requirements within a term ANDed: each group (one of its
+    // alternatives) is ANDed into every term, which makes the product of the alternatives.
+    for alternatives in &groups {
+        let mut next = Vec::new();
+        for term in &selector.node_selector_terms {
+            for alternative in alternatives {
+                let mut term = term.clone();
+                let expressions = term.match_expressions.get_or_insert_with(Vec::new);
+                for requirement in alternative {
+                    if !expressions.contains(requirement) {
+                        expressions.push(requirement.clone());
+                    }
+                }
+                next.push(term);
             }
         }
+        selector.node_selector_terms = next;
     }
     Some(affinity)
+}
+
+/// What the hardware requirements add to the pod, from the hardware table.
+#[derive(Debug, Default)]
+struct HardwarePlacement {
+    gpu: Option<hardware::GpuPlacement>,
+    tee: Option<hardware::TeePlacement>,
+}
+
+fn hardware_placement(
+    hw: &HardwareRequirements,
+    resources: &ResourceRequirements,
+) -> Result<HardwarePlacement, RenderError> {
+    let mut out = HardwarePlacement::default();
+    if let Some(gpu_type) = hw.gpu_type.as_deref() {
+        let request = hw
+            .gpu_request()
+            .ok_or_else(|| RenderError(format!("unknown gpuType {gpu_type:?}")))?;
+        out.gpu = Some(request.placement().map_err(RenderError)?);
+    }
+    if hw.tee_required == Some(true) {
+        let epc = resources
+            .limits
+            .as_ref()
+            .and_then(|l| l.get(hardware::SGX_EPC_RESOURCE))
+            .map(|q| q.0.as_str());
+        let request = hw.tee_request(epc).ok_or_else(|| {
+            RenderError(format!(
+                "unknown teeType {:?}",
+                hw.tee_type.as_deref().unwrap_or_default()
+            ))
+        })?;
+        let mut tee = request.placement().map_err(RenderError)?;
+        // A confidential GPU's runtime class is the TEE's own confidential VM.
+        if out.gpu.as_ref().is_some_and(|g| g.runtime_class.is_some()) {
+            tee.runtime_class = None;
+        }
+        out.tee = Some(tee);
+    }
+    Ok(out)
+}
+
+/// Annotations the hardware requirements put on the pod (SGX's quote provider).
+fn hardware_annotations(p: &Performer) -> Option<BTreeMap<String, String>> {
+    let hw = p.spec.hardware_requirements.as_ref()?;
+    let tee = hw.tee_request(None)?.placement().ok()?;
+    (!tee.annotations.is_empty()).then_some(tee.annotations)
 }
 
 /// Container defaults every Pod Security level admits (no privilege escalation, no
@@ -1057,7 +1096,8 @@ mod tests {
             ..base()
         });
         let terms = required_terms(&desired_pod(&p).unwrap().pod);
-        assert_eq!(terms.len(), 2, "user's OR terms are kept");
+        // Each user term ANDed with each of h100's label schemes (GFD, GKE, Karpenter, AKS).
+        assert_eq!(terms.len(), 2 * 4, "user's OR terms are kept");
         for term in terms {
             let keys: Vec<String> = term
                 .match_expressions
@@ -1065,8 +1105,112 @@ mod tests {
                 .into_iter()
                 .map(|e| e.key)
                 .collect();
-            assert_eq!(keys, ["zone", "nvidia.com/gpu.product", "disk"]);
+            assert_eq!(keys.first().map(String::as_str), Some("zone"));
+            assert_eq!(keys.last().map(String::as_str), Some("disk"));
+            assert!(
+                keys.iter().any(|k| k.starts_with("nvidia.com/gpu.product")),
+                "{keys:?}"
+            );
         }
+    }
+
+    #[test]
+    fn slices_shares_confidential_gpus_and_nodes_render_from_the_table() {
+        let render = |hw: HardwareRequirements| desired_pod(&with_hw(hw)).unwrap().pod;
+        let mixed = render(HardwareRequirements {
+            gpu_type: Some("a100".into()),
+            gpu_count: Some(3),
+            gpu_partition: Some("1g.5gb".into()),
+            mig_strategy: Some(hardware::MigStrategy::Mixed),
+            ..Default::default()
+        });
+        assert_eq!(
+            limits(&mixed)["nvidia.com/mig-1g.5gb"],
+            Quantity("3".into())
+        );
+        assert!(!limits(&mixed).contains_key(hardware::GPU_RESOURCE));
+        let single = render(HardwareRequirements {
+            gpu_type: Some("a100".into()),
+            gpu_partition: Some("1g.5gb".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            limits(&single)[hardware::GPU_RESOURCE],
+            Quantity("1".into())
+        );
+        let first = &required_terms(&single)[0]
+            .match_expressions
+            .clone()
+            .unwrap()[0];
+        assert_eq!(
+            first.values.as_deref().unwrap(),
+            [
+                "NVIDIA-A100-SXM4-40GB-MIG-1g.5gb",
+                "NVIDIA-A100-PCIE-40GB-MIG-1g.5gb"
+            ]
+        );
+        let shared = render(HardwareRequirements {
+            gpu_type: Some("l4".into()),
+            gpu_sharing: Some(hardware::GpuSharing::Shared),
+            ..Default::default()
+        });
+        assert_eq!(
+            limits(&shared)[hardware::GPU_SHARED_RESOURCE],
+            Quantity("1".into())
+        );
+        let cgpu = render(HardwareRequirements {
+            gpu_type: Some("h100".into()),
+            tee_required: Some(true),
+            tee_type: Some("tdx".into()),
+            ..Default::default()
+        });
+        let spec = cgpu.spec.as_ref().unwrap();
+        assert_eq!(
+            spec.runtime_class_name.as_deref(),
+            Some("kata-qemu-nvidia-gpu-tdx")
+        );
+        assert_eq!(limits(&cgpu)[hardware::PGPU_RESOURCE], Quantity("1".into()));
+        let node = render(HardwareRequirements {
+            tee_required: Some(true),
+            tee_type: Some("sev-snp".into()),
+            tee_mode: Some(hardware::TeeMode::Node),
+            ..Default::default()
+        });
+        assert_eq!(node.spec.as_ref().unwrap().runtime_class_name, None);
+        assert_eq!(
+            required_terms(&node).len(),
+            2,
+            "GKE or Azure confidential VMs"
+        );
+    }
+
+    #[test]
+    fn sgx_keeps_the_users_epc_and_uses_the_quote_provider_route_when_asked() {
+        let mut p = with_hw(HardwareRequirements {
+            tee_required: Some(true),
+            tee_type: Some("sgx".into()),
+            sgx_quote_provider: Some("aesmd".into()),
+            ..Default::default()
+        });
+        p.spec.resources = Some(ResourceRequirements {
+            limits: Some([("sgx.intel.com/epc".to_string(), Quantity("256Mi".into()))].into()),
+            ..Default::default()
+        });
+        let pod = desired_pod(&p).unwrap().pod;
+        let l = limits(&pod);
+        assert_eq!(l["sgx.intel.com/epc"], Quantity("256Mi".into()));
+        assert!(
+            !l.contains_key("sgx.intel.com/enclave"),
+            "the webhook adds it"
+        );
+        assert!(
+            !l.contains_key("sgx.intel.com/provision"),
+            "the webhook adds it"
+        );
+        assert_eq!(
+            pod.metadata.annotations.unwrap()[hardware::SGX_QUOTE_PROVIDER_ANNOTATION],
+            "aesmd"
+        );
     }
 
     #[test]

@@ -137,6 +137,36 @@ fn merge_hardware(
         "hardwareRequirements.teeType",
         from,
     );
+    fill(
+        &mut h.gpu_partition,
+        &t.gpu_partition,
+        "hardwareRequirements.gpuPartition",
+        from,
+    );
+    fill(
+        &mut h.mig_strategy,
+        &t.mig_strategy,
+        "hardwareRequirements.migStrategy",
+        from,
+    );
+    fill(
+        &mut h.gpu_sharing,
+        &t.gpu_sharing,
+        "hardwareRequirements.gpuSharing",
+        from,
+    );
+    fill(
+        &mut h.tee_mode,
+        &t.tee_mode,
+        "hardwareRequirements.teeMode",
+        from,
+    );
+    fill(
+        &mut h.sgx_quote_provider,
+        &t.sgx_quote_provider,
+        "hardwareRequirements.sgxQuoteProvider",
+        from,
+    );
     fill_map(
         &mut h.custom_labels,
         &t.custom_labels,
@@ -397,6 +427,23 @@ mod tests {
                 tee_required: Some(b),
                 tee_type: Some(pick("sgx", "tdx")),
                 custom_labels: map("zone", &pick("a", "b")),
+                gpu_partition: Some(pick("1g.5gb", "1g.10gb")),
+                mig_strategy: Some(if b {
+                    crate::hardware::MigStrategy::Mixed
+                } else {
+                    crate::hardware::MigStrategy::Single
+                }),
+                gpu_sharing: Some(if b {
+                    crate::hardware::GpuSharing::Shared
+                } else {
+                    crate::hardware::GpuSharing::Exclusive
+                }),
+                tee_mode: Some(if b {
+                    crate::hardware::TeeMode::Node
+                } else {
+                    crate::hardware::TeeMode::RuntimeClass
+                }),
+                sgx_quote_provider: Some(pick("a", "b")),
             }),
             resources: res(&pick("1", "2")),
             scheduling: Some(Scheduling {
@@ -463,11 +510,16 @@ mod tests {
         }
     }
 
-    const EVERY_FIELD: [&str; 18] = [
+    const EVERY_FIELD: [&str; 23] = [
         "hardwareRequirements.gpuType",
         "hardwareRequirements.gpuCount",
         "hardwareRequirements.teeRequired",
         "hardwareRequirements.teeType",
+        "hardwareRequirements.gpuPartition",
+        "hardwareRequirements.migStrategy",
+        "hardwareRequirements.gpuSharing",
+        "hardwareRequirements.teeMode",
+        "hardwareRequirements.sgxQuoteProvider",
         "hardwareRequirements.customLabels",
         "resources",
         "scheduling.nodeSelector",

@@ -52,15 +52,27 @@ pub struct PerformerCreateArgs {
     /// Environment variable from a Secret key (repeatable)
     #[arg(group = "spec", long = "env-from-secret", value_name = "K=SECRET/KEY")]
     pub env_from_secret: Vec<String>,
-    /// GPU model (a100, a100-80gb, h100, h200, l4, l40s, t4, a10g, v100), optionally :COUNT
-    #[arg(group = "spec", long, value_name = "MODEL[:COUNT]")]
+    /// GPU model (a100, h100, l4 ...), optionally a MIG slice (a100:mig-1g.10gb) and :COUNT
+    #[arg(group = "spec", long, value_name = "MODEL[:mig-PROFILE][:COUNT]", value_parser = TableNames(TableColumn::GpuModels))]
     pub gpu: Option<String>,
+    /// A time-sliced (shared) GPU is acceptable: nvidia.com/gpu.shared
+    #[arg(group = "spec", long)]
+    pub gpu_shared: bool,
+    /// How the cluster advertises MIG slices (default single; GKE is single)
+    #[arg(group = "spec", long, value_name = "STRATEGY", value_parser = ["single", "mixed"])]
+    pub mig_strategy: Option<String>,
     /// Number of GPUs (default 1)
     #[arg(group = "spec", long, value_name = "N")]
     pub gpu_count: Option<i32>,
     /// Trusted Execution Environment (sgx, tdx, sev-snp, sev)
-    #[arg(group = "spec", long, value_name = "TYPE")]
+    #[arg(group = "spec", long, value_name = "TYPE", value_parser = TableNames(TableColumn::TeeTypes))]
     pub tee: Option<String>,
+    /// How the TEE is reached: a Kata runtime class, or a node that is a confidential VM
+    #[arg(group = "spec", long, value_name = "MODE", value_parser = ["runtime-class", "node"])]
+    pub tee_mode: Option<String>,
+    /// SGX through Intel's webhook: annotate the pod with this quote provider (e.g. aesmd)
+    #[arg(group = "spec", long, value_name = "NAME")]
+    pub sgx_quote_provider: Option<String>,
     /// RuntimeClass for the pod
     #[arg(group = "spec", long, value_name = "NAME")]
     pub runtime_class: Option<String>,
@@ -215,6 +227,45 @@ pub struct ExecutorCreateArgs {
 }
 
 /// Parses `90s`, `5m`, `1h`, `1m30s` or a bare number of seconds.
+/// Which names of the hardware table a flag completes to.
+#[derive(Debug, Clone, Copy)]
+pub enum TableColumn {
+    GpuModels,
+    TeeTypes,
+}
+
+/// A string flag whose completions are the hardware table's names (`--gpu` completes to the
+/// models, `--tee` to the TEE types) while any text is accepted here: `--gpu a100:2` and raw
+/// products are valid, and the scaffolder checks the value with a diagnostic naming the
+/// valid ones.
+#[derive(Debug, Clone, Copy)]
+pub struct TableNames(pub TableColumn);
+
+impl clap::builder::TypedValueParser for TableNames {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names = match self.0 {
+            TableColumn::GpuModels => crate::hardware::gpu_short_names(),
+            TableColumn::TeeTypes => crate::hardware::tee_names(),
+        };
+        Some(Box::new(
+            names.into_iter().map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
 pub fn parse_duration(input: &str) -> Result<Duration, String> {
     let s = input.trim();
     if s.is_empty() {

@@ -363,10 +363,10 @@ fn hardware_requirements(args: &PerformerCreateArgs) -> Result<Option<HardwareRe
             });
         }
         (Some(spec), count_flag) => {
-            let (model, count) = match spec.split_once(':') {
-                Some((m, c)) => (m, Some(c)),
-                None => (spec.as_str(), None),
-            };
+            let (model, partition, count) = split_gpu_flag(spec);
+            if let Some(profile) = partition {
+                hw.gpu_partition = Some(gpu_partition(model, profile)?);
+            }
             let gpu_type = match hardware::parse_gpu_type(model) {
                 Some(GpuSelector::Known(m)) => m.short.to_string(),
                 Some(GpuSelector::RawProduct(raw)) => raw.to_string(),
@@ -394,7 +394,7 @@ fn hardware_requirements(args: &PerformerCreateArgs) -> Result<Option<HardwareRe
                     Error::flag(
                         "--gpu",
                         format!("{c:?} is not a GPU count"),
-                        "use MODEL or MODEL:COUNT, e.g. --gpu h100:2",
+                        "use MODEL[:mig-PROFILE][:COUNT], e.g. --gpu h100:2 or --gpu a100:mig-1g.5gb:2",
                     )
                 })?),
                 (None, c) => c,
@@ -417,6 +417,7 @@ fn hardware_requirements(args: &PerformerCreateArgs) -> Result<Option<HardwareRe
         }
         (None, None) => {}
     }
+    gpu_options(args, &mut hw)?;
     if let Some(tee) = &args.tee {
         let tee = TeeType::parse(tee).ok_or_else(|| {
             Error::flag(
@@ -428,7 +429,144 @@ fn hardware_requirements(args: &PerformerCreateArgs) -> Result<Option<HardwareRe
         hw.tee_required = Some(true);
         hw.tee_type = Some(tee.as_str().to_string());
     }
+    tee_options(args, &mut hw)?;
     Ok((hw != HardwareRequirements::default()).then_some(hw))
+}
+
+/// `a100`, `a100:2`, `a100:mig-1g.10gb`, `a100:mig-1g.10gb:2` as (model, profile, count).
+fn split_gpu_flag(spec: &str) -> (&str, Option<&str>, Option<&str>) {
+    let mut parts = spec.splitn(3, ':');
+    let model = parts.next().unwrap_or_default();
+    match (parts.next(), parts.next()) {
+        (Some(p), count) if p.starts_with("mig-") => (model, Some(p), count),
+        (Some(c), None) => (model, None, Some(c)),
+        // Not a slice: everything after the model is the count (and fails to parse).
+        (Some(_), Some(_)) => (model, None, spec.get(model.len() + 1..)),
+        (None, _) => (model, None, None),
+    }
+}
+
+/// The MIG profile of `--gpu MODEL:mig-PROFILE`, checked against the model's profiles.
+fn gpu_partition(model: &str, profile: &str) -> Result<String> {
+    let profile = hardware::parse_partition(profile);
+    let Some(m) = hardware::gpu_model(model) else {
+        return Err(Error::flag(
+            "--gpu",
+            format!("{model:?} is not a known GPU model, so it has no MIG slices"),
+            format!(
+                "MIG slices exist for {}",
+                hardware::GPU_MODELS
+                    .iter()
+                    .filter(|m| !m.mig_profiles.is_empty())
+                    .map(|m| m.short)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    };
+    if !m.mig_profiles.contains(&profile) {
+        return Err(Error::flag(
+            "--gpu",
+            format!("{profile:?} is not a MIG slice of {}", m.short),
+            if m.mig_profiles.is_empty() {
+                format!(
+                    "{} cannot be partitioned; ask for whole GPUs (--gpu {})",
+                    m.short, m.short
+                )
+            } else {
+                format!(
+                    "use one of {}",
+                    m.mig_profiles
+                        .iter()
+                        .map(|p| format!("{}:mig-{p}", m.short))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+        ));
+    }
+    Ok(profile.to_string())
+}
+
+fn gpu_options(args: &PerformerCreateArgs, hw: &mut HardwareRequirements) -> Result<()> {
+    if hw.gpu_type.is_none() && (args.gpu_shared || args.mig_strategy.is_some()) {
+        return Err(Error::MissingFlags {
+            flags: vec!["--gpu".into()],
+            message: "--gpu-shared and --mig-strategy need a GPU model".into(),
+            help: Some(
+                "e.g. --gpu l4 --gpu-shared, --gpu a100:mig-1g.5gb --mig-strategy mixed".into(),
+            ),
+        });
+    }
+    if args.gpu_shared {
+        if hw.gpu_partition.is_some() {
+            return Err(Error::conflict(
+                "--gpu MODEL:mig-PROFILE",
+                "--gpu-shared",
+                "a MIG slice is not time-sliced",
+                "ask for a slice or for a shared GPU, not both",
+            ));
+        }
+        hw.gpu_sharing = Some(hardware::GpuSharing::Shared);
+    }
+    if let Some(strategy) = args.mig_strategy.as_deref() {
+        if hw.gpu_partition.is_none() {
+            return Err(Error::flag(
+                "--mig-strategy",
+                "--mig-strategy applies to a MIG slice".to_string(),
+                "ask for one: --gpu a100:mig-1g.5gb --mig-strategy mixed",
+            ));
+        }
+        hw.mig_strategy = Some(if strategy == "mixed" {
+            hardware::MigStrategy::Mixed
+        } else {
+            hardware::MigStrategy::Single
+        });
+    }
+    Ok(())
+}
+
+fn tee_options(args: &PerformerCreateArgs, hw: &mut HardwareRequirements) -> Result<()> {
+    let tee = hw.tee_type.as_deref();
+    if let Some(mode) = args.tee_mode.as_deref() {
+        if tee.is_none() {
+            return Err(Error::MissingFlags {
+                flags: vec!["--tee".into()],
+                message: "--tee-mode needs a TEE type".into(),
+                help: Some("e.g. --tee tdx --tee-mode node".into()),
+            });
+        }
+        if tee == Some("sgx") && mode != "node" {
+            return Err(Error::flag(
+                "--tee-mode",
+                "sgx runs in process enclaves, not in a confidential VM".to_string(),
+                "leave --tee-mode out for sgx",
+            ));
+        }
+        hw.tee_mode = Some(if mode == "node" {
+            hardware::TeeMode::Node
+        } else {
+            hardware::TeeMode::RuntimeClass
+        });
+    }
+    if let Some(provider) = args.sgx_quote_provider.as_deref() {
+        if tee != Some("sgx") {
+            return Err(Error::flag(
+                "--sgx-quote-provider",
+                "the quote provider is an SGX setting".to_string(),
+                "use it with --tee sgx",
+            ));
+        }
+        if !validate::is_dns1123_label(provider) {
+            return Err(Error::flag(
+                "--sgx-quote-provider",
+                format!("{provider:?} is not a valid quote provider name"),
+                "use a DNS label such as aesmd",
+            ));
+        }
+        hw.sgx_quote_provider = Some(provider.to_string());
+    }
+    Ok(())
 }
 
 fn scheduling(args: &PerformerCreateArgs) -> Result<Option<Scheduling>> {
@@ -578,6 +716,26 @@ mod tests {
             (
                 vec!["--gpu", "a100"],
                 json!({"hardwareRequirements": {"gpuType": "a100", "gpuCount": 1}}),
+            ),
+            (
+                vec!["--gpu", "a100:mig-1g.5gb:3"],
+                json!({"hardwareRequirements": {"gpuType": "a100", "gpuCount": 3, "gpuPartition": "1g.5gb"}}),
+            ),
+            (
+                vec!["--gpu", "a100-80gb:mig-3g.40gb", "--mig-strategy", "mixed"],
+                json!({"hardwareRequirements": {"gpuType": "a100-80gb", "gpuCount": 1, "gpuPartition": "3g.40gb", "migStrategy": "Mixed"}}),
+            ),
+            (
+                vec!["--gpu", "l4:2", "--gpu-shared"],
+                json!({"hardwareRequirements": {"gpuType": "l4", "gpuCount": 2, "gpuSharing": "Shared"}}),
+            ),
+            (
+                vec!["--tee", "tdx", "--tee-mode", "node"],
+                json!({"hardwareRequirements": {"teeRequired": true, "teeType": "tdx", "teeMode": "Node"}}),
+            ),
+            (
+                vec!["--tee", "sgx", "--sgx-quote-provider", "aesmd"],
+                json!({"hardwareRequirements": {"teeRequired": true, "teeType": "sgx", "sgxQuoteProvider": "aesmd"}}),
             ),
             (
                 vec!["--gpu", "nvidia-h100:4"],

@@ -55,16 +55,16 @@ fn is_near(m: &Misfit) -> bool {
 
 /// The GPU model short name of a node (`a100`), its raw product label, or None.
 pub fn gpu_class(node: &Node) -> Option<String> {
-    let product = node
-        .metadata
-        .labels
-        .as_ref()?
-        .get(hardware::GPU_PRODUCT_LABEL)?;
-    Some(
-        hardware::gpu_model_for_product(product)
-            .map(|m| m.short.to_string())
-            .unwrap_or_else(|| product.clone()),
-    )
+    let labels = node.metadata.labels.as_ref()?;
+    if let Some(product) = labels.get(hardware::GPU_PRODUCT_LABEL) {
+        return Some(
+            hardware::gpu_model_for_product(product)
+                .map(|m| m.short.to_string())
+                .unwrap_or_else(|| product.clone()),
+        );
+    }
+    // GKE, Karpenter and AKS nodes without GPU Feature Discovery.
+    hardware::node_gpu_model(labels).map(|m| m.short.to_string())
 }
 
 /// `a100 x 16, h100 x 8`: free GPUs per model on schedulable nodes.

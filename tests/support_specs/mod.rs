@@ -30,6 +30,40 @@ fn tee_type() -> impl Strategy<Value = Option<String>> {
     ])
 }
 
+/// The hardware options of issue #18: a MIG slice, its strategy, sharing, the TEE mode and
+/// SGX's quote provider, each often absent and sometimes invalid together.
+fn hardware_options() -> impl Strategy<Value = HardwareRequirements> {
+    (
+        proptest::option::of(prop_oneof![
+            proptest::sample::select(hgctl::hardware::all_mig_profiles()).prop_map(str::to_string),
+            "[0-9]g\\.[0-9]{1,3}gb",
+        ]),
+        proptest::option::of(prop_oneof![
+            Just(hgctl::hardware::MigStrategy::Single),
+            Just(hgctl::hardware::MigStrategy::Mixed),
+        ]),
+        proptest::option::of(prop_oneof![
+            Just(hgctl::hardware::GpuSharing::Exclusive),
+            Just(hgctl::hardware::GpuSharing::Shared),
+        ]),
+        proptest::option::of(prop_oneof![
+            Just(hgctl::hardware::TeeMode::RuntimeClass),
+            Just(hgctl::hardware::TeeMode::Node),
+        ]),
+        proptest::option::of(prop_oneof![Just("aesmd".to_string()), "[a-z-]{0,8}"]),
+    )
+        .prop_map(
+            |(partition, strategy, sharing, mode, provider)| HardwareRequirements {
+                gpu_partition: partition,
+                mig_strategy: strategy,
+                gpu_sharing: sharing,
+                tee_mode: mode,
+                sgx_quote_provider: provider,
+                ..Default::default()
+            },
+        )
+}
+
 fn label_map() -> impl Strategy<Value = Option<BTreeMap<String, String>>> {
     proptest::option::of(proptest::collection::btree_map(
         "([a-z]{1,8}\\.io/)?[a-z][a-z0-9-]{0,10}",
@@ -56,9 +90,24 @@ pub fn performer_spec() -> impl Strategy<Value = PerformerSpec> {
         label_map(),
         label_map(),
         proptest::option::of(prop_oneof![Just("gvisor".to_string()), "[a-z-]{1,12}"]),
+        // Mostly none: most combinations of them are invalid, and the schema refuses those.
+        prop_oneof![4 => Just(HardwareRequirements::default()), 1 => hardware_options()],
     )
         .prop_map(
-            |(avs, image, port, env, gpu, count, tee_required, tee, custom, selector, runtime)| {
+            |(
+                avs,
+                image,
+                port,
+                env,
+                gpu,
+                count,
+                tee_required,
+                tee,
+                custom,
+                selector,
+                runtime,
+                options,
+            )| {
                 PerformerSpec {
                     avs_address: avs,
                     image,
@@ -78,6 +127,7 @@ pub fn performer_spec() -> impl Strategy<Value = PerformerSpec> {
                         tee_required,
                         tee_type: tee,
                         custom_labels: custom,
+                        ..options
                     }),
                     ..Default::default()
                 }

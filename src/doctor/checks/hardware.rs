@@ -26,7 +26,16 @@ pub(super) fn gpu_nodes(s: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for n in &gpu_nodes {
         let name = n.metadata.name.clone().unwrap_or_default();
-        let alloc = scheduling::free_on(n, crate::hardware::GPU_RESOURCE, &Usage::default());
+        // Whole GPUs, MIG slices (mixed strategy), time-sliced replicas or passed-through GPUs.
+        let alloc: i128 = n
+            .status
+            .as_ref()
+            .and_then(|st| st.allocatable.as_ref())
+            .into_iter()
+            .flat_map(|a| a.keys())
+            .filter(|r| crate::hardware::is_gpu_resource(r))
+            .map(|r| scheduling::free_on(n, r, &Usage::default()))
+            .sum();
         if alloc <= 0 {
             out.push(Finding::problem(
                 Some(format!("node/{name}")),
@@ -61,7 +70,7 @@ pub(super) fn gpu_model(s: &Snapshot) -> Vec<Finding> {
             let short = gpu_short(&gpu_type);
             let having: Vec<String> = nodes
                 .iter()
-                .filter(|n| node_has_gpu(n, &gpu_type))
+                .filter(|n| node_has_gpu(n, p))
                 .filter_map(|n| n.metadata.name.clone())
                 .collect();
             if !having.is_empty() {
@@ -155,22 +164,17 @@ pub(super) fn gpu_free(s: &Snapshot) -> Vec<Finding> {
             let used = used(s);
             let best = nodes
                 .iter()
-                .filter(|n| node_has_gpu(n, &gpu_type))
+                .filter(|n| node_has_gpu(n, p))
                 .map(|n| {
                     (
-                        scheduling::free_on(n, crate::hardware::GPU_RESOURCE, &used),
+                        scheduling::free_on(n, &gpu_resource(p), &used),
                         n.metadata.name.clone().unwrap_or_default(),
                     )
                 })
                 .max_by_key(|(free, _)| *free);
             let short = gpu_short(&gpu_type);
-            let best = best.map(|(free, node)| {
-                (
-                    free,
-                    node,
-                    scheduling::human(crate::hardware::GPU_RESOURCE, free),
-                )
-            });
+            let best =
+                best.map(|(free, node)| (free, node, scheduling::human(&gpu_resource(p), free)));
             match best {
                 None => Some(Finding::skipped(
                     Some(pobj(p)),
@@ -219,13 +223,8 @@ pub(super) fn hardware_taints(s: &Snapshot) -> Vec<Finding> {
                 .unwrap_or_default();
             let matching = nodes.iter().filter(|n| {
                 let labels = n.metadata.labels.clone().unwrap_or_default();
-                let gpu_ok = gpu.as_deref().is_none_or(|g| node_has_gpu(n, g));
-                let tee_ok = tee.is_none_or(|t| {
-                    t.profile()
-                        .node_labels
-                        .iter()
-                        .any(|(k, v)| labels.get(*k).is_some_and(|x| x == v))
-                });
+                let gpu_ok = gpu.is_none() || node_has_gpu(n, p);
+                let tee_ok = tee.is_none() || node_has_tee(&labels, p);
                 gpu_ok && tee_ok
             });
             let mut blocked = Vec::new();
@@ -286,31 +285,59 @@ pub(super) fn tee_nodes(s: &Snapshot) -> Vec<Finding> {
                 Err(m) => return Some(skipped_for(pobj(p), m)),
             };
             let profile = tee.profile();
-            // The generated pod requires the first label (see render::performer).
-            let (key, value) = profile.node_labels[0];
+            // The labels the generated pod requires (see render::performer).
+            let terms = tee_terms(p);
+            let want = terms
+                .iter()
+                .map(|t| {
+                    t.iter()
+                        .map(scheduling::describe_requirement)
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let (key, value) = terms
+                .first()
+                .and_then(|t| t.first())
+                .map(|r| {
+                    (
+                        r.key.clone(),
+                        r.values
+                            .iter()
+                            .flatten()
+                            .next()
+                            .cloned()
+                            .unwrap_or_default(),
+                    )
+                })
+                .unwrap_or_default();
             let having: Vec<String> = nodes
                 .iter()
-                .filter(|n| {
-                    n.metadata
-                        .labels
-                        .as_ref()
-                        .and_then(|l| l.get(key))
-                        .is_some_and(|v| v == value)
-                })
+                .filter(|n| node_has_tee(&n.metadata.labels.clone().unwrap_or_default(), p))
                 .filter_map(|n| n.metadata.name.clone())
                 .collect();
             if having.is_empty() {
                 Some(Finding::problem(
                     Some(pobj(p)),
                     format!(
-                        "{} requested: 0 of {} nodes have {key}={value}",
+                        "{} requested: 0 of {} nodes have {want}",
                         profile.name,
                         nodes.len()
                     ),
-                    format!(
-                        "install Node Feature Discovery on {} nodes, or label one: `kubectl label node NODE {key}={value}`",
-                        profile.display
-                    ),
+                    if node_mode(p) {
+                        format!(
+                            "add confidential VM nodes ({} GKE Confidential nodes or Azure confidential VMs), or run it in Kata on a {} host: remove hardwareRequirements.teeMode (`{}`)",
+                            profile.display,
+                            profile.display,
+                            edit_performer(p)
+                        )
+                    } else {
+                        format!(
+                            "install Node Feature Discovery on {} nodes, or label one: `kubectl label node NODE {key}={value}`",
+                            profile.display
+                        )
+                    },
                 ))
             } else {
                 Some(Finding::pass(
@@ -427,6 +454,32 @@ pub(super) fn runtime_class(s: &Snapshot) -> Vec<Finding> {
         },
         "no Performer needs a RuntimeClass",
     )
+}
+
+/// The node affinity terms the Performer's TEE request adds (any one; empty: none).
+fn tee_terms(p: &Performer) -> Vec<Vec<k8s_openapi::api::core::v1::NodeSelectorRequirement>> {
+    p.spec
+        .hardware_requirements
+        .as_ref()
+        .and_then(|hw| hw.tee_request(None))
+        .and_then(|t| t.placement().ok())
+        .map(|t| t.terms)
+        .unwrap_or_default()
+}
+
+/// Whether the Performer asks for a confidential VM node rather than a Kata runtime class.
+fn node_mode(p: &Performer) -> bool {
+    p.spec
+        .hardware_requirements
+        .as_ref()
+        .and_then(|hw| hw.tee_request(None))
+        .is_some_and(|t| t.tee != TeeType::Sgx && t.mode() == crate::hardware::TeeMode::Node)
+}
+
+/// Whether a node carries what the Performer's TEE request requires.
+fn node_has_tee(labels: &std::collections::BTreeMap<String, String>, p: &Performer) -> bool {
+    let terms = tee_terms(p);
+    terms.is_empty() || crate::hardware::terms_hold(&terms, labels)
 }
 
 #[cfg(test)]

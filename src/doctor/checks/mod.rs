@@ -18,7 +18,7 @@ use crate::api::executor::{
     SECRET_KEY_BLS_KEYSTORE, SECRET_KEY_BLS_PASSWORD, SECRET_KEY_ECDSA, SECRET_KEY_OPERATOR,
 };
 use crate::api::{self, HourglassExecutor, Performer};
-use crate::hardware::{GpuSelector, TeeType};
+use crate::hardware::TeeType;
 use crate::reconcile::lease;
 use crate::render::performer as render;
 use crate::scheduling::{self, Explanation, Usage};
@@ -203,23 +203,26 @@ fn gpu_short(gpu_type: &str) -> String {
         .unwrap_or_else(|| gpu_type.to_string())
 }
 
-/// Whether a node's product label belongs to what `gpuType` asks for.
-fn node_has_gpu(node: &k8s_openapi::api::core::v1::Node, gpu_type: &str) -> bool {
-    let Some(product) = node
-        .metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get(crate::hardware::GPU_PRODUCT_LABEL))
-    else {
+/// Whether a node carries what the Performer's GPU request asks for: the same node
+/// affinity terms the renderer writes (any label scheme, slice or sharing), from the table.
+fn node_has_gpu(node: &k8s_openapi::api::core::v1::Node, p: &Performer) -> bool {
+    let Some(placement) = gpu_placement(p) else {
         return false;
     };
-    match crate::hardware::parse_gpu_type(gpu_type) {
-        Some(GpuSelector::Known(m)) => m.matches_product(product),
-        Some(GpuSelector::RawProduct(raw)) => {
-            product == raw || product.starts_with(&format!("{raw}-"))
-        }
-        None => false,
-    }
+    let labels = node.metadata.labels.clone().unwrap_or_default();
+    crate::hardware::terms_hold(&placement.terms, &labels)
+}
+
+fn gpu_placement(p: &Performer) -> Option<crate::hardware::GpuPlacement> {
+    let hw = p.spec.hardware_requirements.as_ref()?;
+    hw.gpu_request()?.placement().ok()
+}
+
+/// The extended resource the Performer's GPUs are counted in.
+fn gpu_resource(p: &Performer) -> String {
+    gpu_placement(p)
+        .map(|g| g.resource)
+        .unwrap_or_else(|| crate::hardware::GPU_RESOURCE.to_string())
 }
 
 fn used(s: &Snapshot) -> Usage {

@@ -59,7 +59,15 @@ pub(super) fn upgrade_blocked(s: &Snapshot) -> Vec<Finding> {
             let Some(c) = blocked else {
                 return Some(Finding::pass(Some(pobj(p)), "no upgrade blocked"));
             };
-            let gpus = c.message.contains(crate::hardware::GPU_RESOURCE);
+            // Whole GPUs, shared replicas, passed-through GPUs (all `nvidia.com/gpu...` or
+            // `nvidia.com/pgpu`) or MIG slices (`nvidia.com/mig-...`) the old pod holds.
+            let gpus = [
+                crate::hardware::GPU_RESOURCE,
+                crate::hardware::PGPU_RESOURCE,
+                crate::hardware::MIG_RESOURCE_PREFIX,
+            ]
+            .iter()
+            .any(|r| c.message.contains(r));
             if spec.upgrade_strategy() != UpgradeStrategy::BlueGreen || !gpus {
                 return Some(Finding::problem(
                     Some(pobj(p)),
