@@ -124,7 +124,7 @@ pub const ALERTS: &[Alert] = &[
     },
     Alert {
         name: "HgctlPerformerUpgradeBlocked",
-        expr: "max by (namespace, performer, avs) (hgctl_performer_upgrading) == 1",
+        expr: "max by (namespace, performer, avs) (hgctl_performer_upgrading) == 1 unless max by (namespace, performer, avs) (hgctl_performer_rollout_queued) == 1",
         for_: "30m",
         severity: "warning",
         summary: "The rollout of Performer {{ $labels.namespace }}/{{ $labels.performer }} has not finished in 30 minutes",

@@ -459,7 +459,7 @@ pub fn render_performers<'a>(
             escape(&p.spec.avs_address),
         )
     };
-    let gauges: [Gauge<Performer, f64>; 4] = [
+    let gauges: [Gauge<Performer, f64>; 5] = [
         (
             "hgctl_performer_ready",
             "1 when the Performer serves through its Service.",
@@ -467,10 +467,21 @@ pub fn render_performers<'a>(
         ),
         (
             "hgctl_performer_upgrading",
-            "1 while a blue-green rollout is under way.",
+            "1 while a blue-green rollout is under way (or queued for a slot).",
             |p, _| {
                 f64::from(u8::from(
                     p.status.as_ref().and_then(|s| s.phase) == Some(PerformerPhase::Upgrading),
+                ))
+            },
+        ),
+        (
+            "hgctl_performer_rollout_queued",
+            "1 while its rollout waits for a slot of the namespace's rollout budget.",
+            |p, _| {
+                let conds = p.status.as_ref().and_then(|s| s.conditions.as_deref());
+                f64::from(u8::from(
+                    conditions::find(conds, conditions::PROGRESSING)
+                        .is_some_and(|c| c.status == "True" && c.reason == reason::ROLLOUT_QUEUED),
                 ))
             },
         ),
@@ -735,6 +746,7 @@ mod tests {
             "hgctl_performer_phase{{{labels},phase=\"Pending\"}} 0\n"
         )));
         assert!(out.contains("hgctl_performer_upgrading{namespace=\"avs\",performer=\"up-c\""));
+        assert!(out.contains("hgctl_performer_rollout_queued{namespace=\"avs\",performer=\"up-c\",avs=\"0x1111111111111111111111111111111111111111\"} 0\n"), "{out}");
         // Unschedulable since its creation 310 s before `now`: never ready.
         assert!(out.contains("hgctl_performer_seconds_since_ready{namespace=\"avs\",performer=\"h200-d\",avs=\"0x2222222222222222222222222222222222222222\"} 310\n"), "{out}");
         assert!(out.contains(
