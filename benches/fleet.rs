@@ -519,7 +519,17 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
     });
 
     if with_rollout {
+        let (before, from) = (sample(pid), SystemTime::now());
         result["rollout"] = rollout(client, &ns, n, args).await;
+        // What the rollout cost run-local and the API server, per Performer.
+        let cpu = sample(pid).cpu_secs - before.cpu_secs;
+        let writes: BTreeMap<String, f64> = audit_counts(&ns, from, SystemTime::now())
+            .into_iter()
+            .filter(|(k, _)| is_write(k) && !k.ends_with(" leases"))
+            .map(|(k, v)| (k, v as f64 / n as f64))
+            .collect();
+        result["rollout"]["cpu_s"] = json!(cpu);
+        result["rollout"]["writes_per_performer"] = json!(writes);
         result["cli"] = cli_timings().await;
         result["paced"] = paced_latency(&performers, &pods_seen, &ready_seen, t0).await;
         result["rss_peak_mib"] = json!(sample(pid).hwm_kib as f64 / 1024.0);
@@ -915,6 +925,17 @@ fn markdown(report: &Value) -> String {
     md.push_str(&format!(
         "| blue-green image rollout of all {n} (rollout budget {}) | {:.1} s, fewest ready endpoints seen per Performer: {} ({} Performers ever at 0), most pods beyond one per Performer: {} |\n",
         ro["rollout_budget"], ro["rollout_s"].as_f64().unwrap_or(f64::NAN), ro["min_ready_endpoints_seen"], ro["performers_ever_at_zero_ready"], ro["most_extra_pods"]
+    ));
+    let writes = join_entries(&ro["writes_per_performer"], |k, v| {
+        Some(format!("{k} {:.2}", v.as_f64().unwrap_or(0.0)))
+    });
+    md.push_str(&format!(
+        "| the rollout's cost per Performer: run-local CPU / API writes | {:.1} ms / {writes} |\n",
+        ro["cpu_s"].as_f64().unwrap_or(f64::NAN) * 1000.0 / n as f64
+    ));
+    md.push_str(&format!(
+        "| run-local CPU per Performer during convergence | {:.1} ms |\n",
+        r["cpu_s_convergence"].as_f64().unwrap_or(f64::NAN) * 1000.0 / n as f64
     ));
     if let Some(cli) = r["cli"].as_object() {
         for (k, v) in cli {
