@@ -87,14 +87,21 @@ pub fn unschedulable(performer: &Performer) -> bool {
 
 /// `12 performers: 10 ready, 1 upgrading, 1 unschedulable`.
 pub fn summary(performers: &[Performer]) -> String {
+    summary_of(performers.iter())
+}
+
+/// [`summary`] of performers borrowed from several lists (the fleet's clusters).
+fn summary_of<'a>(performers: impl Iterator<Item = &'a Performer>) -> String {
     let mut counts = [0usize; Bucket::ALL.len()];
+    let mut total = 0;
     for p in performers {
+        total += 1;
         counts[Bucket::ALL
             .iter()
             .position(|b| *b == Bucket::of(p))
             .unwrap_or(0)] += 1;
     }
-    let noun = if performers.len() == 1 {
+    let noun = if total == 1 {
         "performer"
     } else {
         "performers"
@@ -108,7 +115,7 @@ pub fn summary(performers: &[Performer]) -> String {
     if parts.is_empty() {
         format!("0 {noun}")
     } else {
-        format!("{} {noun}: {}", performers.len(), parts.join(", "))
+        format!("{total} {noun}: {}", parts.join(", "))
     }
 }
 
@@ -306,18 +313,17 @@ pub fn render_fleet(
 
 /// `3 clusters, 2410 performers: 2401 ready, 6 upgrading, 3 unschedulable; 1 cluster unreachable`.
 pub fn fleet_summary(members: &[Member<Lists>]) -> String {
-    let performers: Vec<Performer> = members
+    let performers = members
         .iter()
         .filter_map(|m| m.outcome.as_ref().ok())
-        .flat_map(|l| l.performers.iter().cloned())
-        .collect();
+        .flat_map(|l| l.performers.iter());
     let clusters = if members.len() == 1 {
         "1 cluster".to_string()
     } else {
         format!("{} clusters", members.len())
     };
     let failures = crate::fleet::failures_summary(members);
-    let mut line = format!("{clusters}, {}", summary(&performers));
+    let mut line = format!("{clusters}, {}", summary_of(performers));
     if !failures.is_empty() {
         line.push_str("; ");
         line.push_str(&failures);
