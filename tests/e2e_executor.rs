@@ -56,6 +56,15 @@ impl Drop for RunLocal {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // A failed test shows what the reconciler said last.
+        if std::thread::panicking() {
+            let stderr = self.stderr();
+            let lines: Vec<&str> = stderr.lines().collect();
+            eprintln!(
+                "--- last lines of run-local's stderr:\n{}",
+                lines[lines.len().saturating_sub(40)..].join("\n")
+            );
+        }
     }
 }
 
@@ -94,7 +103,16 @@ async fn wait_status(
         if ok(&e) {
             Ok(e)
         } else {
-            Err(format!("status {:?}", e.status))
+            let workload = match ns.api::<Deployment>().get_opt(name).await {
+                Ok(Some(d)) => format!("deployment status {:?}", d.status),
+                Ok(None) => "no deployment".into(),
+                Err(e) => format!("reading the deployment: {e}"),
+            };
+            Err(format!(
+                "status {:?}; {workload}; {}",
+                e.status,
+                ns.pods_seen().await
+            ))
         }
     })
     .await

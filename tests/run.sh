@@ -23,6 +23,15 @@ if ! { [[ -f "$state/kubeconfig" ]] &&
   started=1
 fi
 stop_cluster() {
+  local rc=$?
+  # A failed run keeps what the control plane said: the state folder goes with the cluster.
+  if [[ $rc != 0 && -d "$state/logs" ]]; then
+    for log in "$state"/logs/{kwok,kube-scheduler,kube-controller-manager}.log; do
+      [[ -f $log ]] || continue
+      echo "== last lines of $log (the run failed)" >&2
+      tail -n 40 "$log" >&2
+    done
+  fi
   if [[ $started == 1 && -z "${HGCTL_KEEP_CLUSTER:-}" ]]; then
     tests/cluster/down.sh || true
   fi

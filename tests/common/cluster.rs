@@ -279,6 +279,63 @@ impl TestNamespace {
     }
 }
 
+impl TestNamespace {
+    /// The namespace's pods in one line each (phase, readiness, node, deleting, waiting
+    /// reason): what a timed-out wait adds to its last observation.
+    #[allow(dead_code)]
+    pub async fn pods_seen(&self) -> String {
+        let pods = match self
+            .api::<k8s_openapi::api::core::v1::Pod>()
+            .list(&Default::default())
+            .await
+        {
+            Ok(list) => list.items,
+            Err(e) => return format!("(listing pods failed: {e})"),
+        };
+        if pods.is_empty() {
+            return "no pods".into();
+        }
+        pods.iter()
+            .map(|pod| {
+                let status = pod.status.clone().unwrap_or_default();
+                let ready = status
+                    .conditions
+                    .iter()
+                    .flatten()
+                    .find(|c| c.type_ == "Ready")
+                    .map_or("-", |c| c.status.as_str())
+                    .to_string();
+                let waiting: Vec<String> = status
+                    .container_statuses
+                    .iter()
+                    .flatten()
+                    .filter_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone())
+                    .collect();
+                format!(
+                    "pod {} phase={} ready={ready} node={}{}{}",
+                    pod.metadata.name.as_deref().unwrap_or("?"),
+                    status.phase.as_deref().unwrap_or("-"),
+                    pod.spec
+                        .as_ref()
+                        .and_then(|s| s.node_name.as_deref())
+                        .unwrap_or("<unscheduled>"),
+                    if pod.metadata.deletion_timestamp.is_some() {
+                        " deleting"
+                    } else {
+                        ""
+                    },
+                    if waiting.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" waiting={}", waiting.join(","))
+                    },
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 impl Drop for TestNamespace {
     fn drop(&mut self) {
         if std::env::var_os(KEEP_NAMESPACES_ENV).is_some_and(|v| !v.is_empty() && v != "0") {
