@@ -155,6 +155,7 @@ pub async fn run(
         controller_config: kube::runtime::controller::Config::default()
             .concurrency(config.concurrency),
         terminating: Default::default(),
+        written_statuses: Default::default(),
     });
     let shutdown = shutdown.shared();
     let performers = performer::run(

@@ -29,6 +29,104 @@ pub struct Runtime {
     pub controller_config: controller::Config,
     /// Namespaces being deleted, where writes are refused.
     pub terminating: Terminating,
+    /// Statuses written that the caches may not show yet.
+    pub written_statuses: WrittenStatuses,
+}
+
+/// The statuses this process wrote, until the cache shows them. A pass that runs before the
+/// watch delivers its own status write would plan from the status before that write: an
+/// executor whose pod became ready in the same second as its config changed lost its new
+/// `lastConfigUpdate` and stayed `Pending` (the stale status equalled the plan, so nothing
+/// was written), and an unchanged plan was written twice.
+#[derive(Debug, Default)]
+pub struct WrittenStatuses(Mutex<HashMap<String, WrittenStatus>>);
+
+#[derive(Debug, Clone)]
+struct WrittenStatus {
+    uid: Option<String>,
+    resource_version: Option<u64>,
+    status: serde_json::Value,
+    at: Instant,
+}
+
+/// `Kind/namespace/name`: the key of an object's written status.
+pub fn status_key<K: Object>(obj: &K) -> String {
+    format!(
+        "{}/{}/{}",
+        K::kind(&()),
+        obj.meta().namespace.as_deref().unwrap_or_default(),
+        obj.meta().name.as_deref().unwrap_or_default()
+    )
+}
+
+impl WrittenStatuses {
+    /// How long a written status is trusted over the cache, whatever resourceVersions say.
+    pub const TRUSTED_FOR: Duration = Duration::from_secs(60);
+
+    /// The status this process last wrote on the object with `uid`, when the cached copy at
+    /// `resource_version` predates that write; None (and the write forgotten) once the
+    /// cache has caught up, for another object of the name, or after [`Self::TRUSTED_FOR`].
+    pub fn newer_than_cache(
+        &self,
+        key: &str,
+        uid: Option<&str>,
+        resource_version: Option<&str>,
+        now: Instant,
+    ) -> Option<serde_json::Value> {
+        let mut written = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let w = written.get(key)?;
+        let cached_rv = resource_version.and_then(|v| v.parse::<u64>().ok());
+        let cache_predates = w
+            .resource_version
+            .is_some_and(|mine| cached_rv.is_some_and(|seen| seen < mine));
+        if w.uid.as_deref() == uid && cache_predates && now.duration_since(w.at) < Self::TRUSTED_FOR
+        {
+            return Some(w.status.clone());
+        }
+        written.remove(key);
+        None
+    }
+
+    /// `obj` with the status this process last wrote, when its cached copy predates it.
+    pub fn newest<K: Object>(&self, obj: Arc<K>) -> Arc<K> {
+        let meta = obj.meta();
+        let Some(status) = self.newer_than_cache(
+            &status_key(obj.as_ref()),
+            meta.uid.as_deref(),
+            meta.resource_version.as_deref(),
+            Instant::now(),
+        ) else {
+            return obj;
+        };
+        let mut value = match serde_json::to_value(obj.as_ref()) {
+            Ok(v) => v,
+            Err(_) => return obj,
+        };
+        value["status"] = status;
+        serde_json::from_value(value).map(Arc::new).unwrap_or(obj)
+    }
+
+    /// This process wrote `status`; the API server answered with `resource_version`.
+    pub fn wrote(
+        &self,
+        key: String,
+        uid: Option<String>,
+        resource_version: Option<&str>,
+        status: serde_json::Value,
+        now: Instant,
+    ) {
+        let mut written = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        written.retain(|_, w| now.duration_since(w.at) < Self::TRUSTED_FOR);
+        written.insert(
+            key,
+            WrittenStatus {
+                uid,
+                resource_version: resource_version.and_then(|v| v.parse().ok()),
+                status,
+                at: now,
+            },
+        );
+    }
 }
 
 /// Namespaces the API server refused a write into because they are being deleted. Their
@@ -536,5 +634,103 @@ mod tests {
         assert_eq!(f.failed("ns/b"), 1);
         f.succeeded("ns/a");
         assert_eq!(f.failed("ns/a"), 1);
+    }
+
+    fn statuses_after_a_write(rv: &str) -> (WrittenStatuses, Instant) {
+        let w = WrittenStatuses::default();
+        let t0 = Instant::now();
+        w.wrote(
+            "Kind/ns/a".into(),
+            Some("uid-a".into()),
+            Some(rv),
+            serde_json::json!({"phase": "Pending"}),
+            t0,
+        );
+        (w, t0)
+    }
+
+    #[test]
+    fn a_cache_older_than_the_write_gives_way_to_the_write() {
+        let (w, t0) = statuses_after_a_write("100");
+        let newer = w.newer_than_cache("Kind/ns/a", Some("uid-a"), Some("99"), t0);
+        assert_eq!(newer, Some(serde_json::json!({"phase": "Pending"})));
+        // Still remembered until the cache catches up.
+        assert!(
+            w.newer_than_cache("Kind/ns/a", Some("uid-a"), Some("99"), t0)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_cache_at_or_past_the_write_is_trusted_and_the_write_forgotten() {
+        let (w, t0) = statuses_after_a_write("100");
+        assert_eq!(
+            w.newer_than_cache("Kind/ns/a", Some("uid-a"), Some("100"), t0),
+            None
+        );
+        assert_eq!(
+            w.newer_than_cache("Kind/ns/a", Some("uid-a"), Some("50"), t0),
+            None,
+            "forgotten"
+        );
+        let (w, t0) = statuses_after_a_write("100");
+        assert_eq!(
+            w.newer_than_cache("Kind/ns/a", Some("uid-a"), Some("101"), t0),
+            None
+        );
+    }
+
+    #[test]
+    fn a_write_to_another_object_of_the_name_or_an_old_write_counts_for_nothing() {
+        let (w, t0) = statuses_after_a_write("100");
+        assert_eq!(
+            w.newer_than_cache("Kind/ns/a", Some("uid-b"), Some("99"), t0),
+            None
+        );
+        let (w, t0) = statuses_after_a_write("100");
+        let later = t0 + WrittenStatuses::TRUSTED_FOR;
+        assert_eq!(
+            w.newer_than_cache("Kind/ns/a", Some("uid-a"), Some("99"), later),
+            None
+        );
+        let (w, t0) = statuses_after_a_write("100");
+        assert_eq!(
+            w.newer_than_cache("Kind/ns/other", Some("uid-a"), Some("99"), t0),
+            None
+        );
+        let (w, t0) = statuses_after_a_write("not-a-number");
+        assert_eq!(
+            w.newer_than_cache("Kind/ns/a", Some("uid-a"), Some("99"), t0),
+            None
+        );
+    }
+
+    #[test]
+    fn the_newest_object_carries_the_written_status() {
+        use crate::api::Performer;
+        let w = WrittenStatuses::default();
+        let p: Performer = serde_json::from_value(serde_json::json!({
+            "apiVersion": "hourglass.eigenlayer.io/v1alpha1", "kind": "Performer",
+            "metadata": {"name": "a", "namespace": "ns", "uid": "uid-a", "resourceVersion": "7"},
+            "spec": {"image": "x:1", "avsAddress": "0xCE2Ac75bE2E0951F1F7B288c7a6A9BfB6c331DC4"},
+            "status": {"phase": "Running", "ready": true},
+        }))
+        .unwrap();
+        let p = Arc::new(p);
+        assert!(
+            Arc::ptr_eq(&w.newest(p.clone()), &p),
+            "nothing written: the cached object"
+        );
+        w.wrote(
+            status_key(p.as_ref()),
+            Some("uid-a".into()),
+            Some("8"),
+            serde_json::json!({"phase": "Pending", "ready": false}),
+            Instant::now(),
+        );
+        let newest = w.newest(p.clone());
+        let status = newest.status.as_ref().unwrap();
+        assert!(!status.ready);
+        assert_eq!(newest.spec.image, p.spec.image);
     }
 }

@@ -7,7 +7,7 @@ use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use serde::Serialize;
 use serde_json::json;
 
-use super::runtime::{Object, Runtime};
+use super::runtime::{Object, Runtime, status_key};
 use super::{FIELD_MANAGER, ReconcileError};
 
 /// Server-side apply with the `hgctl` field manager, forced: hgctl owns these fields.
@@ -33,7 +33,8 @@ pub async fn apply<K: Object>(rt: &Runtime, ns: &str, obj: &K) -> Result<(), Rec
     Ok(())
 }
 
-/// Writes `status` on `obj` when it differs from `current`; true when it wrote.
+/// Writes `status` on `obj` when it differs from `current` (the newest status known: see
+/// [`super::runtime::WrittenStatuses`]); true when it wrote.
 pub async fn write_status<K: Object, S: Serialize + PartialEq>(
     rt: &Runtime,
     obj: &K,
@@ -45,12 +46,14 @@ pub async fn write_status<K: Object, S: Serialize + PartialEq>(
     }
     let ns = obj.meta().namespace.clone().unwrap_or_default();
     let name = obj.meta().name.clone().unwrap_or_default();
+    let planned =
+        serde_json::to_value(status).map_err(|e| ReconcileError::Internal(e.to_string()))?;
     let body = json!({
         "apiVersion": K::api_version(&()),
         "kind": K::kind(&()),
-        "status": status,
+        "status": &planned,
     });
-    Api::<K>::namespaced(rt.client.clone(), &ns)
+    let written = Api::<K>::namespaced(rt.client.clone(), &ns)
         .patch_status(
             &name,
             &PatchParams::apply(FIELD_MANAGER).force(),
@@ -63,6 +66,13 @@ pub async fn write_status<K: Object, S: Serialize + PartialEq>(
                 e,
             )
         })?;
+    rt.written_statuses.wrote(
+        status_key(obj),
+        obj.meta().uid.clone(),
+        written.meta().resource_version.as_deref(),
+        planned,
+        std::time::Instant::now(),
+    );
     rt.metrics.write("patch", status_resource::<K>());
     Ok(true)
 }

@@ -102,6 +102,7 @@ async fn reconcile(
         return Ok(requeue.into());
     }
     let (rt, ctx) = (&state.runtime, &state.caches);
+    let e = rt.written_statuses.newest(e);
     let name = e.name_any();
     let ns = e.namespace().unwrap_or_default();
     let now = Time(Timestamp::now());
