@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::{StreamExt, future};
 use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
@@ -17,6 +17,7 @@ use kube::runtime::reflector::{ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Resource, ResourceExt};
 
+use super::deletes::SentDeletes;
 use super::plan::{
     self, Observed, PlanInput, PlannedEvent, PodView, Rollout, ServiceSelects, StatusPlan,
 };
@@ -90,6 +91,7 @@ pub async fn run(
             executors: executors.clone(),
             performers: performers.clone(),
             rollouts,
+            sent_deletes: SentDeletes::default(),
             render,
         },
     );
@@ -244,6 +246,7 @@ async fn reconcile(
     state: Arc<State<PerformerCaches>>,
 ) -> Result<Action, ReconcileError> {
     let (rt, ctx) = (&state.runtime, &state.caches);
+    let p = rt.written_statuses.newest(p);
     let now = Time(Timestamp::now());
     if let Some(only_status) = plan::terminating(&p) {
         ctx.rollouts
@@ -282,7 +285,8 @@ async fn reconcile(
     let service = ctx
         .services
         .get(&ObjectRef::new(&render::service_name(&p.name_any())).within(&ns));
-    let observed = observe(ctx, &p, service.as_deref(), &desired_pod_name);
+    let mut observed = observe(ctx, &p, service.as_deref(), &desired_pod_name);
+    ctx.sent_deletes.assume(&mut observed.pods, Instant::now());
     let input = |may_start_rollout| PlanInput {
         performer: &p,
         desired_hash: &desired.hash,
@@ -321,7 +325,10 @@ async fn reconcile(
         writers::apply(rt, &ns, &wanted).await?;
     }
     for pod_name in &plan.delete_pods {
-        writers::delete::<Pod>(rt, &ns, pod_name, &DeleteParams::default()).await?;
+        let deleted = writers::delete::<Pod>(rt, &ns, pod_name, &DeleteParams::default()).await?;
+        if let (Deleted::Now, Some(uid)) = (deleted, observed.uid_of(pod_name)) {
+            ctx.sent_deletes.sent(uid, Instant::now());
+        }
     }
     for pod_name in &plan.force_delete_pods {
         // Only the pod that was seen: a new pod of the same name must not go with it.
@@ -448,5 +455,7 @@ pub struct PerformerCaches {
     pub performers: Store<Performer>,
     /// The namespace's rollout budget.
     pub rollouts: RolloutSlots,
+    /// Pods deleted whose deletion the pod cache has not shown yet.
+    pub sent_deletes: SentDeletes,
     pub render: RenderContext,
 }
