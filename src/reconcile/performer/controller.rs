@@ -56,7 +56,7 @@ pub async fn run(
         client,
         namespace,
         children.clone(),
-        runtime::keep,
+        plan::slim_service,
         owner_performer::<Service>,
     );
     // The EndpointSlice controller copies the Service's labels onto its slices, so the
@@ -65,7 +65,7 @@ pub async fn run(
         client,
         namespace,
         children,
-        runtime::keep,
+        plan::slim_endpoint_slice,
         |slice: &EndpointSlice| {
             let name = slice.labels().get(LABEL_PERFORMER)?;
             Some(ObjectRef::new(name).within(slice.namespace().as_deref().unwrap_or_default()))

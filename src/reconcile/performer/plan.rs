@@ -6,8 +6,10 @@
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStatus, Pod, PodSpec, PodStatus, Service,
+    ContainerState, ContainerStatus, ObjectReference, Pod, PodSpec, PodStatus, Service,
+    ServicePort, ServiceSpec,
 };
+use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointSlice};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use k8s_openapi::jiff::SignedDuration;
 use kube::ResourceExt;
@@ -171,6 +173,56 @@ pub fn slim_pod(pod: &mut Pod) {
             phase: status.phase.take(),
             conditions: status.conditions.take(),
             container_statuses,
+            ..Default::default()
+        };
+    }
+}
+
+/// Keeps of a cached Service what the reconciler compares ([`service_up_to_date`]) and
+/// reads (the selector): at 1000 Performers the whole objects were megabytes of status,
+/// cluster IPs and annotations nobody reads.
+pub fn slim_service(service: &mut Service) {
+    service.metadata.managed_fields = None;
+    service.metadata.annotations = None;
+    service.status = None;
+    if let Some(spec) = service.spec.as_mut() {
+        let ports = spec.ports.take().map(|ports| {
+            ports
+                .into_iter()
+                .map(|p| ServicePort {
+                    name: p.name,
+                    port: p.port,
+                    target_port: p.target_port,
+                    app_protocol: p.app_protocol,
+                    ..Default::default()
+                })
+                .collect()
+        });
+        *spec = ServiceSpec {
+            selector: spec.selector.take(),
+            ports,
+            ..Default::default()
+        };
+    }
+}
+
+/// Keeps of a cached EndpointSlice which pods it lists and whether each is ready (what
+/// the handover waits for), and the labels that name its Service and Performer.
+pub fn slim_endpoint_slice(slice: &mut EndpointSlice) {
+    slice.metadata.managed_fields = None;
+    slice.metadata.annotations = None;
+    slice.ports = None;
+    for endpoint in slice.endpoints.iter_mut().flatten() {
+        *endpoint = Endpoint {
+            addresses: Vec::new(),
+            target_ref: endpoint.target_ref.take().map(|t| ObjectReference {
+                name: t.name,
+                ..Default::default()
+            }),
+            conditions: endpoint.conditions.take().map(|c| EndpointConditions {
+                ready: c.ready,
+                ..Default::default()
+            }),
             ..Default::default()
         };
     }
@@ -1669,6 +1721,86 @@ mod tests {
         assert!(!service_up_to_date(&edited, &wanted));
         let other_hash = render::desired_service(&p, "h2");
         assert!(!service_up_to_date(&other_hash, &wanted));
+    }
+
+    #[test]
+    fn a_slim_service_compares_like_the_full_one() {
+        let mut p = performer();
+        p.metadata.uid = Some("u".into());
+        let wanted = render::desired_service(&p, "h1");
+        // As the API server returns it: defaults, an IP, annotations, a status.
+        let mut full: Service = serde_json::from_value(serde_json::json!({
+            "metadata": {"annotations": {"a": "b"}, "resourceVersion": "9"},
+            "spec": {"clusterIP": "10.0.0.7", "clusterIPs": ["10.0.0.7"], "type": "ClusterIP",
+                     "sessionAffinity": "None", "ipFamilies": ["IPv4"]},
+            "status": {"loadBalancer": {}},
+        }))
+        .unwrap();
+        full.metadata.name = wanted.metadata.name.clone();
+        full.metadata.labels = wanted.metadata.labels.clone();
+        full.metadata.owner_references = wanted.metadata.owner_references.clone();
+        let spec = full.spec.as_mut().unwrap();
+        spec.selector = wanted.spec.as_ref().unwrap().selector.clone();
+        spec.ports = wanted.spec.as_ref().unwrap().ports.clone().map(|ports| {
+            ports
+                .into_iter()
+                .map(|mut port| {
+                    port.protocol = Some("TCP".into());
+                    port
+                })
+                .collect()
+        });
+        let mut slim = full.clone();
+        slim_service(&mut slim);
+        assert!(service_up_to_date(&full, &wanted));
+        assert!(service_up_to_date(&slim, &wanted));
+        assert!(!service_up_to_date(
+            &slim,
+            &render::desired_service(&p, "h2")
+        ));
+        assert!(slim.status.is_none() && slim.metadata.annotations.is_none());
+        assert_eq!(slim.spec.as_ref().unwrap().cluster_ip, None);
+    }
+
+    #[test]
+    fn a_slim_endpoint_slice_keeps_which_pods_are_ready() {
+        let mut slice: EndpointSlice = serde_json::from_value(serde_json::json!({
+            "addressType": "IPv4",
+            "metadata": {"name": "s", "labels": {"kubernetes.io/service-name": "performer-p"}},
+            "ports": [{"name": "grpc", "port": 8080}],
+            "endpoints": [
+                {"addresses": ["10.1.0.4"], "nodeName": "n1", "zone": "z",
+                 "conditions": {"ready": true, "serving": true, "terminating": false},
+                 "targetRef": {"kind": "Pod", "name": "new", "namespace": "ns", "uid": "u"}},
+                {"addresses": ["10.1.0.5"], "conditions": {"ready": false},
+                 "targetRef": {"kind": "Pod", "name": "old"}},
+            ],
+        }))
+        .unwrap();
+        slim_endpoint_slice(&mut slice);
+        let seen: Vec<(Option<String>, Option<bool>)> = slice
+            .endpoints
+            .iter()
+            .flatten()
+            .map(|e| {
+                (
+                    e.target_ref.as_ref().and_then(|t| t.name.clone()),
+                    e.conditions.as_ref().and_then(|c| c.ready),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (Some("new".into()), Some(true)),
+                (Some("old".into()), Some(false))
+            ]
+        );
+        assert_eq!(
+            slice.metadata.labels.as_ref().unwrap()["kubernetes.io/service-name"],
+            "performer-p"
+        );
+        assert!(slice.ports.is_none());
     }
 
     #[test]
