@@ -4,6 +4,7 @@
 //! on [`runtime`] (watches into caches, events, per-object backoff) and write
 //! through [`writers`].
 
+pub mod events;
 pub mod executor;
 pub mod lease;
 pub mod metrics;
@@ -18,7 +19,6 @@ use std::sync::Arc;
 use futures::FutureExt;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use kube::Client;
-use kube::runtime::events::{Recorder, Reporter};
 
 use crate::api::conditions;
 
@@ -144,13 +144,7 @@ pub async fn run(
     let ns = config.namespace.as_deref();
     let runtime = Arc::new(Runtime {
         client: client.clone(),
-        recorder: Recorder::new(
-            client,
-            Reporter {
-                controller: "hgctl".into(),
-                instance: Some(config.identity.clone()),
-            },
-        ),
+        events: events::Events::new(client.clone(), config.identity.clone()),
         metrics,
         controller_config: kube::runtime::controller::Config::default()
             .concurrency(config.concurrency),

@@ -11,7 +11,6 @@ use futures::{Stream, StreamExt, future};
 use k8s_openapi::NamespaceResourceScope;
 use kube::api::Api;
 use kube::runtime::controller::{self, Action, Controller};
-use kube::runtime::events::{Event, EventType, Recorder};
 use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, Resource};
@@ -23,7 +22,7 @@ use super::{Metrics, ReconcileError};
 /// What every pass of either controller shares.
 pub struct Runtime {
     pub client: Client,
-    pub recorder: Recorder,
+    pub events: super::events::Events,
     pub metrics: Arc<Metrics>,
     /// Settings of both controllers (see [`super::RuntimeConfig::concurrency`]).
     pub controller_config: controller::Config,
@@ -169,18 +168,13 @@ impl Runtime {
         reason: &str,
         note: &str,
     ) {
-        let event = Event {
-            type_: if warning {
-                EventType::Warning
-            } else {
-                EventType::Normal
-            },
-            reason: reason.to_string(),
-            note: Some(note.chars().take(1000).collect()),
-            action: "Reconcile".into(),
-            secondary: None,
+        let note = super::events::Note {
+            warning,
+            reason,
+            action: "Reconcile",
+            note,
         };
-        if let Err(e) = self.recorder.publish(&event, &obj.object_ref(&())).await {
+        if let Err(e) = self.events.publish(&obj.object_ref(&()), &note).await {
             if super::namespace_terminating(&e) {
                 tracing::debug!(reason, "no event: the namespace is being deleted");
             } else {
