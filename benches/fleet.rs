@@ -34,6 +34,8 @@ struct Args {
     steady_secs: u64,
     out: PathBuf,
     skip_double: bool,
+    /// Performers on the real node for the real-pod scenario (0: skip it).
+    real_pods: usize,
 }
 
 fn parse_args() -> Args {
@@ -43,6 +45,7 @@ fn parse_args() -> Args {
         steady_secs: 60,
         out: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench")),
         skip_double: false,
+        real_pods: 20,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -62,6 +65,12 @@ fn parse_args() -> Args {
             }
             "--out" => args.out = PathBuf::from(it.next().expect("--out DIR")),
             "--skip-double" => args.skip_double = true,
+            "--real-pods" => {
+                args.real_pods = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--real-pods N")
+            }
             "--bench" => {}
             other => panic!("unknown argument {other}; see tests/bench/run.sh"),
         }
@@ -369,16 +378,10 @@ where
     }
 }
 
-/// Convergence, latency, API cost, memory and rollout of run-local at `n` performers.
-async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollout: bool) -> Value {
-    let ns = format!("bench-perf-{n}-{}", std::process::id());
-    create_namespace(client, &ns).await;
-    let run = RunLocal::start(&ns);
-    let pid = run.0.id();
-    let performers: Api<Performer> = Api::namespaced(client.clone(), &ns);
-    // Wait for run-local to hold its lease before starting the clock.
+/// Waits until run-local holds its lease in `ns`.
+async fn wait_for_lease(client: &Client, ns: &str) {
     let leases: Api<k8s_openapi::api::coordination::v1::Lease> =
-        Api::namespaced(client.clone(), &ns);
+        Api::namespaced(client.clone(), ns);
     let start_wait = Instant::now();
     while leases.get_opt("hgctl-operator").await.unwrap().is_none() {
         assert!(
@@ -387,6 +390,17 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Convergence, latency, API cost, memory and rollout of run-local at `n` performers.
+async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollout: bool) -> Value {
+    let ns = format!("bench-perf-{n}-{}", std::process::id());
+    create_namespace(client, &ns).await;
+    let run = RunLocal::start(&ns);
+    let pid = run.0.id();
+    let performers: Api<Performer> = Api::namespaced(client.clone(), &ns);
+    // Wait for run-local to hold its lease before starting the clock.
+    wait_for_lease(client, &ns).await;
     let idle = sample(pid);
     // Open descriptors of run-local, sampled: kube's client speaks HTTP/1.1, so
     // in-flight requests are connections; this shows what bounds them.
@@ -791,6 +805,184 @@ async fn floor_scenario(client: &Client, n: usize, args: &Args) -> Value {
     json!({"count": n, "convergence_s": secs, "apiserver_write_ms": floor_audit.write_latency()})
 }
 
+/// The real node of `tests/cluster/node/` (label and taint), its test performer image and port.
+const REAL_NODE_LABEL: &str = "hgctl.test/real-node";
+const REAL_NODE_IMAGE: &str = "hgctl.local/performer:test";
+const REAL_NODE_PORT: i32 = 8080;
+
+/// A Performer of the test performer image placed on the real node.
+fn real_node_performer(name: &str, ns: &str) -> Performer {
+    serde_json::from_value(json!({
+        "apiVersion": "hourglass.eigenlayer.io/v1alpha1",
+        "kind": "Performer",
+        "metadata": {"name": name, "namespace": ns},
+        "spec": {
+            "avsAddress": AVS,
+            "image": REAL_NODE_IMAGE,
+            "config": {"grpcPort": REAL_NODE_PORT},
+            "scheduling": {
+                "nodeSelector": {REAL_NODE_LABEL: "true"},
+                "tolerations": [{"key": REAL_NODE_LABEL, "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
+            },
+        },
+    }))
+    .unwrap()
+}
+
+/// Starts a pod on the real node that polls `addrs` until each answers a gRPC health check
+/// (`performer first-serving`), and waits until it runs: the clock starts only then.
+async fn start_first_serving_client(pods: &Api<Pod>, addrs: &[String]) {
+    let mut args = vec!["first-serving".to_string(), "--timeout".into(), "5m".into()];
+    args.extend(addrs.iter().cloned());
+    let pod: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "first-serving"},
+        "spec": {
+            "restartPolicy": "Never",
+            "nodeSelector": {REAL_NODE_LABEL: "true"},
+            "tolerations": [{"key": REAL_NODE_LABEL, "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
+            "containers": [{"name": "client", "image": REAL_NODE_IMAGE, "imagePullPolicy": "Never",
+                            "command": ["/performer"], "args": args}],
+        },
+    }))
+    .unwrap();
+    pods.create(&PostParams::default(), &pod).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let p = pods.get("first-serving").await.unwrap();
+        match p.status.as_ref().and_then(|s| s.phase.as_deref()) {
+            Some("Running") => return,
+            Some(phase @ ("Succeeded" | "Failed")) => {
+                panic!("the first-serving client ended early: {phase}")
+            }
+            _ => {}
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the first-serving client did not start: {:?}",
+            p.status
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits for the client to finish and returns when each address first answered.
+async fn first_serving_times(pods: &Api<Pod>) -> HashMap<String, SystemTime> {
+    let deadline = Instant::now() + Duration::from_secs(400);
+    loop {
+        let p = pods.get("first-serving").await.unwrap();
+        if matches!(
+            p.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Succeeded" | "Failed")
+        ) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the first-serving client did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let log = pods
+        .logs("first-serving", &Default::default())
+        .await
+        .unwrap_or_default();
+    log.lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("first-serving ")?;
+            let (addr, rest) = rest.split_once(" at ")?;
+            let when = rest.split_whitespace().next()?;
+            let ts: k8s_openapi::jiff::Timestamp = when.parse().ok()?;
+            Some((addr.to_string(), SystemTime::from(ts)))
+        })
+        .collect()
+}
+
+/// Real pods: `n` Performers on the real node, from creation to a gRPC health answer through
+/// the Service's name (a pod on the node dials `performer-<name>.<ns>.svc.cluster.local`),
+/// against the same Pods and Services created directly. Null without the real node.
+async fn real_pods_scenario(client: &Client, n: usize) -> Value {
+    let nodes: Api<k8s_openapi::api::core::v1::Node> = Api::all(client.clone());
+    let real = nodes
+        .list(&ListParams::default().labels(&format!("{REAL_NODE_LABEL}=true")))
+        .await
+        .map(|l| !l.items.is_empty())
+        .unwrap_or(false);
+    if n == 0 || !real {
+        eprintln!(
+            "== real pods: skipped (no real node; tests/cluster/up.sh --real-node starts one)"
+        );
+        return Value::Null;
+    }
+    let mut out = serde_json::Map::new();
+    for via in ["hgctl", "direct"] {
+        let ns = format!("bench-real-{via}-{}", std::process::id());
+        create_namespace(client, &ns).await;
+        let _run = (via == "hgctl").then(|| RunLocal::start(&ns));
+        if via == "hgctl" {
+            wait_for_lease(client, &ns).await;
+        }
+        let pods: Api<Pod> = Api::namespaced(client.clone(), &ns);
+        let names: Vec<String> = (0..n).map(|i| format!("r{i:02}")).collect();
+        let addr = |name: &str| {
+            format!(
+                "{}.{ns}.svc.cluster.local:{REAL_NODE_PORT}",
+                render::service_name(name)
+            )
+        };
+        let addrs: Vec<String> = names.iter().map(|n| addr(n)).collect();
+        start_first_serving_client(&pods, &addrs).await;
+        let created: HashMap<String, SystemTime> = stream::iter(names.clone())
+            .map(|name| {
+                let (client, ns) = (client.clone(), ns.clone());
+                async move {
+                    let p = real_node_performer(&name, &ns);
+                    let asked = SystemTime::now();
+                    if via == "hgctl" {
+                        Api::<Performer>::namespaced(client, &ns)
+                            .create(&PostParams::default(), &p)
+                            .await
+                            .unwrap();
+                    } else {
+                        let mut desired = render::desired_pod(&p).unwrap();
+                        desired.pod.metadata.owner_references = None;
+                        let mut svc = render::desired_service(&p, &desired.hash);
+                        svc.metadata.owner_references = None;
+                        Api::<Pod>::namespaced(client.clone(), &ns)
+                            .create(&PostParams::default(), &desired.pod)
+                            .await
+                            .unwrap();
+                        Api::<Service>::namespaced(client, &ns)
+                            .create(&PostParams::default(), &svc)
+                            .await
+                            .unwrap();
+                    }
+                    (addr(&name), asked)
+                }
+            })
+            .buffer_unordered(n)
+            .collect()
+            .await;
+        let answered = first_serving_times(&pods).await;
+        let latencies: Vec<f64> = created
+            .iter()
+            .filter_map(|(a, t)| {
+                let done = answered.get(a)?;
+                Some(done.duration_since(*t).unwrap_or_default().as_secs_f64() * 1000.0)
+            })
+            .collect();
+        eprintln!(
+            "== real pods via {via}: {} of {n} answered",
+            latencies.len()
+        );
+        out.insert(
+            via.into(),
+            json!({"count": n, "answered": latencies.len(), "to_first_answer_ms": stats(latencies)}),
+        );
+        delete_namespace(client, &ns).await;
+    }
+    Value::Object(out)
+}
+
 fn machine() -> Value {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -946,6 +1138,27 @@ fn markdown(report: &Value) -> String {
             ));
         }
     }
+    let real = &report["real_pods"];
+    if real.is_object() {
+        let cell = |via: &str| {
+            let v = &real[via];
+            let t = &v["to_first_answer_ms"];
+            format!(
+                "{:.0} / {:.0} / {:.0} ms ({} of {} answered)",
+                t["p50_ms"].as_f64().unwrap_or(f64::NAN),
+                t["p99_ms"].as_f64().unwrap_or(f64::NAN),
+                t["max_ms"].as_f64().unwrap_or(f64::NAN),
+                v["answered"],
+                v["count"]
+            )
+        };
+        md.push_str(&format!(
+            "| real node, {} Performers: creation → gRPC health answer through the Service name, p50 / p99 / max | hgctl {}; the same Pods + Services created directly {} |\n",
+            real["hgctl"]["count"],
+            cell("hgctl"),
+            cell("direct")
+        ));
+    }
     md
 }
 
@@ -962,6 +1175,9 @@ async fn main() {
     let versions = json!({"hgctl": env!("CARGO_PKG_VERSION"), "kubernetes": server, "rustc": option_env!("RUSTC_VERSION")});
     eprintln!("machine {} | versions {}", machine(), versions);
 
+    // First, on a quiet cluster: real containers start, probes answer, names resolve.
+    let real = real_pods_scenario(&client, args.real_pods).await;
+    eprintln!("{real:#}");
     eprintln!("== reconciler at N={}", args.count);
     let reconciler = reconciler_scenario(&client, args.count, &args, true).await;
     eprintln!("{reconciler:#}");
@@ -978,12 +1194,19 @@ async fn main() {
         };
         let d = reconciler_scenario(&client, 2 * short.count, &short, false).await;
         eprintln!("{d:#}");
-        return finish(&short, reconciler, floor, d, versions);
+        return finish(&short, reconciler, floor, d, real, versions);
     };
-    finish(&args, reconciler, floor, double, versions);
+    finish(&args, reconciler, floor, double, real, versions);
 }
 
-fn finish(args: &Args, reconciler: Value, floor: Value, double: Value, versions: Value) {
+fn finish(
+    args: &Args,
+    reconciler: Value,
+    floor: Value,
+    double: Value,
+    real: Value,
+    versions: Value,
+) {
     let report = json!({
         "machine": machine(),
         "versions": versions,
@@ -991,6 +1214,7 @@ fn finish(args: &Args, reconciler: Value, floor: Value, double: Value, versions:
         "reconciler": reconciler,
         "floor": floor,
         "reconciler_2n": double,
+        "real_pods": real,
     });
     std::fs::create_dir_all(&args.out).unwrap();
     let json_path = Path::new(&args.out).join("report.json");

@@ -6,6 +6,8 @@
 #
 #   tests/bench/run.sh                # N=1000 (as in the README's table)
 #   tests/bench/run.sh --count 100    # a quick run (CI runs this one)
+#   --skip-double (no 2N run), --steady-secs S, --concurrency C, --real-pods N (default 20 on the
+#   real node, started here; 0 skips that scenario)
 #
 # Reports: target/bench/report.json and target/bench/report.md.
 set -euo pipefail
@@ -21,6 +23,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 state="${HGCTL_CLUSTER_STATE:-/tmp/hgctl-cluster}"
+# The real node too, for the real-pod scenario (HGCTL_REAL_NODE=0 or --real-pods 0 skip it).
+export HGCTL_REAL_NODE="${HGCTL_REAL_NODE:-1}"
 tests/cluster/up.sh
 # shellcheck disable=SC1091
 source "$state/env"

@@ -29,6 +29,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -44,6 +45,7 @@ const usage = `usage:
   performer [serve]
   performer check ADDR [--tls] [--ca FILE] [--server-name NAME] [--service NAME] [--task PAYLOAD] [--timeout 5s]
   performer loop ADDR --duration 60s [--warmup 30s] [--interval 200ms] [--timeout 2s] [--new-conn] [--tls] [--ca FILE] [--server-name NAME]
+  performer first-serving [--interval 100ms] [--timeout 3m] ADDR...
   performer pause
   performer pki DIR NAME...`
 
@@ -66,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = check(ctx, args, stdout)
 	case "loop":
 		err = loop(ctx, args, stdout)
+	case "first-serving":
+		err = firstServing(ctx, args, stdout)
 	case "pause":
 		pause()
 	case "pki":
@@ -311,6 +315,86 @@ func untilFirstAnswer(ctx context.Context, call func(int) (string, error), limit
 		case <-ctx.Done():
 		}
 	}
+}
+
+// firstServing polls every ADDR (resolving its name and dialling anew each time, as a new
+// client would) until its health check answers SERVING, and prints when, one line per
+// address: the benchmark's time from creation to a first answer through the Service name.
+func firstServing(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("first-serving", flag.ContinueOnError)
+	interval := fs.Duration("interval", 100*time.Millisecond, "pause between attempts at one address")
+	timeout := fs.Duration("timeout", 3*time.Minute, "give up on the addresses not serving by then")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	addrs := fs.Args()
+	if len(addrs) == 0 {
+		return usageError{errors.New("no address")}
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	var mu sync.Mutex
+	missing := map[string]bool{}
+	for _, a := range addrs {
+		missing[a] = true
+	}
+	var wg sync.WaitGroup
+	for _, addr := range addrs {
+		wg.Add(1)
+		go func(addr string) {
+			defer wg.Done()
+			for attempt := 1; ctx.Err() == nil; attempt++ {
+				if servingOnce(ctx, addr) {
+					mu.Lock()
+					delete(missing, addr)
+					fmt.Fprintf(stdout, "first-serving %s at %s after %d attempts\n",
+						addr, time.Now().UTC().Format(time.RFC3339Nano), attempt)
+					mu.Unlock()
+					return
+				}
+				select {
+				case <-time.After(*interval):
+				case <-ctx.Done():
+				}
+			}
+		}(addr)
+	}
+	wg.Wait()
+	if len(missing) > 0 {
+		return fmt.Errorf("not serving within %s: %s", *timeout, strings.Join(sortedKeys(boolCounts(missing)), ","))
+	}
+	return nil
+}
+
+// servingOnce resolves addr's host, dials the first address plainly and asks health once.
+func servingOnce(ctx context.Context, addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	rctx, cancel := context.WithTimeout(ctx, time.Second)
+	res, err := perf.Resolve(rctx, addr)
+	cancel()
+	if err != nil || len(res.Addrs) == 0 {
+		return false
+	}
+	conn, err := perf.Dial(net.JoinHostPort(res.Addrs[0], port), perf.ClientTLS{})
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	hctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	status, err := perf.CheckHealth(hctx, conn, "")
+	return err == nil && status == healthpb.HealthCheckResponse_SERVING
+}
+
+func boolCounts(m map[string]bool) map[string]int {
+	out := make(map[string]int, len(m))
+	for k := range m {
+		out[k] = 1
+	}
+	return out
 }
 
 // pki writes the test PKI the TLS modes of serve and check use (tests outside Go need it too).

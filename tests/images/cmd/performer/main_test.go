@@ -128,3 +128,28 @@ func TestServeRejectsBadEnv(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 }
+
+func TestFirstServingReportsEachAddressOnceAndFailsOnTheMissing(t *testing.T) {
+	a, b := startPerformer(t), startPerformer(t)
+	var out, errOut bytes.Buffer
+	if code := run([]string{"first-serving", "--timeout", "10s", a, b}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	for _, addr := range []string{a, b} {
+		if n := strings.Count(out.String(), "first-serving "+addr+" at "); n != 1 {
+			t.Errorf("%s reported %d times:\n%s", addr, n, out.String())
+		}
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := ln.Addr().String()
+	ln.Close()
+	out.Reset()
+	errOut.Reset()
+	code := run([]string{"first-serving", "--timeout", "1s", "--interval", "50ms", a, closed}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "not serving within 1s: "+closed) {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "first-serving "+a+" at ") {
+		t.Errorf("the serving address is still reported:\n%s", out.String())
+	}
+}
