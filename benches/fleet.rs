@@ -909,7 +909,12 @@ async fn real_pods_scenario(client: &Client, n: usize) -> Value {
         .unwrap_or(false);
     if n == 0 || !real {
         eprintln!(
-            "== real pods: skipped (no real node; tests/cluster/up.sh --real-node starts one)"
+            "== real pods: skipped ({})",
+            if n == 0 {
+                "--real-pods 0"
+            } else {
+                "no real node; tests/cluster/up.sh --real-node starts one"
+            }
         );
         return Value::Null;
     }
