@@ -6,6 +6,11 @@ use hgctl::cli::args::LogFormat;
 use hgctl::cli::{self, Cli};
 use hgctl::error::ExitCode;
 
+/// Opt-in (`--features mimalloc`): measured against glibc's malloc by the benchmark.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // The controllers are long-running network clients: a write to an API server connection
