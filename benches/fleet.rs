@@ -810,6 +810,14 @@ const REAL_NODE_LABEL: &str = "hgctl.test/real-node";
 const REAL_NODE_IMAGE: &str = "hgctl.local/performer:test";
 const REAL_NODE_PORT: i32 = 8080;
 
+/// `nodeSelector` and `tolerations` that put a pod on the real node (and only there).
+fn real_node_placement() -> Value {
+    json!({
+        "nodeSelector": {REAL_NODE_LABEL: "true"},
+        "tolerations": [{"key": REAL_NODE_LABEL, "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
+    })
+}
+
 /// A Performer of the test performer image placed on the real node.
 fn real_node_performer(name: &str, ns: &str) -> Performer {
     serde_json::from_value(json!({
@@ -820,10 +828,7 @@ fn real_node_performer(name: &str, ns: &str) -> Performer {
             "avsAddress": AVS,
             "image": REAL_NODE_IMAGE,
             "config": {"grpcPort": REAL_NODE_PORT},
-            "scheduling": {
-                "nodeSelector": {REAL_NODE_LABEL: "true"},
-                "tolerations": [{"key": REAL_NODE_LABEL, "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
-            },
+            "scheduling": real_node_placement(),
         },
     }))
     .unwrap()
@@ -834,17 +839,13 @@ fn real_node_performer(name: &str, ns: &str) -> Performer {
 async fn start_first_serving_client(pods: &Api<Pod>, addrs: &[String]) {
     let mut args = vec!["first-serving".to_string(), "--timeout".into(), "5m".into()];
     args.extend(addrs.iter().cloned());
-    let pod: Pod = serde_json::from_value(json!({
-        "metadata": {"name": "first-serving"},
-        "spec": {
-            "restartPolicy": "Never",
-            "nodeSelector": {REAL_NODE_LABEL: "true"},
-            "tolerations": [{"key": REAL_NODE_LABEL, "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
-            "containers": [{"name": "client", "image": REAL_NODE_IMAGE, "imagePullPolicy": "Never",
-                            "command": ["/performer"], "args": args}],
-        },
-    }))
-    .unwrap();
+    let mut spec = real_node_placement();
+    spec["restartPolicy"] = json!("Never");
+    spec["containers"] = json!([{"name": "client", "image": REAL_NODE_IMAGE,
+        "imagePullPolicy": "Never", "command": ["/performer"], "args": args}]);
+    let pod: Pod =
+        serde_json::from_value(json!({"metadata": {"name": "first-serving"}, "spec": spec}))
+            .unwrap();
     pods.create(&PostParams::default(), &pod).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {

@@ -282,7 +282,6 @@ impl TestNamespace {
 impl TestNamespace {
     /// The namespace's pods in one line each (phase, readiness, node, deleting, waiting
     /// reason): what a timed-out wait adds to its last observation.
-    #[allow(dead_code)]
     pub async fn pods_seen(&self) -> String {
         let pods = match self
             .api::<k8s_openapi::api::core::v1::Pod>()
