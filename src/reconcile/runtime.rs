@@ -385,11 +385,22 @@ pub fn reflect<K: Object>(
 /// A cache of children, and which children each owner has (named by the same `owner`
 /// function that wakes the owner), so that a pass reads its own children without scanning
 /// every cached one (that made each pass O(N), and a fleet-wide change O(N^2)).
+///
+/// It also answers with the children this process wrote that the watch has not delivered
+/// yet ([`Children::wrote`]): a pass between a write and its watch event (the owner's own
+/// status write wakes it at once) would otherwise find the child missing or old and write
+/// it again.
 #[derive(Clone)]
 pub struct Children<K: Object> {
     store: Store<K>,
     index: Arc<Mutex<OwnerIndex>>,
+    unseen: Arc<Mutex<Unseen<K>>>,
+    slim: fn(&mut K),
+    owner: Arc<OwnerName<K>>,
 }
+
+/// Names the owner of a child, if it has one.
+type OwnerName<K> = dyn Fn(&K) -> Option<String> + Send + Sync;
 
 impl<K: Object> std::ops::Deref for Children<K> {
     type Target = Store<K>;
@@ -399,17 +410,172 @@ impl<K: Object> std::ops::Deref for Children<K> {
 }
 
 impl<K: Object> Children<K> {
-    /// The cached children of owner `name` in `namespace`.
+    /// The children of owner `name` in `namespace`: the cached ones, and those written
+    /// since that the cache does not show yet.
     pub fn of(&self, namespace: &str, name: &str) -> Vec<Arc<K>> {
+        // The writes first: the watch forgets one only after the store holds it.
+        let written = self.lock_unseen().of(namespace, name, Instant::now());
         let names = self
             .index
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .children(namespace, name);
-        names
+        let mut children: Vec<Arc<K>> = names
             .iter()
             .filter_map(|child| self.store.get(&ObjectRef::new(child).within(namespace)))
+            .collect();
+        for w in written {
+            match children
+                .iter_mut()
+                .find(|c| c.meta().name == w.object.meta().name)
+            {
+                Some(cached) if !w.newer_than(cached.as_ref()) => {}
+                Some(cached) => *cached = w.object,
+                None => children.push(w.object),
+            }
+        }
+        children
+    }
+
+    /// The child `name` in `namespace`: the cached one, or the one written since when the
+    /// cache does not show that write yet.
+    pub fn newest(&self, namespace: &str, name: &str) -> Option<Arc<K>> {
+        let written = self.lock_unseen().get(namespace, name, Instant::now());
+        let cached = self.store.get(&ObjectRef::new(name).within(namespace));
+        match (written, cached) {
+            (Some(w), Some(c)) if !w.newer_than(c.as_ref()) => Some(c),
+            (Some(w), _) => Some(w.object),
+            (None, c) => c,
+        }
+    }
+
+    /// This process wrote `object` (as the API server answered): it stands in for the
+    /// cached copy until the watch delivers the write, for [`UNSEEN_FOR`] at most.
+    pub fn wrote(&self, mut object: K) {
+        object.meta_mut().managed_fields = None;
+        (self.slim)(&mut object);
+        let owner = (self.owner)(&object);
+        self.lock_unseen().wrote(owner, object, Instant::now());
+    }
+
+    fn lock_unseen(&self) -> std::sync::MutexGuard<'_, Unseen<K>> {
+        self.unseen.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// How long a written child stands in for the cache: far longer than any watch lag, short
+/// enough that a write the watch never delivers (the object deleted at once) is not
+/// assumed for long.
+pub const UNSEEN_FOR: Duration = Duration::from_secs(30);
+
+/// Children written that the watch has not delivered yet, by `(namespace, name)`.
+struct Unseen<K> {
+    by_name: HashMap<(String, String), Written<K>>,
+}
+
+impl<K> Default for Unseen<K> {
+    fn default() -> Self {
+        Self {
+            by_name: HashMap::new(),
+        }
+    }
+}
+
+struct Written<K> {
+    owner: Option<String>,
+    resource_version: Option<u64>,
+    object: Arc<K>,
+    at: Instant,
+}
+
+impl<K> Clone for Written<K> {
+    fn clone(&self) -> Self {
+        Self {
+            owner: self.owner.clone(),
+            resource_version: self.resource_version,
+            object: self.object.clone(),
+            at: self.at,
+        }
+    }
+}
+
+fn resource_version<K: Resource>(o: &K) -> Option<u64> {
+    o.meta().resource_version.as_deref()?.parse().ok()
+}
+
+impl<K: Resource> Written<K> {
+    /// True when `cached` predates this write. The API server's resourceVersions are
+    /// opaque to clients but, on every server hgctl supports, etcd revisions that grow
+    /// with each write (an older copy of the name, of another uid, included).
+    fn newer_than(&self, cached: &K) -> bool {
+        self.resource_version
+            .is_some_and(|mine| resource_version(cached).is_some_and(|seen| seen < mine))
+    }
+}
+
+impl<K: Resource> Unseen<K> {
+    fn wrote(&mut self, owner: Option<String>, object: K, now: Instant) {
+        self.by_name
+            .retain(|_, w| now.duration_since(w.at) < UNSEEN_FOR);
+        let key = (
+            object.meta().namespace.clone().unwrap_or_default(),
+            object.meta().name.clone().unwrap_or_default(),
+        );
+        self.by_name.insert(
+            key,
+            Written {
+                owner,
+                resource_version: resource_version(&object),
+                object: Arc::new(object),
+                at: now,
+            },
+        );
+    }
+
+    fn get(&self, namespace: &str, name: &str, now: Instant) -> Option<Written<K>> {
+        if self.by_name.is_empty() {
+            return None;
+        }
+        self.by_name
+            .get(&(namespace.to_string(), name.to_string()))
+            .filter(|w| now.duration_since(w.at) < UNSEEN_FOR)
+            .cloned()
+    }
+
+    fn of(&self, namespace: &str, owner: &str, now: Instant) -> Vec<Written<K>> {
+        self.by_name
+            .iter()
+            .filter(|((ns, _), w)| {
+                ns == namespace
+                    && w.owner.as_deref() == Some(owner)
+                    && now.duration_since(w.at) < UNSEEN_FOR
+            })
+            .map(|(_, w)| w.clone())
             .collect()
+    }
+
+    /// A watch event: the write it shows (or a later state, or the deletion) is forgotten.
+    fn seen(&mut self, event: &watcher::Event<K>) {
+        if self.by_name.is_empty() {
+            return;
+        }
+        let (watcher::Event::Apply(o) | watcher::Event::InitApply(o) | watcher::Event::Delete(o)) =
+            event
+        else {
+            return;
+        };
+        let key = (
+            o.meta().namespace.clone().unwrap_or_default(),
+            o.meta().name.clone().unwrap_or_default(),
+        );
+        let delete = matches!(event, watcher::Event::Delete(_));
+        if self
+            .by_name
+            .get(&key)
+            .is_some_and(|w| delete || !w.newer_than(o))
+        {
+            self.by_name.remove(&key);
+        }
     }
 }
 
@@ -517,7 +683,8 @@ where
 {
     let (store, stream) = reflect(client, namespace, config, slim);
     let index = Arc::new(Mutex::new(OwnerIndex::default()));
-    let keeper = index.clone();
+    let unseen = Arc::new(Mutex::new(Unseen::default()));
+    let (keeper, forget) = (index.clone(), unseen.clone());
     let owners = stream
         .inspect(move |event| {
             if let Ok(event) = event {
@@ -525,11 +692,19 @@ where
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .apply(event, |child| owner(child).map(|o| o.name));
+                forget.lock().unwrap_or_else(|e| e.into_inner()).seen(event);
             }
         })
         .touched_objects()
         .filter_map(move |child| future::ready(child.ok().and_then(|c| owner(&c))));
-    (Children { store, index }, owners)
+    let children = Children {
+        store,
+        index,
+        unseen,
+        slim,
+        owner: Arc::new(move |child: &K| owner(child).map(|o| o.name)),
+    };
+    (children, owners)
 }
 
 /// Keeps a cached object whole (but its managedFields).
@@ -544,6 +719,129 @@ mod tests {
             "metadata": {"name": name, "namespace": "ns", "labels": {"owner": owner}},
         }))
         .unwrap()
+    }
+
+    fn versioned(name: &str, owner: &str, rv: &str) -> k8s_openapi::api::core::v1::Pod {
+        let mut p = pod(name, owner);
+        p.metadata.resource_version = Some(rv.into());
+        p
+    }
+
+    /// Children over a store fed by hand, as the watch would.
+    fn children() -> (
+        Children<k8s_openapi::api::core::v1::Pod>,
+        reflector::store::Writer<k8s_openapi::api::core::v1::Pod>,
+    ) {
+        let (store, writer) = reflector::store();
+        let owner =
+            |p: &k8s_openapi::api::core::v1::Pod| p.metadata.labels.as_ref()?.get("owner").cloned();
+        let children = Children {
+            store,
+            index: Default::default(),
+            unseen: Default::default(),
+            slim: keep,
+            owner: Arc::new(owner),
+        };
+        (children, writer)
+    }
+
+    /// What `watch_children` does with each event.
+    fn deliver(
+        children: &Children<k8s_openapi::api::core::v1::Pod>,
+        writer: &mut reflector::store::Writer<k8s_openapi::api::core::v1::Pod>,
+        event: watcher::Event<k8s_openapi::api::core::v1::Pod>,
+    ) {
+        writer.apply_watcher_event(&event);
+        let owner = children.owner.clone();
+        children.index.lock().unwrap().apply(&event, |c| owner(c));
+        children.lock_unseen().seen(&event);
+    }
+
+    fn rv_of(p: Option<Arc<k8s_openapi::api::core::v1::Pod>>) -> Option<String> {
+        p?.metadata.resource_version.clone()
+    }
+
+    #[test]
+    fn a_written_child_stands_in_until_the_watch_delivers_it() {
+        let (children, mut writer) = children();
+        children.wrote(versioned("a-1", "a", "10"));
+        // Not cached yet: the write answers.
+        assert_eq!(rv_of(children.newest("ns", "a-1")), Some("10".into()));
+        let of_a = children.of("ns", "a");
+        assert_eq!(of_a.len(), 1);
+        assert!(children.of("ns", "b").is_empty());
+        assert!(children.of("other", "a").is_empty());
+        // The watch delivers it (and later states): the cache answers, the write is forgotten.
+        deliver(
+            &children,
+            &mut writer,
+            watcher::Event::Apply(versioned("a-1", "a", "10")),
+        );
+        assert!(children.lock_unseen().by_name.is_empty());
+        deliver(
+            &children,
+            &mut writer,
+            watcher::Event::Apply(versioned("a-1", "a", "12")),
+        );
+        assert_eq!(rv_of(children.newest("ns", "a-1")), Some("12".into()));
+        assert_eq!(children.of("ns", "a").len(), 1);
+    }
+
+    #[test]
+    fn a_write_over_an_older_cached_copy_wins_until_the_cache_catches_up() {
+        let (children, mut writer) = children();
+        deliver(
+            &children,
+            &mut writer,
+            watcher::Event::Apply(versioned("a-1", "a", "5")),
+        );
+        children.wrote(versioned("a-1", "a", "9"));
+        // An event older than the write keeps it.
+        deliver(
+            &children,
+            &mut writer,
+            watcher::Event::Apply(versioned("a-1", "a", "7")),
+        );
+        assert_eq!(rv_of(children.newest("ns", "a-1")), Some("9".into()));
+        let of_a = children.of("ns", "a");
+        assert_eq!(of_a.len(), 1, "one copy per name");
+        assert_eq!(rv_of(of_a.into_iter().next()), Some("9".into()));
+        deliver(
+            &children,
+            &mut writer,
+            watcher::Event::Apply(versioned("a-1", "a", "9")),
+        );
+        assert!(children.lock_unseen().by_name.is_empty());
+    }
+
+    #[test]
+    fn a_deletion_forgets_the_write_and_old_writes_lapse() {
+        let (children, mut writer) = children();
+        children.wrote(versioned("a-1", "a", "10"));
+        deliver(
+            &children,
+            &mut writer,
+            watcher::Event::Delete(versioned("a-1", "a", "8")),
+        );
+        assert!(children.newest("ns", "a-1").is_none());
+        assert!(children.of("ns", "a").is_empty());
+
+        let mut unseen = Unseen::default();
+        let t0 = Instant::now();
+        unseen.wrote(Some("a".into()), versioned("a-2", "a", "3"), t0);
+        assert!(unseen.get("ns", "a-2", t0).is_some());
+        assert!(unseen.get("ns", "a-2", t0 + UNSEEN_FOR).is_none());
+        assert!(unseen.of("ns", "a", t0 + UNSEEN_FOR).is_empty());
+        unseen.wrote(
+            Some("b".into()),
+            versioned("b-1", "b", "4"),
+            t0 + UNSEEN_FOR,
+        );
+        assert_eq!(
+            unseen.by_name.len(),
+            1,
+            "lapsed writes dropped on the next one"
+        );
     }
 
     #[test]

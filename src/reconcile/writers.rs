@@ -7,11 +7,12 @@ use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use serde::Serialize;
 use serde_json::json;
 
-use super::runtime::{Object, Runtime, status_key};
+use super::runtime::{Children, Object, Runtime, status_key};
 use super::{FIELD_MANAGER, ReconcileError};
 
 /// Server-side apply with the `hgctl` field manager, forced: hgctl owns these fields.
-pub async fn apply<K: Object>(rt: &Runtime, ns: &str, obj: &K) -> Result<(), ReconcileError> {
+/// Answers with the object as the API server left it.
+pub async fn apply<K: Object>(rt: &Runtime, ns: &str, obj: &K) -> Result<K, ReconcileError> {
     let name = obj.meta().name.clone().unwrap_or_default();
     let mut body =
         serde_json::to_value(obj).map_err(|e| ReconcileError::Internal(e.to_string()))?;
@@ -20,7 +21,7 @@ pub async fn apply<K: Object>(rt: &Runtime, ns: &str, obj: &K) -> Result<(), Rec
     if let Some(meta) = body.get_mut("metadata").and_then(|m| m.as_object_mut()) {
         meta.remove("managedFields");
     }
-    Api::<K>::namespaced(rt.client.clone(), ns)
+    let applied = Api::<K>::namespaced(rt.client.clone(), ns)
         .patch(
             &name,
             &PatchParams::apply(FIELD_MANAGER).force(),
@@ -30,6 +31,17 @@ pub async fn apply<K: Object>(rt: &Runtime, ns: &str, obj: &K) -> Result<(), Rec
         .map_err(|e| ReconcileError::kube(format!("applying {} {ns}/{name}", K::kind(&())), e))?;
     rt.metrics.write("apply", plural::<K>());
     tracing::debug!(kind = %K::kind(&()), object = %format!("{ns}/{name}"), "applied");
+    Ok(applied)
+}
+
+/// [`apply`] of a watched child: the cache answers with the write until it shows it.
+pub async fn apply_child<K: Object>(
+    rt: &Runtime,
+    children: &Children<K>,
+    ns: &str,
+    obj: &K,
+) -> Result<(), ReconcileError> {
+    children.wrote(apply(rt, ns, obj).await?);
     Ok(())
 }
 

@@ -118,7 +118,7 @@ async fn reconcile(
     }
     sync_children(rt, ctx, &e, &ns, &rendered).await?;
 
-    let service = ctx.services.get(&ObjectRef::new(&name).within(&ns));
+    let service = ctx.services.newest(&ns, &name);
     let planned = plan_status(
         &e,
         &rendered,
@@ -189,10 +189,10 @@ async fn sync_children(
     rendered: &Rendered,
 ) -> Result<(), ReconcileError> {
     let name = e.name_any();
-    let config_map = ctx
-        .config_maps
-        .get(&ObjectRef::new(&render::config_map_name(&name)).within(ns));
-    apply_if_stale(rt, ns, config_map.as_deref(), &rendered.config_map).await?;
+    let config_map = ctx.config_maps.newest(ns, &render::config_map_name(&name));
+    if plan::stale(config_map.as_deref(), &rendered.config_map) {
+        writers::apply_child(rt, &ctx.config_maps, ns, &rendered.config_map).await?;
+    }
     // Role and RoleBinding are named like the ServiceAccount.
     let sa_name = render::service_account_name(&name);
     let sa = get(rt, ns, &sa_name).await?;
@@ -202,35 +202,28 @@ async fn sync_children(
     let binding = get(rt, ns, &sa_name).await?;
     apply_if_stale(rt, ns, binding.as_ref(), &rendered.role_binding).await?;
     sync_network_policy(rt, e, ns, &name, rendered.network_policy.as_ref()).await?;
-    let service = ctx.services.get(&ObjectRef::new(&name).within(ns));
-    apply_if_stale(rt, ns, service.as_deref(), &rendered.service).await?;
+    let service = ctx.services.newest(ns, &name);
+    if plan::stale(service.as_deref(), &rendered.service) {
+        writers::apply_child(rt, &ctx.services, ns, &rendered.service).await?;
+    }
     let owner = e.metadata.uid.as_deref();
-    let deployment = ctx.deployments.get(&ObjectRef::new(&name).within(ns));
-    let stateful_set = ctx.stateful_sets.get(&ObjectRef::new(&name).within(ns));
     match &rendered.workload {
         Workload::Deployment(d) => {
             let replicas = |d: &Deployment| d.spec.replicas;
-            sync_workload(
-                rt,
-                ns,
-                owner,
-                deployment,
-                d.as_ref(),
-                replicas,
-                stateful_set,
-            )
-            .await
+            let other = ctx.stateful_sets.newest(ns, &name);
+            sync_workload(rt, ns, owner, &ctx.deployments, d.as_ref(), replicas, other).await
         }
         Workload::StatefulSet(s) => {
             let replicas = |s: &StatefulSet| s.spec.replicas;
+            let other = ctx.deployments.newest(ns, &name);
             sync_workload(
                 rt,
                 ns,
                 owner,
-                stateful_set,
+                &ctx.stateful_sets,
                 s.as_ref(),
                 replicas,
-                deployment,
+                other,
             )
             .await
         }
@@ -243,13 +236,15 @@ async fn sync_workload<W: runtime::Object, Other: runtime::Object>(
     rt: &Runtime,
     ns: &str,
     owner: Option<&str>,
-    seen: Option<Arc<W>>,
+    workloads: &Children<W>,
     desired: &W,
     replicas: fn(&W) -> Option<i32>,
     other: Option<Arc<Other>>,
 ) -> Result<(), ReconcileError> {
+    let name = desired.meta().name.clone().unwrap_or_default();
+    let seen = workloads.newest(ns, &name);
     if plan::workload_stale(seen.as_deref(), desired, replicas) {
-        writers::apply(rt, ns, desired).await?;
+        writers::apply_child(rt, workloads, ns, desired).await?;
     }
     if let Some(old) = other {
         writers::delete_owned(rt, owner, old.as_ref()).await?;
@@ -306,11 +301,11 @@ async fn apply_if_stale<K: runtime::Object>(
 }
 
 fn observed_workload(ctx: &ExecutorCaches, ns: &str, name: &str) -> Option<WorkloadView> {
-    if let Some(d) = ctx.deployments.get(&ObjectRef::new(name).within(ns)) {
+    if let Some(d) = ctx.deployments.newest(ns, name) {
         return Some(WorkloadView::from(d.as_ref()));
     }
     ctx.stateful_sets
-        .get(&ObjectRef::new(name).within(ns))
+        .newest(ns, name)
         .map(|s| WorkloadView::from(s.as_ref()))
 }
 

@@ -284,7 +284,7 @@ async fn reconcile(
     let desired_pod_name = desired.pod.metadata.name.clone().unwrap_or_default();
     let service = ctx
         .services
-        .get(&ObjectRef::new(&render::service_name(&p.name_any())).within(&ns));
+        .newest(&ns, &render::service_name(&p.name_any()));
     let mut observed = observe(ctx, &p, service.as_deref(), &desired_pod_name);
     ctx.sent_deletes.assume(&mut observed.pods, Instant::now());
     let input = |may_start_rollout| PlanInput {
@@ -317,12 +317,12 @@ async fn reconcile(
         crate::reconcile::tls::ensure_serving(rt, &p, &ctx.render.cluster_domain).await?;
     }
     if plan.create_pod {
-        writers::apply(rt, &ns, &desired.pod).await?;
+        writers::apply_child(rt, &ctx.pods, &ns, &desired.pod).await?;
     }
     // The renderer's convention: an empty hash selects every pod of the Performer.
     let wanted = render::desired_service(&p, plan.serving_hash.template().unwrap_or_default());
     if service.is_none_or(|s| !plan::service_up_to_date(&s, &wanted)) {
-        writers::apply(rt, &ns, &wanted).await?;
+        writers::apply_child(rt, &ctx.services, &ns, &wanted).await?;
     }
     for pod_name in &plan.delete_pods {
         let deleted = writers::delete::<Pod>(rt, &ns, pod_name, &DeleteParams::default()).await?;
