@@ -121,6 +121,8 @@ Register-ArgumentCompleter -Native -CommandName 'hgctl' -ScriptBlock {
             [CompletionResult]::new('--env-from-secret', '--env-from-secret', [CompletionResultType]::ParameterName, 'Environment variable from a Secret key (repeatable)')
             [CompletionResult]::new('--gpu', '--gpu', [CompletionResultType]::ParameterName, 'GPU model (a100, h100, l4 ...), optionally a MIG slice (a100:mig-1g.10gb) and :COUNT')
             [CompletionResult]::new('--mig-strategy', '--mig-strategy', [CompletionResultType]::ParameterName, 'How the cluster advertises MIG slices (default single; GKE is single)')
+            [CompletionResult]::new('--gpu-allocation', '--gpu-allocation', [CompletionResultType]::ParameterName, 'How the GPUs are allocated: the device plugin''s nvidia.com/gpu (default) or DRA (a ResourceClaimTemplate for the NVIDIA DRA driver)')
+            [CompletionResult]::new('--device-class', '--device-class', [CompletionResultType]::ParameterName, 'DeviceClass of a DRA GPU request (default gpu.nvidia.com)')
             [CompletionResult]::new('--gpu-count', '--gpu-count', [CompletionResultType]::ParameterName, 'Number of GPUs (default 1)')
             [CompletionResult]::new('--tee', '--tee', [CompletionResultType]::ParameterName, 'Trusted Execution Environment (sgx, tdx, sev-snp, sev)')
             [CompletionResult]::new('--tee-mode', '--tee-mode', [CompletionResultType]::ParameterName, 'How the TEE is reached: a Kata runtime class, or a node that is a confidential VM')

@@ -1668,7 +1668,7 @@ _hgctl() {
             return 0
             ;;
         hgctl__subcmd__performer__subcmd__create)
-            opts="-f -y -n -o -h --filename --image --avs --version --grpc-port --env --env-from-secret --gpu --gpu-shared --mig-strategy --gpu-count --tee --tee-mode --sgx-quote-provider --runtime-class --node-selector --toleration --cpu --memory --requests --limits --priority-class --service-account --label --check --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
+            opts="-f -y -n -o -h --filename --image --avs --version --grpc-port --env --env-from-secret --gpu --gpu-shared --mig-strategy --gpu-allocation --device-class --gpu-count --tee --tee-mode --sgx-quote-provider --runtime-class --node-selector --toleration --cpu --memory --requests --limits --priority-class --service-account --label --check --dry-run --yes --wait --timeout --kubeconfig --context --namespace --output --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1712,6 +1712,14 @@ _hgctl() {
                     ;;
                 --mig-strategy)
                     COMPREPLY=($(compgen -W "single mixed" -- "${cur}"))
+                    return 0
+                    ;;
+                --gpu-allocation)
+                    COMPREPLY=($(compgen -W "device-plugin dra" -- "${cur}"))
+                    return 0
+                    ;;
+                --device-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --gpu-count)

@@ -114,6 +114,8 @@ set edit:completion:arg-completer[hgctl] = {|@words|
             cand --env-from-secret 'Environment variable from a Secret key (repeatable)'
             cand --gpu 'GPU model (a100, h100, l4 ...), optionally a MIG slice (a100:mig-1g.10gb) and :COUNT'
             cand --mig-strategy 'How the cluster advertises MIG slices (default single; GKE is single)'
+            cand --gpu-allocation 'How the GPUs are allocated: the device plugin''s nvidia.com/gpu (default) or DRA (a ResourceClaimTemplate for the NVIDIA DRA driver)'
+            cand --device-class 'DeviceClass of a DRA GPU request (default gpu.nvidia.com)'
             cand --gpu-count 'Number of GPUs (default 1)'
             cand --tee 'Trusted Execution Environment (sgx, tdx, sev-snp, sev)'
             cand --tee-mode 'How the TEE is reached: a Kata runtime class, or a node that is a confidential VM'

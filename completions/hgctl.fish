@@ -152,6 +152,9 @@ a10g\t''
 v100\t''"
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l mig-strategy -d 'How the cluster advertises MIG slices (default single; GKE is single)' -r -f -a "single\t''
 mixed\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu-allocation -d 'How the GPUs are allocated: the device plugin\'s nvidia.com/gpu (default) or DRA (a ResourceClaimTemplate for the NVIDIA DRA driver)' -r -f -a "device-plugin\t''
+dra\t''"
+complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l device-class -d 'DeviceClass of a DRA GPU request (default gpu.nvidia.com)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l gpu-count -d 'Number of GPUs (default 1)' -r
 complete -c hgctl -n "__fish_hgctl_using_subcommand performer; and __fish_seen_subcommand_from create" -l tee -d 'Trusted Execution Environment (sgx, tdx, sev-snp, sev)' -r -f -a "sgx\t''
 tdx\t''

@@ -416,6 +416,72 @@ pub enum GpuSharing {
     Shared,
 }
 
+/// How the pod gets its GPUs.
+#[derive(JsonSchema, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GpuAllocation {
+    /// The device plugin's extended resource (`nvidia.com/gpu` ...) and node labels.
+    #[default]
+    DevicePlugin,
+    /// Dynamic Resource Allocation (`resource.k8s.io/v1`): a ResourceClaimTemplate asks a
+    /// DeviceClass for devices by their attributes; the scheduler allocates them from the
+    /// ResourceSlices the DRA driver publishes. No GPU Feature Discovery labels needed.
+    Dra,
+}
+
+/// The NVIDIA DRA driver's name, the attribute domain of its devices, and the DeviceClass
+/// its chart installs for whole GPUs.
+pub const DRA_GPU_DRIVER: &str = "gpu.nvidia.com";
+/// The DRA driver's attribute with the NVML product name (`NVIDIA H100 80GB HBM3`).
+pub const DRA_PRODUCT_ATTRIBUTE: &str = "productName";
+/// The DRA driver's device type attribute: `gpu` for a whole GPU, `mig` for a slice.
+pub const DRA_TYPE_ATTRIBUTE: &str = "type";
+/// The request (and pod claim) name of a Performer's GPUs through DRA.
+pub const DRA_CLAIM_NAME: &str = "gpu";
+
+/// A GPU request through DRA: `count` whole GPUs of the DeviceClass whose product is one
+/// of `products`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraGpuClaim {
+    pub device_class: String,
+    pub count: i32,
+    /// NVML product names: GFD's product label with its `-` back to spaces.
+    pub products: Vec<String>,
+}
+
+impl DraGpuClaim {
+    /// The CEL selector of the ResourceClaimTemplate's request: the product, and never a
+    /// MIG slice (a device without a `type` attribute is taken as whole).
+    pub fn cel(&self) -> String {
+        let d = format!("device.attributes[\"{DRA_GPU_DRIVER}\"]");
+        let products = self
+            .products
+            .iter()
+            .map(|p| format!("\"{p}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "{d}.{DRA_PRODUCT_ATTRIBUTE} in [{products}] && (!has({d}.{DRA_TYPE_ATTRIBUTE}) || {d}.{DRA_TYPE_ATTRIBUTE} == \"gpu\")"
+        )
+    }
+
+    /// Whether a published device of `driver` matches [`Self::cel`] (the simulator's copy).
+    pub fn matches(&self, driver: &str, attributes: &BTreeMap<String, String>) -> bool {
+        let attr = |name: &str| {
+            attributes
+                .get(name)
+                .or_else(|| attributes.get(&format!("{DRA_GPU_DRIVER}/{name}")))
+        };
+        driver == DRA_GPU_DRIVER
+            && attr(DRA_PRODUCT_ATTRIBUTE).is_some_and(|p| self.products.contains(p))
+            && attr(DRA_TYPE_ATTRIBUTE).is_none_or(|t| t == "gpu")
+    }
+}
+
+/// The NVML product name behind a GFD product label value (GFD writes spaces as `-`).
+pub fn nvml_product(gfd_product: &str) -> String {
+    gfd_product.replace('-', " ")
+}
+
 /// A GPU request as the renderer, the simulator and the doctor read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GpuRequest<'a> {
@@ -428,6 +494,9 @@ pub struct GpuRequest<'a> {
     /// A VM-based TEE through its Kata runtime class: the GPU is passed into the
     /// confidential VM (`nvidia.com/pgpu`).
     pub confidential: Option<TeeType>,
+    pub allocation: GpuAllocation,
+    /// The DeviceClass of a DRA request ([`DRA_GPU_DRIVER`] when not given).
+    pub device_class: Option<&'a str>,
 }
 
 /// What a [`GpuRequest`] becomes in a pod.
@@ -518,6 +587,43 @@ impl GpuRequest<'_> {
             GpuSelector::Known(m) => m.short.to_string(),
             GpuSelector::RawProduct(raw) => raw.to_string(),
         }
+    }
+
+    /// The DRA claim of the request; None when it goes through the device plugin. MIG
+    /// slices, time-sliced and confidential GPUs go through the device plugin only.
+    pub fn dra_claim(&self) -> Result<Option<DraGpuClaim>, String> {
+        if self.allocation != GpuAllocation::Dra {
+            return Ok(None);
+        }
+        if self.count < 1 {
+            return Err(format!(
+                "gpuCount must be at least 1 for gpuType {}",
+                self.name()
+            ));
+        }
+        let unsupported = if self.partition.is_some() {
+            Some("a MIG slice")
+        } else if self.sharing == GpuSharing::Shared {
+            Some("a shared GPU")
+        } else if self.confidential.is_some() {
+            Some("a confidential GPU")
+        } else {
+            None
+        };
+        if let Some(what) = unsupported {
+            return Err(format!(
+                "{what} is requested through the device plugin: use gpuAllocation DevicePlugin"
+            ));
+        }
+        let products = match self.selector {
+            GpuSelector::Known(m) => m.products.iter().map(|p| nvml_product(p)).collect(),
+            GpuSelector::RawProduct(raw) => vec![nvml_product(raw)],
+        };
+        Ok(Some(DraGpuClaim {
+            device_class: self.device_class.unwrap_or(DRA_GPU_DRIVER).to_string(),
+            count: self.count,
+            products,
+        }))
     }
 
     /// The resource, count, node affinity terms and runtime class the request needs.
@@ -1040,6 +1146,60 @@ mod tests {
             mig_strategy: MigStrategy::Single,
             sharing: GpuSharing::Exclusive,
             confidential: None,
+            allocation: GpuAllocation::DevicePlugin,
+            device_class: None,
+        }
+    }
+
+    #[test]
+    fn a_dra_claim_asks_for_whole_gpus_of_the_model_by_their_nvml_names() {
+        let mut request = gpu("a100");
+        assert_eq!(request.dra_claim(), Ok(None), "device plugin by default");
+        request.allocation = GpuAllocation::Dra;
+        request.count = 2;
+        let claim = request.dra_claim().unwrap().unwrap();
+        assert_eq!(claim.device_class, DRA_GPU_DRIVER);
+        assert_eq!(claim.count, 2);
+        assert_eq!(
+            claim.products,
+            ["NVIDIA A100 SXM4 40GB", "NVIDIA A100 PCIE 40GB"]
+        );
+        let attrs = |product: &str, kind: Option<&str>| {
+            let mut m = BTreeMap::from([("productName".to_string(), product.to_string())]);
+            if let Some(kind) = kind {
+                m.insert("type".into(), kind.into());
+            }
+            m
+        };
+        assert!(claim.matches(DRA_GPU_DRIVER, &attrs("NVIDIA A100 SXM4 40GB", Some("gpu"))));
+        assert!(claim.matches(DRA_GPU_DRIVER, &attrs("NVIDIA A100 SXM4 40GB", None)));
+        assert!(!claim.matches(DRA_GPU_DRIVER, &attrs("NVIDIA A100 SXM4 40GB", Some("mig"))));
+        assert!(!claim.matches(DRA_GPU_DRIVER, &attrs("NVIDIA A100 SXM4 80GB", Some("gpu"))));
+        assert!(!claim.matches("gpu.amd.com", &attrs("NVIDIA A100 SXM4 40GB", Some("gpu"))));
+        assert_eq!(
+            claim.cel(),
+            "device.attributes[\"gpu.nvidia.com\"].productName in [\"NVIDIA A100 SXM4 40GB\", \"NVIDIA A100 PCIE 40GB\"] && (!has(device.attributes[\"gpu.nvidia.com\"].type) || device.attributes[\"gpu.nvidia.com\"].type == \"gpu\")"
+        );
+        request.device_class = Some("a100.example.com");
+        assert_eq!(
+            request.dra_claim().unwrap().unwrap().device_class,
+            "a100.example.com"
+        );
+        for refused in [
+            GpuRequest {
+                partition: Some("1g.5gb"),
+                ..request
+            },
+            GpuRequest {
+                sharing: GpuSharing::Shared,
+                ..request
+            },
+            GpuRequest {
+                confidential: Some(TeeType::Tdx),
+                ..request
+            },
+        ] {
+            assert!(refused.dra_claim().unwrap_err().contains("DevicePlugin"));
         }
     }
 

@@ -163,8 +163,8 @@ async fn nodes_are_the_inventory_and_all_ready() {
     let want: BTreeSet<String> = cluster::inventory_node_names().into_iter().collect();
     assert_eq!(
         want.len(),
-        18,
-        "inventory.yaml should declare 18 nodes: {want:?}"
+        19,
+        "inventory.yaml should declare 19 nodes: {want:?}"
     );
 
     let fixed = nodes

@@ -248,6 +248,46 @@ fn invalid_manifests() -> Vec<(&'static str, Value, &'static str)> {
             "sgxQuoteProvider needs teeType sgx",
         ),
         (
+            "unknown GPU allocation",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"gpuType": "h100", "gpuAllocation": "Plugin"}}),
+                ),
+            ),
+            "\"DevicePlugin\", \"Dra\"",
+        ),
+        (
+            "a MIG slice through DRA",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"gpuType": "a100", "gpuPartition": "1g.5gb", "gpuAllocation": "Dra"}}),
+                ),
+            ),
+            "gpuAllocation Dra needs gpuType and asks for whole, unshared GPUs",
+        ),
+        (
+            "a DeviceClass without DRA",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"gpuType": "h100", "deviceClassName": "gpu.nvidia.com"}}),
+                ),
+            ),
+            "deviceClassName needs gpuAllocation Dra",
+        ),
+        (
+            "a DeviceClass that is no name",
+            performer(
+                "p",
+                perf_spec(
+                    json!({"hardwareRequirements": {"gpuType": "h100", "gpuAllocation": "Dra", "deviceClassName": "GPU Class"}}),
+                ),
+            ),
+            "deviceClassName must be a DNS subdomain",
+        ),
+        (
             "bad pull policy",
             performer("p", perf_spec(json!({"imagePullPolicy": "Sometimes"}))),
             "imagePullPolicy",

@@ -1,7 +1,8 @@
 //! End-to-end tests of the hardware table on the inventory's node classes, one per labelling
 //! scheme (issue #18): MIG single and mixed, time-sliced GPUs, GKE, Karpenter and AKS without
 //! GPU Feature Discovery, a confidential VM node, SGX through Intel's quote-provider webhook and
-//! confidential GPUs. For each: `performer create --check` names the fitting nodes, the created
+//! confidential GPUs, and DRA (a DeviceClass in the inventory, a ResourceSlice the tests
+//! publish). For each: `performer create --check` names the fitting nodes, the created
 //! Performer lands on exactly one of those, and `doctor` passes its hardware checks; and for
 //! every node of the inventory the simulator's verdict is what kube-scheduler does with the pod.
 
@@ -12,12 +13,16 @@ use std::time::Duration;
 
 use common::cli::{hgctl, text};
 use common::cluster::{self, TestNamespace, wait_for};
+use common::dra;
 use common::run_local::{RunLocal, install_crds};
 use hgctl::api::Performer;
 use k8s_openapi::api::core::v1::{
     Node, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod,
 };
 use k8s_openapi::api::node::v1::RuntimeClass;
+use k8s_openapi::api::resource::v1::{
+    DeviceClass, ResourceClaim, ResourceClaimTemplate, ResourceSlice,
+};
 use kube::api::{Api, ListParams, PostParams};
 use serde_json::Value;
 
@@ -99,7 +104,38 @@ const SCHEMES: &[Scheme] = &[
         flags: &["--gpu", "h100", "--tee", "tdx"],
         fits: &["cgpu-h100-tdx"],
     },
+    Scheme {
+        name: "dra-h100",
+        flags: &["--gpu", "h100", "--gpu-allocation", "dra"],
+        fits: &[dra::NODE],
+    },
 ];
+
+/// The allocated devices of the pod's claims, as `node/device`.
+async fn allocated_devices(ns: &TestNamespace, pod: &Pod) -> Vec<String> {
+    let claims: Api<ResourceClaim> = ns.api();
+    let mut out = Vec::new();
+    for status in pod
+        .status
+        .as_ref()
+        .and_then(|s| s.resource_claim_statuses.clone())
+        .unwrap_or_default()
+    {
+        let Some(name) = status.resource_claim_name else {
+            continue;
+        };
+        let claim = claims.get(&name).await.unwrap();
+        let allocation = claim.status.and_then(|s| s.allocation);
+        for r in allocation
+            .and_then(|a| a.devices)
+            .and_then(|d| d.results)
+            .unwrap_or_default()
+        {
+            out.push(format!("{}/{}", r.pool, r.device));
+        }
+    }
+    out
+}
 
 fn create_args<'a>(scheme: &'a Scheme, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
@@ -128,6 +164,7 @@ fn fitting_nodes(stdout: &str) -> BTreeSet<String> {
 #[tokio::test]
 async fn each_scheme_check_names_the_fitting_nodes_the_performer_lands_there_and_doctor_agrees() {
     install_crds().await;
+    dra::publish_gpus().await;
     let ns = TestNamespace::create("hw-schemes").await;
     let _run = RunLocal::start(ns.name());
     for scheme in SCHEMES {
@@ -155,15 +192,61 @@ async fn each_scheme_check_names_the_fitting_nodes_the_performer_lands_there_and
         assert_eq!(list.len(), 1, "{}: one pod", scheme.name);
         let node = list[0].spec.as_ref().unwrap().node_name.clone().unwrap();
         assert!(want.contains(&node), "{} landed on {node}", scheme.name);
+        if scheme.fits == [dra::NODE] {
+            // The scheduler allocated one whole H100 of the slice to the pod's claim.
+            let devices = allocated_devices(&ns, &list[0]).await;
+            assert_eq!(devices.len(), 1, "{}: {devices:?}", scheme.name);
+            assert!(
+                devices[0].starts_with(&format!("{}/gpu-", dra::NODE))
+                    && !devices[0].contains("mig"),
+                "{}: {devices:?}",
+                scheme.name
+            );
+        }
 
         let out = hgctl(ns.name(), &["doctor", scheme.name, "-o", "json"]);
         let report: Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("doctor -o json: {e}: {}", text(&out).1));
-        let object = format!("performer/{}", scheme.name);
+        let object = format!("performer/{}/{}", ns.name(), scheme.name);
+        let mine: Vec<&Value> = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["object"].as_str() == Some(object.as_str()))
+            .collect();
+        assert!(
+            mine.iter().any(|c| c["id"] == "workload.performer.ready"),
+            "{}: doctor reported nothing on {object}: {report}",
+            scheme.name
+        );
+        let gpu = scheme.flags.contains(&"--gpu");
+        assert_eq!(
+            mine.iter().any(|c| c["id"] == "hardware.gpu-route"),
+            gpu,
+            "{}: the GPU route is reported for GPU Performers only",
+            scheme.name
+        );
         for check in report["checks"].as_array().unwrap() {
             let id = check["id"].as_str().unwrap_or_default();
             if id.starts_with("hardware.") && check["object"].as_str() == Some(object.as_str()) {
                 assert_ne!(check["status"], "fail", "{}: {check}", scheme.name);
+            }
+            // Doctor says which route the GPUs take.
+            if id == "hardware.gpu-route" && check["object"].as_str() == Some(object.as_str()) {
+                let message = check["message"].as_str().unwrap_or_default();
+                let dra = scheme.fits == [dra::NODE];
+                assert_eq!(
+                    message.contains("through DRA (DeviceClass gpu.nvidia.com)"),
+                    dra,
+                    "{}: {message}",
+                    scheme.name
+                );
+                assert_eq!(
+                    message.contains("through the device plugin"),
+                    !dra,
+                    "{}: {message}",
+                    scheme.name
+                );
             }
         }
     }
@@ -222,8 +305,25 @@ fn pinned(pod: &Pod, node: &str, name: &str) -> Pod {
 
 #[tokio::test]
 async fn the_simulator_agrees_with_kube_scheduler_on_every_node_for_every_scheme() {
+    dra::publish_gpus().await;
     let ns = TestNamespace::create("hw-agree").await;
     let client = cluster::client().await;
+    let slices = Api::<ResourceSlice>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items;
+    let classes = Api::<DeviceClass>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items;
+    let claims = Api::<ResourceClaim>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items;
+    let cluster_devices = hgctl::scheduling::Devices::of(&slices, &classes, &claims);
     let nodes: Vec<Node> = Api::<Node>::all(client.clone())
         .list(&ListParams::default().labels("hgctl.test/inventory=fixed"))
         .await
@@ -255,7 +355,18 @@ async fn the_simulator_agrees_with_kube_scheduler_on_every_node_for_every_scheme
         let pod = hgctl::render::performer::desired_pod(&performer)
             .unwrap()
             .pod;
-        let fits = hgctl::scheduling::evaluate(&pod, &nodes, &all_pods, &runtime_classes);
+        let mut devices = cluster_devices.clone();
+        if let Some(template) = hgctl::render::performer::desired_gpu_claim_template(&performer) {
+            // The pinned pods name the template the controller would create.
+            let claim = hgctl::render::performer::dra_gpu_claim(&performer).unwrap();
+            let name = template.metadata.name.clone().unwrap();
+            Api::<ResourceClaimTemplate>::namespaced(client.clone(), ns.name())
+                .create(&PostParams::default(), &template)
+                .await
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            devices = devices.with_template(ns.name(), name, claim);
+        }
+        let fits = hgctl::scheduling::evaluate(&pod, &nodes, &all_pods, &runtime_classes, devices);
         for fit in fits {
             let name = format!("{}-{}", scheme.name, fit.node);
             pods.create(&PostParams::default(), &pinned(&pod, &fit.node, &name))

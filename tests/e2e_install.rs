@@ -737,6 +737,13 @@ async fn the_operator_account_has_least_privilege() {
         // Namespaces' Pod Security level shapes Performer pods.
         ("watch", "", "namespaces", None),
         ("watch", "node.k8s.io", "runtimeclasses", None),
+        // A DRA Performer's GPU claim template.
+        (
+            "create",
+            "resource.k8s.io",
+            "resourceclaimtemplates",
+            Some("some-workloads"),
+        ),
         ("create", "coordination.k8s.io", "leases", Some(ns.as_str())),
     ];
     let denied: &[(&str, &str, &str, Option<&str>)] = &[
@@ -758,6 +765,13 @@ async fn the_operator_account_has_least_privilege() {
         ("bind", "rbac.authorization.k8s.io", "clusterroles", None),
         ("update", "", "secrets", Some("kube-system")),
         ("list", "", "secrets", None),
+        // Claims are the scheduler's and the claim controller's to write.
+        (
+            "update",
+            "resource.k8s.io",
+            "resourceclaims/status",
+            Some("some-workloads"),
+        ),
         ("watch", "", "secrets", Some("kube-system")),
         ("create", "", "pods/exec", Some("some-workloads")),
         ("delete", "", "namespaces", None),

@@ -49,10 +49,12 @@ async fn generated_pods_are_admitted_in_a_restricted_namespace() {
         &[("pod-security.kubernetes.io/enforce", "restricted")],
     )
     .await;
+    common::dra::publish_gpus().await;
     let _run = RunLocal::start(ns.name());
     let api: Api<Performer> = ns.api();
     for file in [
         "performer-gpu.yaml",
+        "performer-gpu-dra.yaml",
         "performer-tee.yaml",
         "performer-minimal.yaml",
         "performer-upstream.yaml",
@@ -61,6 +63,7 @@ async fn generated_pods_are_admitted_in_a_restricted_namespace() {
     }
     for name in [
         "gpu-performer",
+        "dra-performer",
         "tee-performer",
         "minimal",
         "performer-3f9a1c-7be21d04",

@@ -243,6 +243,8 @@ pub struct Scheduling {
     validation = Rule::new("!has(self.gpuSharing) || has(self.gpuType)").message("gpuSharing needs gpuType"),
     validation = Rule::new("!has(self.teeMode) || (has(self.teeType) && (self.teeType != 'sgx' || self.teeMode == 'Node'))").message("teeMode needs teeType; sgx runs in process enclaves (teeMode Node only)"),
     validation = Rule::new("!has(self.sgxQuoteProvider) || (has(self.teeType) && self.teeType == 'sgx')").message("sgxQuoteProvider needs teeType sgx"),
+    validation = Rule::new("!has(self.gpuAllocation) || self.gpuAllocation != 'Dra' || (has(self.gpuType) && !has(self.gpuPartition) && (!has(self.gpuSharing) || self.gpuSharing == 'Exclusive'))").message("gpuAllocation Dra needs gpuType and asks for whole, unshared GPUs (MIG slices and shared GPUs go through DevicePlugin)"),
+    validation = Rule::new("!has(self.deviceClassName) || (has(self.gpuAllocation) && self.gpuAllocation == 'Dra')").message("deviceClassName needs gpuAllocation Dra"),
 )]
 pub struct HardwareRequirements {
     /// GPU model: a short name (`a100`), the `nvidia-a100` form, or a raw `nvidia.com/gpu.product` value.
@@ -299,6 +301,19 @@ pub struct HardwareRequirements {
     #[x_kube(validation = Rule::new("self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')").message("sgxQuoteProvider must be a DNS label such as aesmd"))]
     #[schemars(length(max = 63))]
     pub sgx_quote_provider: Option<String>,
+
+    /// How the GPUs are allocated: `DevicePlugin` (default: `nvidia.com/gpu` and node
+    /// labels) or `Dra` (a ResourceClaimTemplate `<name>-gpu` asking `deviceClassName` for
+    /// whole GPUs of the model; the cluster runs NVIDIA's DRA driver).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_allocation: Option<hardware::GpuAllocation>,
+
+    /// The DeviceClass of a `Dra` request; `gpu.nvidia.com` (the NVIDIA DRA driver's) when
+    /// not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(validation = Rule::new("self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')").message("deviceClassName must be a DNS subdomain such as gpu.nvidia.com"))]
+    #[schemars(length(max = 253))]
+    pub device_class_name: Option<String>,
 }
 
 impl HardwareRequirements {
@@ -316,6 +331,8 @@ impl HardwareRequirements {
                 .filter(|t| t.mode() == hardware::TeeMode::RuntimeClass)
                 .map(|t| t.tee)
                 .filter(|t| t.profile().confidential_gpu_runtime_class.is_some()),
+            allocation: self.gpu_allocation.unwrap_or_default(),
+            device_class: self.device_class_name.as_deref(),
         })
     }
 

@@ -190,13 +190,14 @@ async fn check(client: &Client, performer: &Performer) -> Result<Option<Vec<sche
         }
         Err(e) => return Err(Error::kube("listing RuntimeClasses", e)),
     };
+    let devices = dra_devices(client, performer).await?;
     let mut pod = desired.pod;
     // Without the RuntimeClass list, do not report it missing.
     if runtime_classes.is_empty()
         && let Some(spec) = pod.spec.as_mut()
         && spec.runtime_class_name.is_some()
     {
-        let mut fits = scheduling::evaluate(&pod, &nodes, &pods, &[]);
+        let mut fits = scheduling::evaluate(&pod, &nodes, &pods, &[], devices);
         scheduling::runtime_classes_unknown(&mut fits);
         return Ok(Some(fits));
     }
@@ -205,7 +206,64 @@ async fn check(client: &Client, performer: &Performer) -> Result<Option<Vec<sche
         &nodes,
         &pods,
         &runtime_classes,
+        devices,
     )))
+}
+
+/// For a Performer whose GPUs come through DRA: the devices published and free, the
+/// DeviceClasses, and the claim its template will make. Nothing is read otherwise.
+async fn dra_devices(client: &Client, performer: &Performer) -> Result<scheduling::Devices> {
+    let Some(claim) = render::performer::dra_gpu_claim(performer) else {
+        return Ok(scheduling::Devices::default());
+    };
+    async fn all<K>(client: &Client, what: &str) -> Result<Option<Vec<K>>>
+    where
+        K: Resource<Scope = k8s_openapi::ClusterResourceScope, DynamicType = ()>
+            + Clone
+            + std::fmt::Debug
+            + serde::de::DeserializeOwned,
+    {
+        match Api::<K>::all(client.clone())
+            .list(&ListParams::default())
+            .await
+        {
+            Ok(list) => Ok(Some(list.items)),
+            Err(kube::Error::Api(s)) if s.code == 403 || s.code == 404 => {
+                eprintln!(
+                    "warning: cannot list {what} ({}); DRA devices are not checked",
+                    s.message
+                );
+                Ok(None)
+            }
+            Err(e) => Err(Error::kube(format!("listing {what}"), e)),
+        }
+    }
+    use k8s_openapi::api::resource::v1::{DeviceClass, ResourceClaim, ResourceSlice};
+    let slices = all::<ResourceSlice>(client, "ResourceSlices").await?;
+    let classes = all::<DeviceClass>(client, "DeviceClasses").await?;
+    let claims = match Api::<ResourceClaim>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+    {
+        Ok(list) => list.items,
+        Err(kube::Error::Api(s)) if s.code == 403 || s.code == 404 => Vec::new(),
+        Err(e) => return Err(Error::kube("listing ResourceClaims", e)),
+    };
+    let name = render::performer::gpu_claim_template_name(performer, &claim);
+    let mut devices = scheduling::Devices::of(
+        slices.as_deref().unwrap_or_default(),
+        classes.as_deref().unwrap_or_default(),
+        &claims,
+    );
+    if classes.is_none() {
+        devices = devices.classes_unknown();
+    }
+    if slices.is_none() {
+        // Without the devices, a DRA claim is not checked at all.
+        return Ok(scheduling::Devices::default());
+    }
+    let ns = performer.metadata.namespace.as_deref().unwrap_or_default();
+    Ok(devices.with_template(ns, name, claim))
 }
 
 /// Server-side apply; returns created, configured or unchanged.

@@ -14,6 +14,7 @@ use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Secret, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::node::v1::RuntimeClass;
+use k8s_openapi::api::resource::v1::{DeviceClass, ResourceClaim, ResourceSlice};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, ListParams, LogParams, PostParams};
@@ -244,6 +245,26 @@ pub async fn gather(conn: &Connection, scope: &Scope, now: Timestamp) -> Snapsho
         deployments,
         executor_workloads
     );
+    let (dc, rs, rc) = tokio::join!(
+        list(
+            Api::<DeviceClass>::all(client.clone()),
+            "list deviceclasses",
+            ListParams::default(),
+        ),
+        list(
+            Api::<ResourceSlice>::all(client.clone()),
+            "list resourceslices",
+            ListParams::default(),
+        ),
+        list(
+            Api::<ResourceClaim>::all(client.clone()),
+            "list resourceclaims",
+            ListParams::default(),
+        ),
+    );
+    s.device_classes = dc;
+    s.resource_slices = rs;
+    s.resource_claims = rc;
     s.nodes = n;
     s.runtime_classes = r;
     s.crds = c;

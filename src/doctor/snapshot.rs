@@ -10,6 +10,7 @@ use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::api::core::v1::{Node, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::node::v1::RuntimeClass;
+use k8s_openapi::api::resource::v1::{DeviceClass, ResourceClaim, ResourceSlice};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::jiff::Timestamp;
 
@@ -148,6 +149,10 @@ pub struct Snapshot {
     /// Whether `pods` holds every namespace's pods.
     pub pods_cluster_wide: bool,
     pub runtime_classes: Gathered<Vec<RuntimeClass>>,
+    /// DRA: the DeviceClasses, the devices drivers publish, and the claims holding them.
+    pub device_classes: Gathered<Vec<DeviceClass>>,
+    pub resource_slices: Gathered<Vec<ResourceSlice>>,
+    pub resource_claims: Gathered<Vec<ResourceClaim>>,
     pub performers: Gathered<Vec<Performer>>,
     pub executors: Gathered<Vec<HourglassExecutor>>,
     pub services: Gathered<Vec<Service>>,
@@ -183,6 +188,9 @@ impl Snapshot {
             pods: Err(Missing::NotGathered),
             pods_cluster_wide: false,
             runtime_classes: Err(Missing::NotGathered),
+            device_classes: Err(Missing::NotGathered),
+            resource_slices: Err(Missing::NotGathered),
+            resource_claims: Err(Missing::NotGathered),
             performers: Err(Missing::NotGathered),
             executors: Err(Missing::NotGathered),
             services: Err(Missing::NotGathered),

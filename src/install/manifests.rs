@@ -236,6 +236,12 @@ pub const CLUSTER_RULES: &[Rule] = &[
         verbs: READ,
         why: "check the runtime class a TEE Performer names exists",
     },
+    Rule {
+        group: "resource.k8s.io",
+        resources: &["resourceclaimtemplates"],
+        verbs: &["list", "create", "patch", "delete"],
+        why: "a Performer with gpuAllocation Dra gets its GPUs from a ResourceClaimTemplate <name>-gpu-<hash>: listed (by label) and created before its pod, earlier ones deleted; no get or watch",
+    },
 ];
 
 /// The Role in the operator's own namespace: leader election only.

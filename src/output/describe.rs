@@ -307,7 +307,17 @@ fn performer_spec(b: &mut Block, view: &PerformerView<'_>) {
     let sched = spec.scheduling.as_ref();
     b.heading(0, "Spec");
     let gpu = match hw.and_then(|h| h.gpu_type.as_ref()) {
-        Some(t) => format!("{t} x{}", hw.and_then(|h| h.gpu_count).unwrap_or(1)),
+        Some(t) => {
+            let count = hw.and_then(|h| h.gpu_count).unwrap_or(1);
+            let effective = Performer {
+                spec: spec.clone(),
+                ..p.clone()
+            };
+            match crate::render::performer::dra_gpu_claim(&effective) {
+                Some(claim) => format!("{t} x{count} (DRA, DeviceClass {})", claim.device_class),
+                None => format!("{t} x{count}"),
+            }
+        }
         None => "<none>".into(),
     };
     b.pairs(

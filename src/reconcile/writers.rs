@@ -157,6 +157,7 @@ fn plural<K: Resource<DynamicType = ()>>() -> &'static str {
         "Role" => "roles",
         "RoleBinding" => "rolebindings",
         "NetworkPolicy" => "networkpolicies",
+        "ResourceClaimTemplate" => "resourceclaimtemplates",
         _ => "other",
     }
 }

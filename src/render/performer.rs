@@ -7,9 +7,13 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{
     Affinity, Capabilities, Container, ContainerPort, EnvVar, EnvVarSource, GRPCAction, Lifecycle,
     LifecycleHandler, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod,
-    PodSecurityContext, PodSpec, Probe, ResourceRequirements, SeccompProfile, SecretVolumeSource,
-    SecurityContext, Service, ServicePort, ServiceSpec, SleepAction, TCPSocketAction, Toleration,
-    Volume, VolumeMount,
+    PodResourceClaim, PodSecurityContext, PodSpec, Probe, ResourceClaim, ResourceRequirements,
+    SeccompProfile, SecretVolumeSource, SecurityContext, Service, ServicePort, ServiceSpec,
+    SleepAction, TCPSocketAction, Toleration, Volume, VolumeMount,
+};
+use k8s_openapi::api::resource::v1::{
+    CELDeviceSelector, DeviceClaim, DeviceRequest, DeviceSelector, ExactDeviceRequest,
+    ResourceClaimSpec, ResourceClaimTemplate, ResourceClaimTemplateSpec,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -152,6 +156,75 @@ pub fn pods_selector(performer_name: &str) -> String {
 
 pub(crate) fn owner_reference(p: &Performer) -> Option<OwnerReference> {
     p.controller_owner_ref(&())
+}
+
+/// The DRA claim of the Performer's GPUs, when it asks for them through DRA.
+pub fn dra_gpu_claim(p: &Performer) -> Option<hardware::DraGpuClaim> {
+    let hw = p.spec.hardware_requirements.as_ref()?;
+    hw.gpu_request()?.dra_claim().ok().flatten()
+}
+
+/// `<performer>-gpu-<hash of the claim>`: a ResourceClaimTemplate's spec cannot change, so a
+/// changed request is a new template (and, the pod naming it, a new pod).
+pub fn gpu_claim_template_name(p: &Performer, claim: &hardware::DraGpuClaim) -> String {
+    let name = p.metadata.name.clone().unwrap_or_default();
+    let text = format!(
+        "{}/{}/{}",
+        claim.device_class,
+        claim.count,
+        claim.products.join(",")
+    );
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{name}-gpu-{:08x}", hash & 0xffff_ffff)
+}
+
+/// The ResourceClaimTemplate a DRA Performer's pod names: `count` whole GPUs of the model
+/// from the DeviceClass, owned by the Performer.
+pub fn desired_gpu_claim_template(p: &Performer) -> Option<ResourceClaimTemplate> {
+    let claim = dra_gpu_claim(p)?;
+    let name = gpu_claim_template_name(p, &claim);
+    let mut labels = BTreeMap::new();
+    labels.insert(LABEL_APP.to_string(), APP_PERFORMER.to_string());
+    labels.insert(
+        LABEL_PERFORMER.to_string(),
+        p.metadata.name.clone().unwrap_or_default(),
+    );
+    Some(ResourceClaimTemplate {
+        metadata: ObjectMeta {
+            name: Some(name),
+            namespace: p.metadata.namespace.clone(),
+            labels: Some(labels),
+            owner_references: owner_reference(p).map(|o| vec![o]),
+            ..Default::default()
+        },
+        spec: Some(ResourceClaimTemplateSpec {
+            metadata: None,
+            spec: Some(ResourceClaimSpec {
+                devices: Some(DeviceClaim {
+                    requests: Some(vec![DeviceRequest {
+                        name: hardware::DRA_CLAIM_NAME.into(),
+                        exactly: Some(ExactDeviceRequest {
+                            device_class_name: claim.device_class.clone(),
+                            allocation_mode: Some("ExactCount".into()),
+                            count: Some(i64::from(claim.count)),
+                            selectors: Some(vec![DeviceSelector {
+                                cel: Some(CELDeviceSelector {
+                                    expression: claim.cel(),
+                                }),
+                            }]),
+                            ..Default::default()
+                        }),
+                        first_available: None,
+                    }]),
+                    ..Default::default()
+                }),
+            }),
+        }),
+    })
 }
 
 /// The rendered pod of a Performer and the hash that names it.
@@ -455,18 +528,33 @@ fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderErr
     let mut groups: Vec<Vec<Vec<NodeSelectorRequirement>>> = Vec::new();
 
     let placement = hardware_placement(&hardware, &resources)?;
+    let gpu_toleration = Toleration {
+        key: Some(hardware::GPU_TAINT_KEY.into()),
+        operator: Some("Exists".into()),
+        effect: Some("NoSchedule".into()),
+        ..Default::default()
+    };
+    let mut pod_claims = Vec::new();
+    if let Some(claim) = &placement.dra {
+        // The claim's device selector places the pod: no resource, no node labels.
+        add_toleration(&mut tolerations, gpu_toleration.clone());
+        resources
+            .claims
+            .get_or_insert_with(Vec::new)
+            .push(ResourceClaim {
+                name: hardware::DRA_CLAIM_NAME.into(),
+                request: None,
+            });
+        pod_claims.push(PodResourceClaim {
+            name: hardware::DRA_CLAIM_NAME.into(),
+            resource_claim_template_name: Some(gpu_claim_template_name(p, claim)),
+            resource_claim_name: None,
+        });
+    }
     if let Some(gpu) = &placement.gpu {
         set_limit(&mut resources, &gpu.resource, &gpu.count.to_string());
         groups.push(gpu.terms.clone());
-        add_toleration(
-            &mut tolerations,
-            Toleration {
-                key: Some(hardware::GPU_TAINT_KEY.into()),
-                operator: Some("Exists".into()),
-                effect: Some("NoSchedule".into()),
-                ..Default::default()
-            },
-        );
+        add_toleration(&mut tolerations, gpu_toleration);
         if runtime_class.is_none() {
             runtime_class = gpu.runtime_class.map(str::to_string);
         }
@@ -555,6 +643,7 @@ fn pod_spec(p: &Performer, level: PodSecurityLevel) -> Result<PodSpec, RenderErr
         tolerations: (!tolerations.is_empty()).then_some(tolerations),
         affinity: merge_required_affinity(scheduling.affinity.clone(), groups),
         runtime_class_name: runtime_class,
+        resource_claims: (!pod_claims.is_empty()).then_some(pod_claims),
         priority_class_name: scheduling.priority_class_name.clone(),
         security_context: Some(pod_security_context(
             spec.pod_security_context.as_ref(),
@@ -716,7 +805,10 @@ fn merge_required_affinity(
 /// What the hardware requirements add to the pod, from the hardware table.
 #[derive(Debug, Default)]
 struct HardwarePlacement {
+    /// GPUs through the device plugin.
     gpu: Option<hardware::GpuPlacement>,
+    /// GPUs through DRA.
+    dra: Option<hardware::DraGpuClaim>,
     tee: Option<hardware::TeePlacement>,
 }
 
@@ -729,7 +821,10 @@ fn hardware_placement(
         let request = hw
             .gpu_request()
             .ok_or_else(|| RenderError(format!("unknown gpuType {gpu_type:?}")))?;
-        out.gpu = Some(request.placement().map_err(RenderError)?);
+        out.dra = request.dra_claim().map_err(RenderError)?;
+        if out.dra.is_none() {
+            out.gpu = Some(request.placement().map_err(RenderError)?);
+        }
     }
     if hw.tee_required == Some(true) {
         let epc = resources
@@ -947,6 +1042,112 @@ mod tests {
         assert_eq!(
             grpc_endpoint("p1", "ns1", "cluster.local", 9090),
             "performer-p1.ns1.svc.cluster.local:9090"
+        );
+    }
+
+    #[test]
+    fn dra_gpus_are_a_claim_from_an_owned_template_not_a_resource_or_labels() {
+        let p = with_hw(HardwareRequirements {
+            gpu_type: Some("h100".into()),
+            gpu_count: Some(2),
+            gpu_allocation: Some(hardware::GpuAllocation::Dra),
+            ..Default::default()
+        });
+        let pod = desired_pod(&p).unwrap().pod;
+        assert!(
+            !limits(&pod).keys().any(|k| hardware::is_gpu_resource(k)),
+            "{:?}",
+            limits(&pod)
+        );
+        assert!(required_terms(&pod).is_empty(), "no GPU labels needed");
+        let spec = pod.spec.clone().unwrap();
+        let claims = spec.resource_claims.unwrap();
+        let template = desired_gpu_claim_template(&p).unwrap();
+        let template_name = template.metadata.name.clone().unwrap();
+        assert_eq!(claims.len(), 1);
+        assert_eq!(claims[0].name, "gpu");
+        assert_eq!(
+            claims[0].resource_claim_template_name.as_deref(),
+            Some(template_name.as_str())
+        );
+        let container_claims = spec.containers[0]
+            .resources
+            .clone()
+            .unwrap()
+            .claims
+            .unwrap();
+        assert_eq!(container_claims[0].name, "gpu");
+        assert!(
+            spec.tolerations
+                .unwrap()
+                .iter()
+                .any(|t| t.key.as_deref() == Some("nvidia.com/gpu")),
+            "GPU nodes' taint"
+        );
+        // The template: owned, two whole H100s from the NVIDIA driver's class.
+        assert!(template_name.starts_with(&format!("{}-gpu-", p.metadata.name.clone().unwrap())));
+        assert_eq!(template.metadata.owner_references.unwrap().len(), 1);
+        let request = template
+            .spec
+            .unwrap()
+            .spec
+            .unwrap()
+            .devices
+            .unwrap()
+            .requests
+            .unwrap()[0]
+            .exactly
+            .clone()
+            .unwrap();
+        assert_eq!(request.device_class_name, "gpu.nvidia.com");
+        assert_eq!(request.count, Some(2));
+        let cel = &request.selectors.unwrap()[0]
+            .cel
+            .clone()
+            .unwrap()
+            .expression;
+        assert!(cel.contains("\"NVIDIA H100 80GB HBM3\""), "{cel}");
+        assert!(cel.contains("== \"gpu\""), "never a MIG slice: {cel}");
+
+        // Another class or count is another template (their spec cannot change) and pod.
+        let mut other = p.clone();
+        let hw = other.spec.hardware_requirements.as_mut().unwrap();
+        hw.device_class_name = Some("h100.example.com".into());
+        let other_template = desired_gpu_claim_template(&other).unwrap();
+        assert_ne!(other_template.metadata.name.unwrap(), template_name);
+        assert_ne!(
+            desired_pod(&other).unwrap().hash,
+            desired_pod(&p).unwrap().hash
+        );
+        // The device plugin route has no template.
+        let plugin = with_hw(HardwareRequirements {
+            gpu_type: Some("h100".into()),
+            ..Default::default()
+        });
+        assert!(desired_gpu_claim_template(&plugin).is_none());
+        assert!(
+            desired_pod(&plugin)
+                .unwrap()
+                .pod
+                .spec
+                .unwrap()
+                .resource_claims
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn dra_refuses_slices_and_shared_gpus() {
+        let err = desired_pod(&with_hw(HardwareRequirements {
+            gpu_type: Some("a100".into()),
+            gpu_partition: Some("1g.5gb".into()),
+            gpu_allocation: Some(hardware::GpuAllocation::Dra),
+            ..Default::default()
+        }))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("gpuAllocation DevicePlugin"),
+            "{err}"
         );
     }
 

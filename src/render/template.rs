@@ -167,6 +167,18 @@ fn merge_hardware(
         "hardwareRequirements.sgxQuoteProvider",
         from,
     );
+    fill(
+        &mut h.gpu_allocation,
+        &t.gpu_allocation,
+        "hardwareRequirements.gpuAllocation",
+        from,
+    );
+    fill(
+        &mut h.device_class_name,
+        &t.device_class_name,
+        "hardwareRequirements.deviceClassName",
+        from,
+    );
     fill_map(
         &mut h.custom_labels,
         &t.custom_labels,
@@ -444,6 +456,12 @@ mod tests {
                     crate::hardware::TeeMode::RuntimeClass
                 }),
                 sgx_quote_provider: Some(pick("a", "b")),
+                gpu_allocation: Some(if b {
+                    crate::hardware::GpuAllocation::Dra
+                } else {
+                    crate::hardware::GpuAllocation::DevicePlugin
+                }),
+                device_class_name: Some(pick("a.example.com", "b.example.com")),
             }),
             resources: res(&pick("1", "2")),
             scheduling: Some(Scheduling {
@@ -510,7 +528,7 @@ mod tests {
         }
     }
 
-    const EVERY_FIELD: [&str; 23] = [
+    const EVERY_FIELD: [&str; 25] = [
         "hardwareRequirements.gpuType",
         "hardwareRequirements.gpuCount",
         "hardwareRequirements.teeRequired",
@@ -520,6 +538,8 @@ mod tests {
         "hardwareRequirements.gpuSharing",
         "hardwareRequirements.teeMode",
         "hardwareRequirements.sgxQuoteProvider",
+        "hardwareRequirements.gpuAllocation",
+        "hardwareRequirements.deviceClassName",
         "hardwareRequirements.customLabels",
         "resources",
         "scheduling.nodeSelector",

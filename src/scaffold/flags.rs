@@ -61,6 +61,13 @@ pub struct PerformerCreateArgs {
     /// How the cluster advertises MIG slices (default single; GKE is single)
     #[arg(group = "spec", long, value_name = "STRATEGY", value_parser = ["single", "mixed"])]
     pub mig_strategy: Option<String>,
+    /// How the GPUs are allocated: the device plugin's nvidia.com/gpu (default) or DRA (a
+    /// ResourceClaimTemplate for the NVIDIA DRA driver)
+    #[arg(group = "spec", long, value_name = "ROUTE", value_parser = ["device-plugin", "dra"])]
+    pub gpu_allocation: Option<String>,
+    /// DeviceClass of a DRA GPU request (default gpu.nvidia.com)
+    #[arg(group = "spec", long, value_name = "NAME")]
+    pub device_class: Option<String>,
     /// Number of GPUs (default 1)
     #[arg(group = "spec", long, value_name = "N")]
     pub gpu_count: Option<i32>,

@@ -523,6 +523,50 @@ fn gpu_options(args: &PerformerCreateArgs, hw: &mut HardwareRequirements) -> Res
             hardware::MigStrategy::Single
         });
     }
+    gpu_allocation(args, hw)
+}
+
+fn gpu_allocation(args: &PerformerCreateArgs, hw: &mut HardwareRequirements) -> Result<()> {
+    let dra = args.gpu_allocation.as_deref() == Some("dra");
+    if args.gpu_allocation.is_some() && hw.gpu_type.is_none() {
+        return Err(Error::MissingFlags {
+            flags: vec!["--gpu".into()],
+            message: "--gpu-allocation needs a GPU model".into(),
+            help: Some("e.g. --gpu h100 --gpu-allocation dra".into()),
+        });
+    }
+    if let Some(class) = args.device_class.as_deref() {
+        if !dra {
+            return Err(Error::flag(
+                "--device-class",
+                "the DeviceClass is a DRA setting".to_string(),
+                "use it with --gpu-allocation dra",
+            ));
+        }
+        if !validate::is_dns1123_subdomain(class) {
+            return Err(Error::flag(
+                "--device-class",
+                format!("{class:?} is not a DeviceClass name"),
+                "use a DNS subdomain such as gpu.nvidia.com (`kubectl get deviceclasses`)",
+            ));
+        }
+        hw.device_class_name = Some(class.to_string());
+    }
+    if !dra {
+        if args.gpu_allocation.is_some() {
+            hw.gpu_allocation = Some(hardware::GpuAllocation::DevicePlugin);
+        }
+        return Ok(());
+    }
+    if hw.gpu_partition.is_some() || hw.gpu_sharing.is_some() {
+        return Err(Error::conflict(
+            "--gpu MODEL:mig-PROFILE or --gpu-shared",
+            "--gpu-allocation dra",
+            "hgctl asks DRA for whole, unshared GPUs",
+            "ask for a MIG slice or a shared GPU through the device plugin (leave --gpu-allocation out)",
+        ));
+    }
+    hw.gpu_allocation = Some(hardware::GpuAllocation::Dra);
     Ok(())
 }
 
@@ -730,6 +774,21 @@ mod tests {
                 json!({"hardwareRequirements": {"gpuType": "l4", "gpuCount": 2, "gpuSharing": "Shared"}}),
             ),
             (
+                vec!["--gpu", "h100:2", "--gpu-allocation", "dra"],
+                json!({"hardwareRequirements": {"gpuType": "h100", "gpuCount": 2, "gpuAllocation": "Dra"}}),
+            ),
+            (
+                vec![
+                    "--gpu",
+                    "h100",
+                    "--gpu-allocation",
+                    "dra",
+                    "--device-class",
+                    "h100.example.com",
+                ],
+                json!({"hardwareRequirements": {"gpuType": "h100", "gpuCount": 1, "gpuAllocation": "Dra", "deviceClassName": "h100.example.com"}}),
+            ),
+            (
                 vec!["--tee", "tdx", "--tee-mode", "node"],
                 json!({"hardwareRequirements": {"teeRequired": true, "teeType": "tdx", "teeMode": "Node"}}),
             ),
@@ -857,5 +916,29 @@ mod tests {
         );
         assert_eq!(code(&["--gpu-count", "2"]), "hgctl::missing_flags");
         assert_eq!(code(&["--gpu", "a200"]), "hgctl::invalid_flag");
+        assert_eq!(code(&["--gpu-allocation", "dra"]), "hgctl::missing_flags");
+        assert_eq!(
+            code(&["--gpu", "a100:mig-1g.5gb", "--gpu-allocation", "dra"]),
+            "hgctl::conflicting_flags"
+        );
+        assert_eq!(
+            code(&["--gpu", "l4", "--gpu-shared", "--gpu-allocation", "dra"]),
+            "hgctl::conflicting_flags"
+        );
+        assert_eq!(
+            code(&["--gpu", "h100", "--device-class", "gpu.nvidia.com"]),
+            "hgctl::invalid_flag"
+        );
+        assert_eq!(
+            code(&[
+                "--gpu",
+                "h100",
+                "--gpu-allocation",
+                "dra",
+                "--device-class",
+                "GPU Class"
+            ]),
+            "hgctl::invalid_flag"
+        );
     }
 }

@@ -44,13 +44,23 @@ pub fn describe(m: &Misfit) -> String {
         Misfit::TooManyPods { running, max } => {
             format!("runs {running} pods, its maximum is {max}")
         }
+        Misfit::MissingDeviceClass(class) => {
+            format!("cannot serve DeviceClass {class}, which does not exist")
+        }
+        Misfit::NoDevices { class, free, need } => format!(
+            "publishes {free} free device(s) of DeviceClass {class} matching the claim, the pod needs {need}"
+        ),
     }
 }
 
 /// Misfits that a node "almost fitting" can have: the pod's labels match
 /// (a missing RuntimeClass is the pod's fault, not the node's: said once).
 fn is_near(m: &Misfit) -> bool {
-    m.wanted_label().is_none() && !matches!(m, Misfit::MissingRuntimeClass(_))
+    m.wanted_label().is_none()
+        && !matches!(
+            m,
+            Misfit::MissingRuntimeClass(_) | Misfit::MissingDeviceClass(_)
+        )
 }
 
 /// The GPU model short name of a node (`a100`), its raw product label, or None.

@@ -6,6 +6,7 @@
 //! lines of `performer create --check`, and [`explain`], the doctor's "closest
 //! node" explanation.
 
+pub mod dra;
 pub mod explain;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use crate::hardware;
 use crate::quantity::parse_milli;
 
+pub use dra::Devices;
 pub use explain::{Explanation, explain, explain_fits, free_gpus, gpu_class};
 
 /// Why one node cannot take the pod.
@@ -49,6 +51,14 @@ pub enum Misfit {
     },
     /// The node runs as many pods as it allows.
     TooManyPods { running: usize, max: i128 },
+    /// The pod's claim names a DeviceClass that does not exist.
+    MissingDeviceClass(String),
+    /// Fewer unallocated devices matching the pod's DRA claim than it asks for.
+    NoDevices {
+        class: String,
+        free: usize,
+        need: usize,
+    },
 }
 
 impl Misfit {
@@ -86,6 +96,8 @@ impl NodeFit {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Usage {
     nodes: BTreeMap<String, NodeUsage>,
+    /// DRA: the devices published and not yet allocated (none known by default).
+    pub devices: Devices,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -152,8 +164,13 @@ pub fn evaluate(
     nodes: &[Node],
     pods: &[Pod],
     runtime_classes: &[RuntimeClass],
+    devices: Devices,
 ) -> Vec<NodeFit> {
-    fits_of(pod, nodes, &Usage::of(pods, Some(pod)), runtime_classes)
+    let used = Usage {
+        devices,
+        ..Usage::of(pods, Some(pod))
+    };
+    fits_of(pod, nodes, &used, runtime_classes)
 }
 
 /// One [`NodeFit`] per node, with what is already used given.
@@ -268,6 +285,30 @@ pub fn misfits(
             max: max / 1000,
         });
     }
+    for template in spec
+        .resource_claims
+        .iter()
+        .flatten()
+        .filter_map(|c| c.resource_claim_template_name.as_deref())
+    {
+        let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+        let Some(claim) = used.devices.template(ns, template) else {
+            continue;
+        };
+        if !used.devices.class_exists(&claim.device_class) {
+            out.push(Misfit::MissingDeviceClass(claim.device_class.clone()));
+            continue;
+        }
+        let free = used.devices.free_for(&name, claim);
+        let need = usize::try_from(claim.count).unwrap_or(0);
+        if free < need {
+            out.push(Misfit::NoDevices {
+                class: claim.device_class.clone(),
+                free,
+                need,
+            });
+        }
+    }
     for (resource, need) in pod_requests(pod, &overhead) {
         if need <= 0 {
             continue;
@@ -330,6 +371,12 @@ fn check_phrase(m: &Misfit) -> String {
             human(resource, *need)
         ),
         Misfit::TooManyPods { running, max } => format!("too many pods ({running} of {max})"),
+        Misfit::MissingDeviceClass(class) => {
+            format!("DeviceClass {class} missing (no DRA driver installed it)")
+        }
+        Misfit::NoDevices { class, free, need } => {
+            format!("DRA: {free} free matching device(s) of class {class} < asked {need}")
+        }
     }
 }
 
@@ -500,6 +547,11 @@ pub fn human(resource: &str, milli: i128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::evaluate`] on a cluster without DRA devices.
+    fn evaluate(pod: &Pod, nodes: &[Node], pods: &[Pod], rcs: &[RuntimeClass]) -> Vec<NodeFit> {
+        super::evaluate(pod, nodes, pods, rcs, Devices::default())
+    }
     use serde_json::json;
 
     pub(super) fn node(

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod dra;
 pub mod http;
 pub mod performers;
 pub mod private_cluster;

@@ -107,6 +107,9 @@ pub(super) fn snap() -> Snapshot {
     s.operator_deployments = Ok(Vec::new());
     s.executor_workloads = Ok(Vec::new());
     s.unhealthy = Ok(Vec::new());
+    s.device_classes = Ok(Vec::new());
+    s.resource_slices = Ok(Vec::new());
+    s.resource_claims = Ok(Vec::new());
     s
 }
 

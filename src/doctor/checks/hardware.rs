@@ -58,6 +58,93 @@ pub(super) fn gpu_nodes(s: &Snapshot) -> Vec<Finding> {
     out
 }
 
+/// Which route a GPU Performer's devices take; through DRA, whether the DeviceClass exists
+/// and which nodes publish enough free matching devices (the simulator's count).
+pub(super) fn gpu_route(s: &Snapshot) -> Vec<Finding> {
+    per_performer(
+        s,
+        |p| {
+            let hw = p.spec.hardware_requirements.as_ref()?;
+            let gpu_type = hw.gpu_type.as_deref()?;
+            let Some(claim) = crate::render::performer::dra_gpu_claim(p) else {
+                let resource = gpu_resource(p);
+                return Some(Finding::pass(
+                    Some(pobj(p)),
+                    format!("{gpu_type}: through the device plugin ({resource})"),
+                ));
+            };
+            let class = &claim.device_class;
+            match &s.device_classes {
+                Err(m) => return Some(skipped_for(pobj(p), m)),
+                Ok(classes)
+                    if !classes
+                        .iter()
+                        .any(|c| c.metadata.name.as_deref() == Some(class)) =>
+                {
+                    return Some(Finding::problem(
+                        Some(pobj(p)),
+                        format!("{gpu_type}: through DRA, but DeviceClass {class} does not exist"),
+                        format!(
+                            "install the NVIDIA DRA driver for GPUs (it creates DeviceClass {}), set hardwareRequirements.deviceClassName to one of `kubectl get deviceclasses`, or use gpuAllocation DevicePlugin",
+                            crate::hardware::DRA_GPU_DRIVER
+                        ),
+                    ));
+                }
+                Ok(_) => {}
+            }
+            if let Err(m) = &s.resource_slices {
+                return Some(skipped_for(pobj(p), m));
+            }
+            let devices = devices(s);
+            let mut having: Vec<String> = s
+                .nodes
+                .iter()
+                .flatten()
+                .filter_map(|n| n.metadata.name.clone())
+                .filter(|n| {
+                    devices.free_for(n, &claim) >= usize::try_from(claim.count).unwrap_or(0)
+                })
+                .collect();
+            having.sort();
+            // Its own pod's claim holds its devices once allocated.
+            let ns = p.metadata.namespace.as_deref().unwrap_or_default();
+            let name = p.metadata.name.as_deref().unwrap_or_default();
+            let scheduled = s.pods_of(ns, name).iter().any(|pod| {
+                pod.spec
+                    .as_ref()
+                    .and_then(|sp| sp.node_name.as_ref())
+                    .is_some()
+            });
+            if having.is_empty() && !scheduled {
+                return Some(Finding::problem(
+                    Some(pobj(p)),
+                    format!(
+                        "{gpu_type}: through DRA (DeviceClass {class}), but no node publishes {} free matching device(s)",
+                        claim.count
+                    ),
+                    format!(
+                        "`kubectl get resourceslices` shows what DRA drivers publish; free {gpu_type} devices or lower gpuCount"
+                    ),
+                ));
+            }
+            Some(Finding::pass(
+                Some(pobj(p)),
+                if having.is_empty() {
+                    format!(
+                        "{gpu_type}: through DRA (DeviceClass {class}); its pod holds its devices"
+                    )
+                } else {
+                    format!(
+                        "{gpu_type}: through DRA (DeviceClass {class}); free on {}",
+                        having.join(", ")
+                    )
+                },
+            ))
+        },
+        "no Performer requests GPUs",
+    )
+}
+
 pub(super) fn gpu_model(s: &Snapshot) -> Vec<Finding> {
     per_performer(
         s,
@@ -485,6 +572,92 @@ fn node_has_tee(labels: &std::collections::BTreeMap<String, String>, p: &Perform
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::*;
+
+    fn dra_h100(count: i32) -> Performer {
+        performer(
+            "dra",
+            with(
+                base_spec(),
+                json!({"hardwareRequirements": {"gpuType": "h100", "gpuCount": count, "gpuAllocation": "Dra"}}),
+            ),
+        )
+    }
+
+    #[test]
+    fn the_gpu_route_is_named_and_a_dra_request_needs_its_device_class_and_devices() {
+        let mut s = snap();
+        let plugin = performer(
+            "plugin",
+            with(
+                base_spec(),
+                json!({"hardwareRequirements": {"gpuType": "h100"}}),
+            ),
+        );
+        s.performers = Ok(vec![plugin, dra_h100(2)]);
+        let r = results(&s);
+        let route = |r: &[CheckResult], object: &str| {
+            r.iter()
+                .find(|c| c.id == "hardware.gpu-route" && c.object.as_deref() == Some(object))
+                .unwrap()
+                .clone()
+        };
+        let plugin = route(&r, "performer/ns/plugin");
+        assert_eq!(plugin.status, Status::Pass);
+        assert_eq!(
+            plugin.message,
+            "h100: through the device plugin (nvidia.com/gpu)"
+        );
+        let dra = route(&r, "performer/ns/dra");
+        assert_eq!(dra.status, Status::Fail);
+        assert_eq!(
+            dra.message,
+            "h100: through DRA, but DeviceClass gpu.nvidia.com does not exist"
+        );
+        assert!(dra.hint.as_deref().unwrap().contains("NVIDIA DRA driver"));
+        // The device-plugin checks leave a DRA Performer alone (no GFD labels needed).
+        assert!(!r.iter().any(|c| c.id == "hardware.gpu-model"
+            && c.object.as_deref() == Some("performer/ns/dra")
+            && c.status == Status::Fail));
+
+        // The class exists; one node publishes one whole H100 and a slice: not enough for two.
+        s.device_classes = Ok(vec![
+            serde_json::from_value(json!({"metadata": {"name": "gpu.nvidia.com"}, "spec": {}}))
+                .unwrap(),
+        ]);
+        let slice = |devices: Value| {
+            serde_json::from_value(json!({
+                "metadata": {"name": "cpu-1-gpu"},
+                "spec": {"driver": "gpu.nvidia.com", "nodeName": "cpu-1",
+                         "pool": {"name": "cpu-1", "generation": 1, "resourceSliceCount": 1},
+                         "devices": devices},
+            }))
+            .unwrap()
+        };
+        let h100 = |name: &str, kind: &str| {
+            json!({"name": name, "attributes": {
+                "productName": {"string": "NVIDIA H100 80GB HBM3"}, "type": {"string": kind}}})
+        };
+        s.resource_slices = Ok(vec![slice(json!([
+            h100("gpu-0", "gpu"),
+            h100("mig-0", "mig")
+        ]))]);
+        let dra = route(&results(&s), "performer/ns/dra");
+        assert_eq!(dra.status, Status::Fail);
+        assert_eq!(
+            dra.message,
+            "h100: through DRA (DeviceClass gpu.nvidia.com), but no node publishes 2 free matching device(s)"
+        );
+        s.resource_slices = Ok(vec![slice(json!([
+            h100("gpu-0", "gpu"),
+            h100("gpu-1", "gpu")
+        ]))]);
+        let dra = route(&results(&s), "performer/ns/dra");
+        assert_eq!(dra.status, Status::Pass);
+        assert_eq!(
+            dra.message,
+            "h100: through DRA (DeviceClass gpu.nvidia.com); free on cpu-1"
+        );
+    }
 
     #[test]
     fn h200_requested_names_the_model_and_the_free_gpus() {

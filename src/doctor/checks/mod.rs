@@ -32,7 +32,9 @@ mod probe;
 mod template;
 mod workload;
 
-use self::hardware::{gpu_free, gpu_model, gpu_nodes, hardware_taints, runtime_class, tee_nodes};
+use self::hardware::{
+    gpu_free, gpu_model, gpu_nodes, gpu_route, hardware_taints, runtime_class, tee_nodes,
+};
 use cluster::{cluster_reachable, cluster_version, install_rights};
 use executor::{
     config_complete, executor_crash_loop, fatal_log, inline_keys, keys_secret, rollout,
@@ -78,6 +80,7 @@ pub const CATALOG: &[CheckDef] = &[
     check!("install.single-controller", Installation, Warning, Installed, BASE, "at most one hgctl controller holds a lease", single_controller),
     check!("hardware.gpu-nodes", HardwareInventory, Warning, Always, BASE, "GPU nodes advertise allocatable nvidia.com/gpu (device plugin running)", gpu_nodes),
     check!("hardware.gpu-model", HardwareInventory, Error, Installed, INSTALLED, "the GPU model a Performer requests exists on some node", gpu_model),
+    check!("hardware.gpu-route", HardwareInventory, Error, Installed, INSTALLED, "a Performer's GPUs come through the device plugin or DRA; through DRA, its DeviceClass exists and some node publishes enough matching devices", gpu_route),
     check!("hardware.gpu-free", HardwareInventory, Error, Installed, INSTALLED, "a node of that model has as many free GPUs as requested", gpu_free),
     check!("hardware.taints", HardwareInventory, Warning, Installed, INSTALLED, "the pod hgctl generates tolerates the taints of the matching nodes", hardware_taints),
     check!("hardware.tee-nodes", HardwareInventory, Error, Installed, INSTALLED, "a node advertises the TEE a Performer requires", tee_nodes),
@@ -184,8 +187,13 @@ fn skipped_for(obj: String, m: &Missing) -> Finding {
     Finding::skipped(Some(obj), format!("skipped: {}", m.reason()))
 }
 
+/// The GPU model and count of a Performer that gets its GPUs through the device plugin
+/// (a DRA Performer's are checked by `hardware.gpu-route`).
 fn gpu_request(p: &Performer) -> Option<(String, i32)> {
     let hw = p.spec.hardware_requirements.as_ref()?;
+    if crate::render::performer::dra_gpu_claim(p).is_some() {
+        return None;
+    }
     Some((hw.gpu_type.clone()?, hw.gpu_count.unwrap_or(1)))
 }
 
@@ -226,10 +234,32 @@ fn gpu_resource(p: &Performer) -> String {
 }
 
 fn used(s: &Snapshot) -> Usage {
-    match &s.pods {
+    let mut used = match &s.pods {
         Ok(pods) => Usage::of(pods, None),
         Err(_) => Usage::default(),
+    };
+    used.devices = devices(s);
+    used
+}
+
+/// The DRA devices free per node, with the claims of the DRA Performers in scope.
+fn devices(s: &Snapshot) -> scheduling::Devices {
+    let mut devices = scheduling::Devices::of(
+        s.resource_slices.as_deref().unwrap_or_default(),
+        s.device_classes.as_deref().unwrap_or_default(),
+        s.resource_claims.as_deref().unwrap_or_default(),
+    );
+    if s.device_classes.is_err() {
+        devices = devices.classes_unknown();
     }
+    for p in s.performers.iter().flatten() {
+        if let Some(claim) = crate::render::performer::dra_gpu_claim(p) {
+            let name = crate::render::performer::gpu_claim_template_name(p, &claim);
+            let ns = p.metadata.namespace.as_deref().unwrap_or_default();
+            devices = devices.with_template(ns, name, claim);
+        }
+    }
+    devices
 }
 
 /// GPU model short names the cluster's nodes have.

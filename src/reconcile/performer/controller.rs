@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 use futures::{StreamExt, future};
 use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::resource::v1::ResourceClaimTemplate;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, DeleteParams, Preconditions};
+use kube::api::{Api, DeleteParams, ListParams, Preconditions};
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::reflector::{ObjectRef, Store};
 use kube::runtime::{WatchStreamExt, watcher};
@@ -317,6 +318,8 @@ async fn reconcile(
         crate::reconcile::tls::ensure_serving(rt, &p, &ctx.render.cluster_domain).await?;
     }
     if plan.create_pod {
+        // Before the pod: the pod names the template its GPU claim is made from.
+        sync_gpu_claim_template(rt, &p).await?;
         writers::apply_child(rt, &ctx.pods, &ns, &desired.pod).await?;
     }
     // The renderer's convention: an empty hash selects every pod of the Performer.
@@ -349,6 +352,42 @@ async fn reconcile(
     write_status(rt, &p, &plan.status).await?;
     record(rt, &p, &plan.events).await;
     Ok(plan.requeue.into())
+}
+
+/// For a Performer whose GPUs come through DRA: creates the ResourceClaimTemplate its pod
+/// names, and deletes the templates of its earlier requests. Read when a pod is about to be
+/// created only (not watched), so a cluster without DRA's API costs nothing.
+async fn sync_gpu_claim_template(rt: &Runtime, p: &Performer) -> Result<(), ReconcileError> {
+    let Some(desired) = render::desired_gpu_claim_template(p) else {
+        return Ok(());
+    };
+    let ns = p.namespace().unwrap_or_default();
+    let want = desired.name_any();
+    let owned = Api::<ResourceClaimTemplate>::namespaced(rt.client.clone(), &ns)
+        .list_metadata(
+            &ListParams::default().labels(&format!("{LABEL_PERFORMER}={}", p.name_any())),
+        )
+        .await
+        .map_err(|e| {
+            ReconcileError::kube(
+                format!(
+                    "listing the ResourceClaimTemplates of {ns}/{}",
+                    p.name_any()
+                ),
+                e,
+            )
+        })?;
+    if !owned.items.iter().any(|t| t.name_any() == want) {
+        writers::apply(rt, &ns, &desired).await?;
+    }
+    for old in owned.items.iter().filter(|t| t.name_any() != want) {
+        let old = ResourceClaimTemplate {
+            metadata: old.metadata.clone(),
+            spec: None,
+        };
+        writers::delete_owned(rt, p.metadata.uid.as_deref(), &old).await?;
+    }
+    Ok(())
 }
 
 /// Writes the status when it changed, and counts what the change means (ready after how
