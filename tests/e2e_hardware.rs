@@ -23,7 +23,7 @@ use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::resource::v1::{
     DeviceClass, ResourceClaim, ResourceClaimTemplate, ResourceSlice,
 };
-use kube::api::{Api, ListParams, PostParams};
+use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::Value;
 
 const AVS: &str = "0x1234567890abcdef1234567890abcdef12345678";
@@ -250,6 +250,7 @@ async fn each_scheme_check_names_the_fitting_nodes_the_performer_lands_there_and
             }
         }
     }
+    dra_request_change_replaces_the_template(&ns).await;
     let sgx: Api<Pod> = ns.api();
     let sgx = sgx
         .list(&ListParams::default().labels("hourglass.eigenlayer.io/performer=sgx-quote"))
@@ -272,6 +273,77 @@ async fn each_scheme_check_names_the_fitting_nodes_the_performer_lands_there_and
         "the user's EPC size"
     );
     assert!(!limits.contains_key("sgx.intel.com/enclave"));
+}
+
+/// Two GPUs instead of one: a new template (a template's spec cannot change), a new pod
+/// holding two devices, and the first template deleted.
+async fn dra_request_change_replaces_the_template(ns: &TestNamespace) {
+    let performers: Api<Performer> = ns.api();
+    let templates: Api<ResourceClaimTemplate> = ns.api();
+    let by_performer = ListParams::default().labels("hourglass.eigenlayer.io/performer=dra-h100");
+    let names = |list: Vec<ResourceClaimTemplate>| -> Vec<String> {
+        list.into_iter().filter_map(|t| t.metadata.name).collect()
+    };
+    let first = names(templates.list(&by_performer).await.unwrap().items);
+    assert_eq!(first.len(), 1, "{first:?}");
+    performers
+        .patch(
+            "dra-h100",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"spec": {"hardwareRequirements": {"gpuCount": 2}}})),
+        )
+        .await
+        .unwrap();
+    let mut changed = performers.get("dra-h100").await.unwrap();
+    changed.metadata.namespace = Some(ns.name().to_string());
+    let want = hgctl::render::performer::desired_gpu_claim_template(&changed)
+        .unwrap()
+        .metadata
+        .name
+        .unwrap();
+    assert_ne!(want, first[0]);
+    let pods: Api<Pod> = ns.api();
+    let pod_names = ListParams::default().labels("hourglass.eigenlayer.io/performer=dra-h100");
+    wait_for(
+        Duration::from_secs(90),
+        "one pod with two H100s and only the new template",
+        || {
+            let (pods, templates, pod_names, by_performer, want) = (
+                pods.clone(),
+                templates.clone(),
+                pod_names.clone(),
+                by_performer.clone(),
+                want.clone(),
+            );
+            async move {
+                let list = pods.list(&pod_names).await.map_err(|e| e.to_string())?.items;
+                let left = names(
+                    templates
+                        .list(&by_performer)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .items,
+                );
+                let [pod] = list.as_slice() else {
+                    return Err(format!("{} pods, templates {left:?}", list.len()));
+                };
+                let devices = allocated_devices(ns, pod).await;
+                let named = pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.resource_claims.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|c| c.resource_claim_template_name.as_deref() == Some(want.as_str()));
+                if named && devices.len() == 2 && left == [want.clone()] {
+                    Ok(())
+                } else {
+                    Err(format!("pod claims from new template: {named}, devices {devices:?}, templates {left:?}"))
+                }
+            }
+        },
+    )
+    .await;
 }
 
 /// `pod` restricted to `node` (a `metadata.name` field requirement ANDed into every term).
