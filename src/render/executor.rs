@@ -49,6 +49,7 @@ use crate::install::manifests::RUN_AS_USER;
 
 pub use super::assessment::KeyMaterial;
 use super::assessment::{self, Assessment};
+use super::hash;
 pub use super::performer::RenderError;
 
 /// The owning HourglassExecutor's name, on every child (the watches select on it).
@@ -1054,16 +1055,6 @@ fn runtime_default() -> SeccompProfile {
 
 fn owner(e: &HourglassExecutor) -> Option<OwnerReference> {
     e.controller_owner_ref(&())
-}
-
-/// FNV-1a, 10 hex digits: stable across runs and hgctl versions.
-pub fn hash(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        h ^= u64::from(byte);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{:010x}", h & 0xff_ffff_ffff)
 }
 
 /// Objects whose metadata can carry the spec-hash annotation.

@@ -10,6 +10,18 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{PodSpec, Toleration};
 
+/// FNV-1a, 10 hex digits: stable across runs, platforms and hgctl versions (unlike std's
+/// hasher), because names and annotations built from it are compared with ones written
+/// by earlier runs.
+pub fn hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", h & 0xff_ffff_ffff)
+}
+
 /// Where a pod hgctl makes for itself runs (the operator, the probe): from `--node-selector`
 /// and `--toleration`-style flags.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -174,12 +174,7 @@ pub fn gpu_claim_template_name(p: &Performer, claim: &hardware::DraGpuClaim) -> 
         claim.count,
         claim.products.join(",")
     );
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{name}-gpu-{:08x}", hash & 0xffff_ffff)
+    format!("{name}-gpu-{}", super::hash(&text))
 }
 
 /// The ResourceClaimTemplate a DRA Performer's pod names: `count` whole GPUs of the model
@@ -384,13 +379,7 @@ fn tls_sidecar(p: &Performer, image: &str) -> (Container, Volume) {
 /// FNV-1a over the canonical JSON of the template: stable across runs and
 /// versions of hgctl as long as the rendered pod is the same.
 pub fn template_hash(spec: &PodSpec, labels: &BTreeMap<String, String>) -> String {
-    let text = serde_json::to_string(&(spec, labels)).unwrap_or_default();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{:010x}", hash & 0xff_ffff_ffff)
+    super::hash(&serde_json::to_string(&(spec, labels)).unwrap_or_default())
 }
 
 /// Refuses what the CRD schema lets through but a Pod may not hold, so every
