@@ -221,9 +221,14 @@ fn node_has_gpu(node: &k8s_openapi::api::core::v1::Node, p: &Performer) -> bool 
     crate::hardware::terms_hold(&placement.terms, &labels)
 }
 
+/// The device plugin's placement of the Performer's GPUs (None through DRA).
 fn gpu_placement(p: &Performer) -> Option<crate::hardware::GpuPlacement> {
     let hw = p.spec.hardware_requirements.as_ref()?;
-    hw.gpu_request()?.placement().ok()
+    let request = hw.gpu_request()?;
+    if request.dra_claim().ok().flatten().is_some() {
+        return None;
+    }
+    request.placement().ok()
 }
 
 /// The extended resource the Performer's GPUs are counted in.

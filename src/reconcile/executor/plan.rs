@@ -148,12 +148,38 @@ fn checksum(t: &PodTemplateSpec) -> Option<String> {
         .and_then(|a| a.get(ANNOTATION_CONFIG_CHECKSUM).cloned())
 }
 
+/// Ready replicas of the workload's current template: none while its controller has not
+/// seen the current generation (the status still describes the previous template), and
+/// never more than the replicas updated to it (old pods may still be ready).
+fn ready_of_current(
+    generation: Option<i64>,
+    observed: Option<i64>,
+    ready: Option<i32>,
+    updated: Option<i32>,
+) -> i32 {
+    let seen = match (generation, observed) {
+        (Some(g), Some(o)) => o >= g,
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    if !seen {
+        return 0;
+    }
+    let ready = ready.unwrap_or(0);
+    updated.map_or(ready, |u| ready.min(u))
+}
+
 impl From<&Deployment> for WorkloadView {
     fn from(d: &Deployment) -> Self {
         let status = d.status.clone().unwrap_or_default();
         WorkloadView {
             replicas: status.replicas.unwrap_or(0),
-            ready_replicas: status.ready_replicas.unwrap_or(0),
+            ready_replicas: ready_of_current(
+                d.metadata.generation,
+                status.observed_generation,
+                status.ready_replicas,
+                status.updated_replicas,
+            ),
             checksum: checksum(&d.spec.template),
         }
     }
@@ -164,7 +190,12 @@ impl From<&StatefulSet> for WorkloadView {
         let status = s.status.clone().unwrap_or_default();
         WorkloadView {
             replicas: status.replicas,
-            ready_replicas: status.ready_replicas.unwrap_or(0),
+            ready_replicas: ready_of_current(
+                s.metadata.generation,
+                status.observed_generation,
+                status.ready_replicas,
+                status.updated_replicas,
+            ),
             checksum: checksum(&s.spec.template),
         }
     }
@@ -387,6 +418,38 @@ fn ready_condition(
 mod tests {
     use super::*;
     use crate::api::HourglassExecutorSpec;
+
+    #[test]
+    fn a_workload_status_of_an_older_template_counts_no_ready_replica() {
+        let deployment = |generation: i64, status: serde_json::Value| -> WorkloadView {
+            let d: Deployment = serde_json::from_value(serde_json::json!({
+                "metadata": {"name": "e", "generation": generation},
+                "spec": {"selector": {}, "template": {}},
+                "status": status,
+            }))
+            .unwrap();
+            WorkloadView::from(&d)
+        };
+        // The status still describes generation 1 (as an apply's answer does).
+        let stale = deployment(
+            2,
+            serde_json::json!({"observedGeneration": 1, "replicas": 1, "readyReplicas": 1, "updatedReplicas": 1}),
+        );
+        assert_eq!(stale.ready_replicas, 0);
+        // Seen, but the ready pod is the old one.
+        let rolling = deployment(
+            2,
+            serde_json::json!({"observedGeneration": 2, "replicas": 2, "readyReplicas": 1, "updatedReplicas": 0}),
+        );
+        assert_eq!(rolling.ready_replicas, 0);
+        let done = deployment(
+            2,
+            serde_json::json!({"observedGeneration": 2, "replicas": 1, "readyReplicas": 1, "updatedReplicas": 1}),
+        );
+        assert_eq!(done.ready_replicas, 1);
+        let new = deployment(1, serde_json::json!({}));
+        assert_eq!(new.ready_replicas, 0, "not yet seen by its controller");
+    }
     use crate::api::executor::{ExecutorConfig, KeysSecretRef, OperatorKeys};
     use crate::render::executor::RenderContext;
     use k8s_openapi::jiff::Timestamp;
