@@ -36,6 +36,9 @@ struct Args {
     skip_double: bool,
     /// Performers on the real node for the real-pod scenario (0: skip it).
     real_pods: usize,
+    /// A larger N measured last (reconciler with rollout, and the floor), so that one run
+    /// gives the growth from N to it.
+    scale: Option<usize>,
 }
 
 fn parse_args() -> Args {
@@ -46,6 +49,7 @@ fn parse_args() -> Args {
         out: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench")),
         skip_double: false,
         real_pods: 20,
+        scale: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -70,6 +74,9 @@ fn parse_args() -> Args {
                     .next()
                     .and_then(|v| v.parse().ok())
                     .expect("--real-pods N")
+            }
+            "--scale" => {
+                args.scale = Some(it.next().and_then(|v| v.parse().ok()).expect("--scale N"))
             }
             "--bench" => {}
             other => panic!("unknown argument {other}; see tests/bench/run.sh"),
@@ -393,7 +400,7 @@ async fn wait_for_lease(client: &Client, ns: &str) {
 }
 
 /// Convergence, latency, API cost, memory and rollout of run-local at `n` performers.
-async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollout: bool) -> Value {
+async fn reconciler_scenario(client: &Client, n: usize, args: &Args) -> Value {
     let ns = format!("bench-perf-{n}-{}", std::process::id());
     create_namespace(client, &ns).await;
     let run = RunLocal::start(&ns);
@@ -532,22 +539,20 @@ async fn reconciler_scenario(client: &Client, n: usize, args: &Args, with_rollou
         "cpu_s_steady_window": steady.cpu_secs - peak.cpu_secs,
     });
 
-    if with_rollout {
-        let (before, from) = (sample(pid), SystemTime::now());
-        result["rollout"] = rollout(client, &ns, n, args).await;
-        // What the rollout cost run-local and the API server, per Performer.
-        let cpu = sample(pid).cpu_secs - before.cpu_secs;
-        let writes: BTreeMap<String, f64> = audit_counts(&ns, from, SystemTime::now())
-            .into_iter()
-            .filter(|(k, _)| is_write(k) && !k.ends_with(" leases"))
-            .map(|(k, v)| (k, v as f64 / n as f64))
-            .collect();
-        result["rollout"]["cpu_s"] = json!(cpu);
-        result["rollout"]["writes_per_performer"] = json!(writes);
-        result["cli"] = cli_timings().await;
-        result["paced"] = paced_latency(&performers, &pods_seen, &ready_seen, t0).await;
-        result["rss_peak_mib"] = json!(sample(pid).hwm_kib as f64 / 1024.0);
-    }
+    let (before, from) = (sample(pid), SystemTime::now());
+    result["rollout"] = rollout(client, &ns, n, args).await;
+    // What the rollout cost run-local and the API server, per Performer.
+    let cpu = sample(pid).cpu_secs - before.cpu_secs;
+    let writes: BTreeMap<String, f64> = audit_counts(&ns, from, SystemTime::now())
+        .into_iter()
+        .filter(|(k, _)| is_write(k) && !k.ends_with(" leases"))
+        .map(|(k, v)| (k, v as f64 / n as f64))
+        .collect();
+    result["rollout"]["cpu_s"] = json!(cpu);
+    result["rollout"]["writes_per_performer"] = json!(writes);
+    result["cli"] = cli_timings().await;
+    result["paced"] = paced_latency(&performers, &pods_seen, &ready_seen, t0).await;
+    result["rss_peak_mib"] = json!(sample(pid).hwm_kib as f64 / 1024.0);
     sampler.abort();
     drop(run);
     for w in [w1, w2, w3] {
@@ -1022,6 +1027,73 @@ fn join_entries(map: &Value, entry: impl Fn(&str, &Value) -> Option<String>) -> 
         .join(", ")
 }
 
+/// The rows of the larger run: against its floor, growth from N as an exponent, memory per
+/// Performer, and the work per Performer at every N of the run.
+fn scale_rows(report: &Value, scale: &Value) -> String {
+    let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    let (r, sr, sf) = (&report["reconciler"], &scale["reconciler"], &scale["floor"]);
+    let (n, m) = (f(&r["count"]), f(&sr["count"]));
+    let exponent = |a: f64, b: f64| (b / a).ln() / (m / n).ln();
+    let mut md = String::new();
+    md.push_str(&format!(
+        "| at M={m}: convergence / floor | {:.1} s / {:.1} s ({:.2}) |\n",
+        f(&sr["convergence_s"]),
+        f(&sf["convergence_s"]),
+        f(&sr["convergence_s"]) / f(&sf["convergence_s"])
+    ));
+    md.push_str(&format!(
+        "| growth {n} → {m} as the exponent of N: convergence / floor / run-local CPU / RSS steady | {:.2} / {:.2} / {:.2} / {:.2} |\n",
+        exponent(f(&r["convergence_s"]), f(&sr["convergence_s"])),
+        exponent(f(&report["floor"]["convergence_s"]), f(&sf["convergence_s"])),
+        exponent(f(&r["cpu_s_convergence"]), f(&sr["cpu_s_convergence"])),
+        exponent(f(&r["rss_steady_mib"]), f(&sr["rss_steady_mib"])),
+    ));
+    md.push_str(&format!(
+        "| run-local RSS at {m}: peak / steady; per Performer from {n} to {m} (steady / peak) | {:.1} / {:.1} MiB; {:.1} / {:.1} KiB |\n",
+        f(&sr["rss_peak_mib"]),
+        f(&sr["rss_steady_mib"]),
+        (f(&sr["rss_steady_mib"]) - f(&r["rss_steady_mib"])) * 1024.0 / (m - n),
+        (f(&sr["rss_peak_mib"]) - f(&r["rss_peak_mib"])) * 1024.0 / (m - n),
+    ));
+    let runs: Vec<&Value> = [r, &report["reconciler_2n"], sr]
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .collect();
+    let per = |key: &dyn Fn(&Value) -> f64| {
+        runs.iter()
+            .map(|v| format!("{:.1}", key(v) * 1000.0 / f(&v["count"])))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    let counts = runs
+        .iter()
+        .map(|v| v["count"].to_string())
+        .collect::<Vec<_>>()
+        .join(" / ");
+    md.push_str(&format!(
+        "| run-local CPU per Performer at {counts}: convergence; rollout | {} ms; {} ms |\n",
+        per(&|v| f(&v["cpu_s_convergence"])),
+        per(&|v| f(&v["rollout"]["cpu_s"])),
+    ));
+    md.push_str(&format!(
+        "| blue-green rollout of all {m} (budget {}) | {:.1} s; fewest ready endpoints per Performer {}; most pods beyond one per Performer {} |\n",
+        sr["rollout"]["rollout_budget"],
+        f(&sr["rollout"]["rollout_s"]),
+        sr["rollout"]["min_ready_endpoints_seen"],
+        sr["rollout"]["most_extra_pods"],
+    ));
+    let calls = join_entries(&sr["api_calls_per_performer"], |k, v| {
+        Some(format!("{k} {:.2}", v.as_f64().unwrap_or(0.0)))
+    });
+    let writes = join_entries(&sr["rollout"]["writes_per_performer"], |k, v| {
+        Some(format!("{k} {:.2}", v.as_f64().unwrap_or(0.0)))
+    });
+    md.push_str(&format!(
+        "| API requests per Performer at {m}: convergence; rollout | {calls}; {writes} |\n"
+    ));
+    md
+}
+
 fn markdown(report: &Value) -> String {
     let r = &report["reconciler"];
     let f = &report["floor"];
@@ -1119,6 +1191,9 @@ fn markdown(report: &Value) -> String {
             d["rss_steady_mib"].as_f64().unwrap_or(f64::NAN), d["cpu_s_convergence"].as_f64().unwrap_or(f64::NAN)
         ));
     }
+    if let Some(m) = report.get("scale").filter(|m| !m.is_null()) {
+        md.push_str(&scale_rows(report, m));
+    }
     let ro = &r["rollout"];
     md.push_str(&format!(
         "| blue-green image rollout of all {n} (rollout budget {}) | {:.1} s, fewest ready endpoints seen per Performer: {} ({} Performers ever at 0), most pods beyond one per Performer: {} |\n",
@@ -1185,48 +1260,68 @@ async fn main() {
     let real = real_pods_scenario(&client, args.real_pods).await;
     eprintln!("{real:#}");
     eprintln!("== reconciler at N={}", args.count);
-    let reconciler = reconciler_scenario(&client, args.count, &args, true).await;
+    let reconciler = reconciler_scenario(&client, args.count, &args).await;
     eprintln!("{reconciler:#}");
     eprintln!("== floor at N={}", args.count);
     let floor = floor_scenario(&client, args.count, &args).await;
     eprintln!("{floor:#}");
-    let double = if args.skip_double {
+    // The larger runs keep a short steady window: the one at N says whether idle is quiet.
+    let short = Args {
+        steady_secs: 10,
+        ..args
+    };
+    let double = if short.skip_double {
         Value::Null
     } else {
-        eprintln!("== reconciler at 2N={}", 2 * args.count);
-        let short = Args {
-            steady_secs: 10,
-            ..args
-        };
-        let d = reconciler_scenario(&client, 2 * short.count, &short, false).await;
+        eprintln!("== reconciler at 2N={}", 2 * short.count);
+        let d = reconciler_scenario(&client, 2 * short.count, &short).await;
         eprintln!("{d:#}");
-        return finish(&short, reconciler, floor, d, real, versions);
+        d
     };
-    finish(&args, reconciler, floor, double, real, versions);
-}
-
-fn finish(
-    args: &Args,
-    reconciler: Value,
-    floor: Value,
-    double: Value,
-    real: Value,
-    versions: Value,
-) {
+    let scale = match short.scale {
+        None => Value::Null,
+        Some(m) => {
+            // The real node's kube-proxy would program M Services on the same cores.
+            stop_real_node();
+            eprintln!("== reconciler at M={m}");
+            let r = reconciler_scenario(&client, m, &short).await;
+            eprintln!("{r:#}");
+            eprintln!("== floor at M={m}");
+            let f = floor_scenario(&client, m, &short).await;
+            eprintln!("{f:#}");
+            json!({"reconciler": r, "floor": f})
+        }
+    };
     let report = json!({
         "machine": machine(),
         "versions": versions,
-        "args": {"count": args.count, "concurrency": args.concurrency},
+        "args": {"count": short.count, "concurrency": short.concurrency, "scale": short.scale},
         "reconciler": reconciler,
         "floor": floor,
         "reconciler_2n": double,
+        "scale": scale,
         "real_pods": real,
     });
+    finish(&short, &report);
+}
+
+/// Stops the real node (the cluster scripts' own way), when one runs.
+fn stop_real_node() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cluster/node/down.sh");
+    match std::process::Command::new(script).status() {
+        Ok(s) if s.success() => eprintln!("== real node stopped for the scale run"),
+        other => eprintln!(
+            "== could not stop the real node ({other:?}); the scale run shares the cores with it"
+        ),
+    }
+}
+
+fn finish(args: &Args, report: &Value) {
     std::fs::create_dir_all(&args.out).unwrap();
     let json_path = Path::new(&args.out).join("report.json");
     let md_path = Path::new(&args.out).join("report.md");
-    std::fs::write(&json_path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
-    let md = markdown(&report);
+    std::fs::write(&json_path, serde_json::to_string_pretty(report).unwrap()).unwrap();
+    let md = markdown(report);
     std::fs::write(&md_path, &md).unwrap();
     println!("{md}");
     println!("wrote {} and {}", json_path.display(), md_path.display());
