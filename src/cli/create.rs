@@ -213,57 +213,48 @@ async fn check(client: &Client, performer: &Performer) -> Result<Option<Vec<sche
 /// For a Performer whose GPUs come through DRA: the devices published and free, the
 /// DeviceClasses, and the claim its template will make. Nothing is read otherwise.
 async fn dra_devices(client: &Client, performer: &Performer) -> Result<scheduling::Devices> {
+    use k8s_openapi::api::resource::v1::{DeviceClass, ResourceClaim, ResourceSlice};
     let Some(claim) = render::performer::dra_gpu_claim(performer) else {
         return Ok(scheduling::Devices::default());
     };
-    async fn all<K>(client: &Client, what: &str) -> Result<Option<Vec<K>>>
-    where
-        K: Resource<Scope = k8s_openapi::ClusterResourceScope, DynamicType = ()>
-            + Clone
-            + std::fmt::Debug
-            + serde::de::DeserializeOwned,
-    {
-        match Api::<K>::all(client.clone())
-            .list(&ListParams::default())
-            .await
-        {
-            Ok(list) => Ok(Some(list.items)),
-            Err(kube::Error::Api(s)) if s.code == 403 || s.code == 404 => {
-                eprintln!(
-                    "warning: cannot list {what} ({}); DRA devices are not checked",
-                    s.message
-                );
-                Ok(None)
-            }
-            Err(e) => Err(Error::kube(format!("listing {what}"), e)),
-        }
-    }
-    use k8s_openapi::api::resource::v1::{DeviceClass, ResourceClaim, ResourceSlice};
-    let slices = all::<ResourceSlice>(client, "ResourceSlices").await?;
-    let classes = all::<DeviceClass>(client, "DeviceClasses").await?;
-    let claims = match Api::<ResourceClaim>::all(client.clone())
-        .list(&ListParams::default())
-        .await
-    {
-        Ok(list) => list.items,
-        Err(kube::Error::Api(s)) if s.code == 403 || s.code == 404 => Vec::new(),
-        Err(e) => return Err(Error::kube("listing ResourceClaims", e)),
+    // Without the devices, a DRA claim is not checked at all.
+    let Some(slices) = list_dra::<ResourceSlice>(client, "ResourceSlices").await? else {
+        return Ok(scheduling::Devices::default());
     };
-    let name = render::performer::gpu_claim_template_name(performer, &claim);
+    let classes = list_dra::<DeviceClass>(client, "DeviceClasses").await?;
+    let claims = list_dra::<ResourceClaim>(client, "ResourceClaims").await?;
     let mut devices = scheduling::Devices::of(
-        slices.as_deref().unwrap_or_default(),
+        &slices,
         classes.as_deref().unwrap_or_default(),
-        &claims,
+        claims.as_deref().unwrap_or_default(),
     );
     if classes.is_none() {
         devices = devices.classes_unknown();
     }
-    if slices.is_none() {
-        // Without the devices, a DRA claim is not checked at all.
-        return Ok(scheduling::Devices::default());
-    }
+    let name = render::performer::gpu_claim_template_name(performer, &claim);
     let ns = performer.metadata.namespace.as_deref().unwrap_or_default();
     Ok(devices.with_template(ns, name, claim))
+}
+
+/// Every object of a DRA kind; None (with a warning) when the API is missing or forbidden.
+async fn list_dra<K>(client: &Client, what: &str) -> Result<Option<Vec<K>>>
+where
+    K: Resource<DynamicType = ()> + Clone + std::fmt::Debug + serde::de::DeserializeOwned,
+{
+    match Api::<K>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+    {
+        Ok(list) => Ok(Some(list.items)),
+        Err(kube::Error::Api(s)) if s.code == 403 || s.code == 404 => {
+            eprintln!(
+                "warning: cannot list {what} ({}); the DRA check goes without them",
+                s.message
+            );
+            Ok(None)
+        }
+        Err(e) => Err(Error::kube(format!("listing {what}"), e)),
+    }
 }
 
 /// Server-side apply; returns created, configured or unchanged.

@@ -245,26 +245,14 @@ pub async fn gather(conn: &Connection, scope: &Scope, now: Timestamp) -> Snapsho
         deployments,
         executor_workloads
     );
-    let (dc, rs, rc) = tokio::join!(
-        list(
-            Api::<DeviceClass>::all(client.clone()),
-            "list deviceclasses",
-            ListParams::default(),
-        ),
-        list(
-            Api::<ResourceSlice>::all(client.clone()),
-            "list resourceslices",
-            ListParams::default(),
-        ),
-        list(
-            Api::<ResourceClaim>::all(client.clone()),
-            "list resourceclaims",
-            ListParams::default(),
-        ),
-    );
-    s.device_classes = dc;
-    s.resource_slices = rs;
-    s.resource_claims = rc;
+    // DRA's objects matter only to Performers that take their GPUs through it.
+    let any_dra = p
+        .iter()
+        .flatten()
+        .any(|p| crate::render::performer::dra_gpu_claim(p).is_some());
+    if any_dra {
+        gather_dra(&mut s, &client).await;
+    }
     s.nodes = n;
     s.runtime_classes = r;
     s.crds = c;
@@ -562,4 +550,28 @@ async fn executor_logs(
         }
     }
     out
+}
+
+/// DeviceClasses, ResourceSlices and ResourceClaims: what DRA's simulator and doctor read.
+async fn gather_dra(s: &mut Snapshot, client: &Client) {
+    let (dc, rs, rc) = tokio::join!(
+        list(
+            Api::<DeviceClass>::all(client.clone()),
+            "list deviceclasses",
+            ListParams::default(),
+        ),
+        list(
+            Api::<ResourceSlice>::all(client.clone()),
+            "list resourceslices",
+            ListParams::default(),
+        ),
+        list(
+            Api::<ResourceClaim>::all(client.clone()),
+            "list resourceclaims",
+            ListParams::default(),
+        ),
+    );
+    s.device_classes = dc;
+    s.resource_slices = rs;
+    s.resource_claims = rc;
 }

@@ -61,6 +61,7 @@ pub(super) fn gpu_nodes(s: &Snapshot) -> Vec<Finding> {
 /// Which route a GPU Performer's devices take; through DRA, whether the DeviceClass exists
 /// and which nodes publish enough free matching devices (the simulator's count).
 pub(super) fn gpu_route(s: &Snapshot) -> Vec<Finding> {
+    let devices = devices(s);
     per_performer(
         s,
         |p| {
@@ -95,7 +96,6 @@ pub(super) fn gpu_route(s: &Snapshot) -> Vec<Finding> {
             if let Err(m) = &s.resource_slices {
                 return Some(skipped_for(pobj(p), m));
             }
-            let devices = devices(s);
             let mut having: Vec<String> = s
                 .nodes
                 .iter()
